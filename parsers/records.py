@@ -1,0 +1,267 @@
+"""Typed records that every parser returns.
+
+Parsers are pure: bytes in, these records out. The HTML and the PDF parser of an
+agenda item return the same ``ItemRecord`` so that the harvester can compare them
+field by field and store either without caring where it came from.
+
+A field that a parser could not find stays ``None`` (or an empty list) and its name
+is added to ``warnings``: malformed input is recorded, never raised (feedparser's
+``bozo`` habit).
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+#: Fields whose absence is worth a warning on every item page.
+REQUIRED_FIELDS = (
+    "section",
+    "case_number",
+    "title",
+    "body",
+    "meeting_date",
+    "document_type",
+    "proposal",
+)
+
+
+@dataclass
+class Person:
+    """A preparer (valmistelija) or contact person of an item."""
+
+    name: str
+    title: str | None = None
+    phone: str | None = None
+    email: str | None = None
+
+
+@dataclass
+class Proposer:
+    """Who makes the decision proposal (esittelijä), e.g. ``Kaupunginjohtaja Jukka Mäkelä``."""
+
+    name: str
+    title: str | None = None
+
+
+@dataclass
+class Attachment:
+    """A liite: its title as shown on the page and an absolute URL when one is linked."""
+
+    title: str
+    url: str | None = None
+
+
+@dataclass
+class Handling:
+    """An earlier handling of the same case, e.g. ``Kaupunginhallitus 105 § 10.4.2017``."""
+
+    body: str
+    section: str | None = None
+    date: str | None = None  # ISO 8601
+
+
+@dataclass
+class ItemRecord:
+    """One agenda item (asia / pykälä) of one meeting document."""
+
+    source_format: str = "html"  # "html" or "pdf"
+    section: str | None = None  # "127" for § 127; on agendas the Asianro item number
+    case_number: str | None = None  # normalised "730/2017"
+    case_number_raw: str | None = None  # as printed, e.g. "7248/13.01/2017"
+    task_class: str | None = None  # tehtäväluokka, e.g. "00.01.01.00"
+    title: str | None = None
+    body: str | None = None  # toimielin
+    meeting_date: str | None = None  # ISO 8601 date
+    document_type: str | None = None  # "agenda" (esityslista) or "minutes" (pöytäkirja)
+    preparers: list[Person] = field(default_factory=list)
+    contact_pattern: str | None = None  # e.g. "etunimi.sukunimi@esimerkkila.fi"
+    proposer: Proposer | None = None
+    proposal: str | None = None  # päätösehdotus
+    decision: str | None = None  # päätös
+    discussion: str | None = None  # käsittely
+    background: str | None = None  # selostus / esittelyteksti / perustelut
+    for_information: str | None = None  # tiedoksi
+    supplementary: str | None = None  # oheismateriaali
+    appeal: str | None = None  # muutoksenhaku
+    attachments: list[Attachment] = field(default_factory=list)
+    previous_handlings: list[Handling] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict with every key present (``None`` where not found)."""
+        return asdict(self)
+
+    def warn(self, message: str) -> None:
+        """Record a problem without raising; duplicates are kept out."""
+        if message not in self.warnings:
+            self.warnings.append(message)
+
+    def fill(self, name: str, value: Any, origin: str) -> None:
+        """Use ``value`` for an empty field, noting where it came from (``from pdf: title``)."""
+        if getattr(self, name) in (None, "", []) and value not in (None, "", []):
+            setattr(self, name, value)
+            self.warnings = [w for w in self.warnings if w != f"missing: {name}"]
+            self.warn(f"from {origin}: {name}")
+
+    def warn_missing(self, fields: tuple[str, ...] = REQUIRED_FIELDS) -> None:
+        """Name every expected field that stayed empty in ``warnings``.
+
+        An agenda has no decision of its own, so ``decision`` is only expected on
+        minutes.
+        """
+        expected = list(fields)
+        if self.document_type == "minutes":
+            expected.append("decision")
+        for name in expected:
+            if getattr(self, name) in (None, "", []):
+                self.warn(f"missing: {name}")
+
+
+@dataclass
+class OfficialDecisionRecord:
+    """A viranhaltijapäätös: a decision an official makes alone, outside any meeting."""
+
+    official_title: str | None = None  # e.g. "Talousjohtaja"
+    official_name: str | None = None
+    decision_date: str | None = None  # ISO 8601
+    section: str | None = None
+    case_number: str | None = None
+    case_number_raw: str | None = None
+    task_class: str | None = None
+    title: str | None = None
+    decision: str | None = None
+    warnings: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+# --- meeting pages and lists (``<docid>.HTM``, ``TELIN-<id>.HTM``, ``TELIMET.HTM``) ---
+
+
+@dataclass
+class ItemAppeal:
+    """An appeal instruction (muutoksenhakuohje) that applies to one item."""
+
+    title: str
+    url: str | None = None
+    part: str | None = None  # "kohta 3" when it covers only part of the decision
+
+
+@dataclass
+class MeetingItem:
+    """One row of a meeting page's item list."""
+
+    section: str | None = None  # "127" for § 127; on agendas the item number (Asianro)
+    title: str | None = None
+    url: str | None = None  # absolute when the page's URL is known
+    dynasty_id: str | None = None  # "2023500101-3"
+    has_attachments: bool = False  # the row shows Dynasty's attachment icon
+    appeals: list[ItemAppeal] = field(default_factory=list)
+
+
+@dataclass
+class AppealInstruction:
+    """A row of the meeting page's ``Muutoksenhakuohjeet`` table."""
+
+    title: str
+    url: str | None = None
+    sections_raw: str = ""  # as printed: "43, 44 kohdat 1-3, 47-48, 50"
+    sections: list[str] = field(default_factory=list)  # ["43", "44", "47", "48", "50"]
+    parts: dict[str, str] = field(default_factory=dict)  # {"44": "kohdat 1-3"}
+
+
+@dataclass
+class Attendee:
+    """A person present at (or absent from) a meeting, as listed on its minutes page."""
+
+    name: str
+    role: str | None = None  # "puheenjohtaja", "kaupunginjohtaja, esittelijä"
+    note: str | None = None  # "saapui klo 18.12 § 43 käsittelyn aikana"
+    group: str | None = None  # "members", "deputies", "others" or "absent"
+
+
+@dataclass
+class MeetingRecord:
+    """A meeting document's page (``page=meeting&id=`` / ``/kokous/<docid>.HTM``)."""
+
+    dynasty_id: str | None = None  # document id, "2017406946"
+    body: str | None = None
+    meeting_date: str | None = None  # ISO 8601
+    time: str | None = None  # "15:30"
+    end_time: str | None = None  # "17:48" when the page prints one
+    place: str | None = None
+    document_type: str | None = None  # "agenda" or "minutes"
+    status: str | None = None  # e.g. "Tarkastettu"
+    pdf_url: str | None = None  # the whole document as one PDF
+    items: list[MeetingItem] = field(default_factory=list)
+    appeals: list[AppealInstruction] = field(default_factory=list)
+    attendees: list[Attendee] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    def warn(self, message: str) -> None:
+        if message not in self.warnings:
+            self.warnings.append(message)
+
+
+@dataclass
+class BodyEntry:
+    """A body (toimielin) on the body list, with its latest document when shown."""
+
+    name: str
+    dynasty_id: str | None = None  # "217668" of TELIN-217668.HTM / page=meetings&id=
+    url: str | None = None  # its meeting list
+    latest_date: str | None = None  # ISO 8601
+    latest_document_type: str | None = None  # "agenda" or "minutes"
+    latest_doc_id: str | None = None
+    latest_url: str | None = None
+
+
+@dataclass
+class BodyListRecord:
+    """``TELIMET.HTM``, ``page=meeting_frames`` or ``page=meeting_handlers``."""
+
+    title: str | None = None  # the municipality, e.g. "Espoon kaupunki"
+    bodies: list[BodyEntry] = field(default_factory=list)
+    feeds: list[str] = field(default_factory=list)  # RSS addresses the page shows
+    frames: list[str] = field(default_factory=list)  # frame sources of a frameset page
+    warnings: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    def warn(self, message: str) -> None:
+        if message not in self.warnings:
+            self.warnings.append(message)
+
+
+@dataclass
+class MeetingListEntry:
+    """One document on a body's meeting list."""
+
+    meeting_date: str | None = None  # ISO 8601
+    document_type: str | None = None  # "agenda" or "minutes"
+    label: str | None = None  # as printed: "Pöytäkirja", "Esityslista"
+    dynasty_id: str | None = None  # document id, "2017406946"
+    url: str | None = None
+
+
+@dataclass
+class MeetingListRecord:
+    """A body's meeting list (``TELIN-<id>.HTM`` / ``page=meetings&id=``)."""
+
+    body: str | None = None
+    body_id: str | None = None  # Dynasty's id of the body
+    meetings: list[MeetingListEntry] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    def warn(self, message: str) -> None:
+        if message not in self.warnings:
+            self.warnings.append(message)
