@@ -1,0 +1,202 @@
+"""The archive's schema, in code, applied through sqlite-utils ``Migrations``.
+
+Every change to the schema is a new migration appended below; applied migrations are
+recorded in the database itself (``_sqlite_migrations``), so opening an old archive
+brings it up to date and opening a current one changes nothing.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import sqlite_utils
+from sqlite_utils.migrations import Migrations
+
+migrations = Migrations("kokousarkisto")
+
+
+@migrations()
+def m001_initial(db: sqlite_utils.Database) -> None:
+    """Sources, bodies, meetings, items and their parts, the raw archive and the fetch log."""
+    db["sources"].create(
+        {
+            "id": str,  # short stable slug, e.g. "kuopio"
+            "name": str,
+            "municipality": str,
+            "base_url": str,
+            "kind": str,  # "dynasty"
+            "added_at": str,
+        },
+        pk="id",
+    )
+    db["bodies"].create(
+        {"id": int, "source_id": str, "name": str, "dynasty_id": str},
+        pk="id",
+        foreign_keys=[("source_id", "sources", "id")],
+    )
+    db["bodies"].create_index(["source_id", "name"], unique=True)
+
+    db["raw_documents"].create(
+        {
+            "sha256": str,
+            "size": int,
+            "content_type": str,
+            "path": str,  # relative to the raw archive directory
+            "first_seen": str,
+        },
+        pk="sha256",
+    )
+    db["runs"].create(
+        {
+            "id": int,
+            "started_at": str,
+            "finished_at": str,
+            "sources": int,
+            "new_items": int,
+            "updated_items": int,
+            "failed": int,
+            "requests": int,
+            "seconds": float,
+            "exit_code": int,
+        },
+        pk="id",
+    )
+    db["fetches"].create(
+        {
+            "id": int,
+            "run_id": int,
+            "source_id": str,
+            "url": str,
+            "fetched_at": str,
+            "status": int,
+            "headers": str,  # JSON object of the response headers
+            "sha256": str,
+            "elapsed_ms": int,
+            "error": str,
+        },
+        pk="id",
+        foreign_keys=[
+            ("run_id", "runs", "id"),
+            ("source_id", "sources", "id"),
+            ("sha256", "raw_documents", "sha256"),
+        ],
+    )
+    db["fetches"].create_index(["url"])
+    db["fetches"].create_index(["run_id"])
+    db["fetches"].create_index(["source_id"])
+    db["fetches"].create_index(["sha256"])
+
+    db["meetings"].create(
+        {
+            "id": int,
+            "source_id": str,
+            "body_id": int,
+            "date": str,  # ISO date
+            "document_type": str,  # newest published: "agenda" or "minutes"
+            "agenda_doc_id": str,
+            "minutes_doc_id": str,
+            "agenda_url": str,
+            "minutes_url": str,
+        },
+        pk="id",
+        foreign_keys=[("source_id", "sources", "id"), ("body_id", "bodies", "id")],
+    )
+    db["meetings"].create_index(["source_id", "body_id", "date"], unique=True)
+    db["meetings"].create_index(["body_id"])
+    db["meetings"].create_index(["date"])
+
+    db["items"].create(
+        {
+            "id": str,  # "<source_id>/<dynasty item id>", e.g. "kuopio/2017406946-3"
+            "source_id": str,
+            "meeting_id": int,
+            "body_id": int,
+            "dynasty_id": str,  # "2017406946-3"
+            "document_type": str,
+            "meeting_date": str,
+            "section": str,
+            "case_number": str,
+            "case_number_raw": str,
+            "task_class": str,
+            "title": str,
+            "proposer_name": str,
+            "proposer_title": str,
+            "proposal": str,
+            "decision": str,
+            "discussion": str,
+            "background": str,
+            "for_information": str,
+            "supplementary": str,
+            "appeal": str,
+            "contact_pattern": str,
+            "url": str,
+            "pdf_url": str,
+            "html_sha256": str,
+            "pdf_sha256": str,
+            "pdf_agreement": float,  # share of compared fields on which HTML and PDF agree
+            "warnings": str,  # JSON list
+            "parser_version": str,
+            "first_seen": str,
+            "updated_at": str,
+        },
+        pk="id",
+        foreign_keys=[
+            ("source_id", "sources", "id"),
+            ("meeting_id", "meetings", "id"),
+            ("body_id", "bodies", "id"),
+            ("html_sha256", "raw_documents", "sha256"),
+            ("pdf_sha256", "raw_documents", "sha256"),
+        ],
+    )
+    for column in ("source_id", "meeting_id", "body_id", "meeting_date", "case_number",
+                   "document_type", "html_sha256", "pdf_sha256"):
+        db["items"].create_index([column])
+
+    db["item_preparers"].create(
+        {"id": int, "item_id": str, "position": int, "name": str, "title": str,
+         "phone": str, "email": str},
+        pk="id",
+        foreign_keys=[("item_id", "items", "id")],
+    )
+    db["item_preparers"].create_index(["item_id"])
+    db["item_preparers"].create_index(["name"])
+
+    db["item_handlings"].create(
+        {"id": int, "item_id": str, "position": int, "body": str, "section": str, "date": str},
+        pk="id",
+        foreign_keys=[("item_id", "items", "id")],
+    )
+    db["item_handlings"].create_index(["item_id"])
+
+    db["attachments"].create(
+        {
+            "id": str,  # "<source_id>/<item id>-<n>" or "<item id>#<position>" when unlinked
+            "item_id": str,
+            "position": int,
+            "title": str,
+            "url": str,
+            "sha256": str,
+            "content_type": str,
+            "size": int,
+            "status": str,  # "ok", "not_fetched", "error", "not_pdf", "too_large"
+            "error": str,
+        },
+        pk="id",
+        foreign_keys=[("item_id", "items", "id"), ("sha256", "raw_documents", "sha256")],
+    )
+    db["attachments"].create_index(["item_id"])
+    db["attachments"].create_index(["sha256"])
+
+
+def open_db(path: str | Path) -> sqlite_utils.Database:
+    """Open (creating if needed) an archive database and bring its schema up to date.
+
+    WAL lets Datasette read while a harvest writes; foreign keys are enforced so a bug
+    cannot leave an item pointing at a meeting that does not exist.
+    """
+    db = sqlite_utils.Database(path)
+    db.execute("PRAGMA foreign_keys = ON")
+    if str(path) != ":memory:":
+        db.enable_wal()
+    migrations.apply(db)
+    return db

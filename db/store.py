@@ -1,0 +1,210 @@
+"""Every write to the archive database goes through here.
+
+The harvester hands over plain values and parsed records; this module decides how
+they become rows. Each item is written in one transaction together with its
+preparers, earlier handlings and attachments, so an interrupted run never leaves half
+an item behind, and writing the same item twice changes nothing.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+import sqlite_utils
+
+from parsers.records import ItemRecord
+
+
+@dataclass
+class SourceRow:
+    """A source as the database stores it."""
+
+    id: str
+    name: str
+    base_url: str
+    municipality: str | None = None
+    kind: str = "dynasty"
+
+
+def ensure_source(db: sqlite_utils.Database, source: SourceRow, now: str) -> None:
+    """Insert a source, or refresh its name and URL (a demo site moves between ports)."""
+    table = db["sources"]
+    row = {"id": source.id, "name": source.name, "base_url": source.base_url,
+           "municipality": source.municipality, "kind": source.kind}
+    existing = next(table.rows_where("id = ?", [source.id]), None)
+    if existing is None:
+        table.insert({**row, "added_at": now})
+    elif any(existing[k] != v for k, v in row.items()):
+        table.update(source.id, row)
+
+
+def ensure_body(db: sqlite_utils.Database, source_id: str, name: str,
+                dynasty_id: str | None = None) -> int:
+    """Return the id of a body (toimielin), creating it on first sight."""
+    existing = next(db["bodies"].rows_where("source_id = ? and name = ?", [source_id, name]), None)
+    if existing:
+        if dynasty_id and existing["dynasty_id"] != dynasty_id:
+            db["bodies"].update(existing["id"], {"dynasty_id": dynasty_id})
+        return existing["id"]
+    return db["bodies"].insert(
+        {"source_id": source_id, "name": name, "dynasty_id": dynasty_id}
+    ).last_pk
+
+
+def record_raw(db: sqlite_utils.Database, sha256: str, size: int, content_type: str | None,
+               path: str, now: str) -> None:
+    """Remember a blob of the raw archive; the first sighting's metadata is kept."""
+    db["raw_documents"].insert(
+        {"sha256": sha256, "size": size, "content_type": content_type, "path": path,
+         "first_seen": now},
+        ignore=True,
+    )
+
+
+def start_run(db: sqlite_utils.Database, now: str) -> int:
+    return db["runs"].insert({"started_at": now}).last_pk
+
+
+def finish_run(db: sqlite_utils.Database, run_id: int, values: dict[str, Any]) -> None:
+    db["runs"].update(run_id, values)
+
+
+def record_fetch(db: sqlite_utils.Database, *, run_id: int | None, source_id: str | None,
+                 url: str, fetched_at: str, status: int | None, headers: dict[str, str],
+                 sha256: str | None, elapsed_ms: int | None, error: str | None) -> None:
+    """Append one request to the fetch log (successful or not)."""
+    db["fetches"].insert(
+        {"run_id": run_id, "source_id": source_id, "url": url, "fetched_at": fetched_at,
+         "status": status, "headers": json.dumps(headers, ensure_ascii=False, sort_keys=True),
+         "sha256": sha256, "elapsed_ms": elapsed_ms, "error": error}
+    )
+
+
+def upsert_meeting(db: sqlite_utils.Database, *, source_id: str, body_id: int, date: str,
+                   document_type: str | None, doc_id: str | None, url: str | None) -> int:
+    """Return the meeting of a body on a date, attaching this agenda or minutes document.
+
+    Dynasty publishes the agenda (esityslista) and the minutes (pöytäkirja) of one
+    meeting as two documents with different ids; both belong to one meeting row, and
+    the minutes, once seen, decide its ``document_type``.
+    """
+    table = db["meetings"]
+    existing = next(table.rows_where("source_id = ? and body_id = ? and date = ?",
+                                     [source_id, body_id, date]), None)
+    values: dict[str, Any] = {}
+    if document_type in ("agenda", "minutes") and doc_id:
+        values[f"{document_type}_doc_id"] = doc_id
+        values[f"{document_type}_url"] = url
+    if existing is None:
+        values.update({"source_id": source_id, "body_id": body_id, "date": date,
+                       "document_type": document_type})
+        return table.insert(values).last_pk
+    if document_type == "minutes" or (document_type and not existing["document_type"]):
+        values["document_type"] = document_type
+    changed = {k: v for k, v in values.items() if existing.get(k) != v}
+    if changed:
+        table.update(existing["id"], changed)
+    return existing["id"]
+
+
+def known_item_ids(db: sqlite_utils.Database, source_id: str) -> set[str]:
+    """Dynasty ids of the items of a source already stored."""
+    return {row["dynasty_id"] for row in
+            db.query("select dynasty_id from items where source_id = ?", [source_id])}
+
+
+@dataclass
+class ItemWrite:
+    """Everything the harvester knows about one item, ready to be stored."""
+
+    source_id: str
+    dynasty_id: str
+    meeting_id: int | None
+    body_id: int | None
+    record: ItemRecord
+    url: str | None
+    pdf_url: str | None
+    html_sha256: str | None
+    pdf_sha256: str | None
+    pdf_agreement: float | None
+    parser_version: str
+    attachments: list[dict[str, Any]]  # rows for the attachments table, without item_id
+
+    @property
+    def item_id(self) -> str:
+        return f"{self.source_id}/{self.dynasty_id}"
+
+
+_RECORD_COLUMNS = ("document_type", "meeting_date", "section", "case_number", "case_number_raw",
+                   "task_class", "title", "proposal", "decision", "discussion", "background",
+                   "for_information", "supplementary", "appeal", "contact_pattern")
+
+
+def _item_row(item: ItemWrite) -> dict[str, Any]:
+    rec = item.record
+    row: dict[str, Any] = {name: getattr(rec, name) for name in _RECORD_COLUMNS}
+    row.update(
+        id=item.item_id, source_id=item.source_id, meeting_id=item.meeting_id,
+        body_id=item.body_id, dynasty_id=item.dynasty_id,
+        proposer_name=rec.proposer.name if rec.proposer else None,
+        proposer_title=rec.proposer.title if rec.proposer else None,
+        url=item.url, pdf_url=item.pdf_url, html_sha256=item.html_sha256,
+        pdf_sha256=item.pdf_sha256, pdf_agreement=item.pdf_agreement,
+        warnings=json.dumps(rec.warnings, ensure_ascii=False),
+        parser_version=item.parser_version,
+    )
+    return row
+
+
+def _child_rows(item: ItemWrite) -> dict[str, list[dict[str, Any]]]:
+    rec = item.record
+    return {
+        "item_preparers": [
+            {"item_id": item.item_id, "position": i, "name": p.name, "title": p.title,
+             "phone": p.phone, "email": p.email}
+            for i, p in enumerate(rec.preparers)
+        ],
+        "item_handlings": [
+            {"item_id": item.item_id, "position": i, "body": h.body, "section": h.section,
+             "date": h.date}
+            for i, h in enumerate(rec.previous_handlings)
+        ],
+        "attachments": [{**a, "item_id": item.item_id} for a in item.attachments],
+    }
+
+
+def _existing_children(db: sqlite_utils.Database, item_id: str) -> dict[str, list[dict[str, Any]]]:
+    out = {}
+    for table in ("item_preparers", "item_handlings", "attachments"):
+        rows = db.query(f"select * from [{table}] where item_id = ? order by position", [item_id])
+        out[table] = [{k: v for k, v in r.items() if not (table != "attachments" and k == "id")}
+                      for r in rows]
+    return out
+
+
+def store_item(db: sqlite_utils.Database, item: ItemWrite, now: str) -> str:
+    """Insert or update one item with its children in a single transaction.
+
+    Returns ``"new"``, ``"updated"`` or ``"unchanged"``; an unchanged item is not
+    written at all, so a repeated harvest leaves the database byte for byte alone.
+    """
+    row = _item_row(item)
+    children = _child_rows(item)
+    with db.atomic():
+        existing = next(db["items"].rows_where("id = ?", [item.item_id]), None)
+        if existing is not None:
+            same_row = all(existing.get(k) == v for k, v in row.items())
+            if same_row and _existing_children(db, item.item_id) == children:
+                return "unchanged"
+            db["items"].update(item.item_id, {**row, "updated_at": now})
+            status = "updated"
+        else:
+            db["items"].insert({**row, "first_seen": now, "updated_at": now})
+            status = "new"
+        for table, rows in children.items():
+            db.execute(f"delete from [{table}] where item_id = ?", [item.item_id])
+            if rows:
+                db[table].insert_all(rows)
+    return status

@@ -1,0 +1,247 @@
+"""Harvest orchestration: feed → fetch → archive → parse → store.
+
+Every response is written to the raw archive and the fetch log *before* anything parses
+it. Each item is stored in one transaction; a failing item is counted and logged and
+the run goes on, and a source that keeps failing is given up for this run.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+import sqlite_utils
+
+from db import store
+from parsers import PARSER_VERSION
+from parsers.crosscheck import merge_records
+from parsers.dynasty_feed import FeedEntry, parse_feed
+from parsers.dynasty_item_html import parse_item_html
+from parsers.dynasty_item_pdf import parse_item_pdf
+from parsers.records import ItemRecord
+from scraper.archive import RawArchive
+from scraper.http import FetchResult, HttpClient
+from scraper.sources import Source
+
+log = logging.getLogger(__name__)
+
+FEED_SIZE = 100
+#: consecutive failed items after which a source is given up for this run
+MAX_CONSECUTIVE_FAILURES = 5
+
+
+def utc_now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+@dataclass
+class RunSummary:
+    sources: int = 0
+    new_items: int = 0
+    updated_items: int = 0
+    unchanged_items: int = 0
+    failed: int = 0
+    requests: int = 0
+    seconds: float = 0.0
+    failures: list[str] = field(default_factory=list)
+
+    @property
+    def exit_code(self) -> int:
+        return 1 if self.failed else 0
+
+    def line(self) -> str:
+        return (f"sources={self.sources} new={self.new_items} updated={self.updated_items} "
+                f"failed={self.failed} requests={self.requests} seconds={self.seconds:.1f}")
+
+
+@dataclass
+class Fetched:
+    result: FetchResult
+    sha256: str | None
+
+
+class Harvester:
+    """Runs one harvest over some sources into one database and raw archive."""
+
+    def __init__(self, db: sqlite_utils.Database, client: HttpClient, archive: RawArchive,
+                 now: Callable[[], str] = utc_now) -> None:
+        self.db = db
+        self.client = client
+        self.archive = archive
+        self.now = now
+        self.run_id: int | None = None
+
+    def run(self, sources: list[Source]) -> RunSummary:
+        summary = RunSummary(sources=len(sources))
+        started = time.perf_counter()
+        requests_before = self.client.requests_made
+        self.run_id = store.start_run(self.db, self.now())
+        for source in sources:
+            try:
+                self.harvest_source(source, summary)
+            except Exception as exc:  # a bug for one source must not lose the others
+                log.exception("source %s failed", source.id)
+                summary.failed += 1
+                summary.failures.append(f"{source.id}: {type(exc).__name__}: {exc}")
+        summary.requests = self.client.requests_made - requests_before
+        summary.seconds = time.perf_counter() - started
+        store.finish_run(self.db, self.run_id, {
+            "finished_at": self.now(), "sources": summary.sources,
+            "new_items": summary.new_items, "updated_items": summary.updated_items,
+            "failed": summary.failed, "requests": summary.requests,
+            "seconds": round(summary.seconds, 3), "exit_code": summary.exit_code,
+        })
+        return summary
+
+    # -- fetching ------------------------------------------------------------------
+
+    def fetch(self, source: Source, url: str) -> Fetched:
+        """GET a URL of ``source``; archive and log the response before anyone parses it."""
+        result = self.client.get(url, allowed_host=source.host)
+        sha = None
+        fetched_at = self.now()
+        if result.status is not None and result.error is None:
+            sha = self.archive.put(result.content)
+            store.record_raw(self.db, sha, len(result.content), result.content_type,
+                             self.archive.relative_path(sha), fetched_at)
+        store.record_fetch(self.db, run_id=self.run_id, source_id=source.id, url=url,
+                           fetched_at=fetched_at, status=result.status, headers=result.headers,
+                           sha256=sha, elapsed_ms=result.elapsed_ms, error=result.error)
+        return Fetched(result, sha)
+
+    # -- one source ----------------------------------------------------------------
+
+    def harvest_source(self, source: Source, summary: RunSummary) -> None:
+        store.ensure_source(self.db, store.SourceRow(
+            id=source.id, name=source.name or source.id, base_url=source.base_url,
+            municipality=source.municipality), self.now())
+        self._harvest_meetings_feed(source, summary)
+        items_feed = self.fetch(source, source.cgi("rss/meetingitems", show=FEED_SIZE))
+        if not items_feed.result.ok:
+            summary.failed += 1
+            summary.failures.append(f"{source.id}: items feed: {_reason(items_feed.result)}")
+            return
+        parsed = parse_feed(items_feed.result.content)
+        for warning in parsed.warnings:
+            log.warning("%s items feed: %s", source.id, warning)
+        known = store.known_item_ids(self.db, source.id)
+        consecutive = 0
+        for entry in parsed.entries:
+            if entry.dynasty_id is None or entry.dynasty_id in known:
+                continue
+            known.add(entry.dynasty_id)
+            status = self.harvest_item(source, entry)
+            if status == "failed":
+                summary.failed += 1
+                summary.failures.append(f"{source.id}: {entry.link}")
+                consecutive += 1
+                if consecutive >= MAX_CONSECUTIVE_FAILURES:
+                    summary.failures.append(f"{source.id}: gave up after {consecutive} failures")
+                    return
+                continue
+            consecutive = 0
+            if status == "new":
+                summary.new_items += 1
+            elif status == "updated":
+                summary.updated_items += 1
+            else:
+                summary.unchanged_items += 1
+
+    def _harvest_meetings_feed(self, source: Source, summary: RunSummary) -> None:
+        fetched = self.fetch(source, source.cgi("rss/meetings", show=FEED_SIZE))
+        if not fetched.result.ok:
+            summary.failures.append(f"{source.id}: meetings feed: {_reason(fetched.result)}")
+            return
+        for entry in parse_feed(fetched.result.content).entries:
+            if not (entry.body and entry.meeting_date and entry.dynasty_id):
+                continue
+            body_id = store.ensure_body(self.db, source.id, entry.body)
+            store.upsert_meeting(self.db, source_id=source.id, body_id=body_id,
+                                 date=entry.meeting_date,
+                                 document_type=_document_type(entry.subject),
+                                 doc_id=entry.dynasty_id, url=entry.link)
+
+    # -- one item ------------------------------------------------------------------
+
+    def harvest_item(self, source: Source, entry: FeedEntry) -> str:
+        """Fetch, archive, parse and store one item; ``"failed"`` when its page is missing."""
+        page = self.fetch(source, entry.link)
+        if not page.result.ok:
+            log.warning("item %s: %s", entry.link, _reason(page.result))
+            return "failed"
+        record = parse_item_html(page.result.content, url=entry.link,
+                                 content_type=page.result.content_type)
+        pdf_url = source.static(f"{entry.dynasty_id}.PDF")
+        pdf = self.fetch(source, pdf_url)
+        pdf_record = None
+        if pdf.result.ok and pdf.result.content.startswith(b"%PDF"):
+            pdf_record = parse_item_pdf(pdf.result.content, url=pdf_url)
+        else:
+            record.warn(f"item pdf: {_reason(pdf.result)}")
+            pdf_url, pdf.sha256 = None, None
+        record, agreement = merge_records(record, pdf_record)
+        _fill_from_feed(record, entry)
+        return self._store(source, entry, record, page, pdf, pdf_url, agreement)
+
+    def _store(self, source: Source, entry: FeedEntry, record: ItemRecord, page: Fetched,
+               pdf: Fetched, pdf_url: str | None, agreement: float | None) -> str:
+        body_id = meeting_id = None
+        if record.body:
+            body_id = store.ensure_body(self.db, source.id, record.body)
+            if record.meeting_date:
+                doc_id = entry.dynasty_id.rsplit("-", 1)[0] if entry.dynasty_id else None
+                meeting_id = store.upsert_meeting(
+                    self.db, source_id=source.id, body_id=body_id, date=record.meeting_date,
+                    document_type=record.document_type, doc_id=doc_id,
+                    url=source.cgi("meeting", id=doc_id) if doc_id else None)
+        attachments = [self._attachment(source, entry, i, a.title, a.url)
+                       for i, a in enumerate(record.attachments)]
+        return store.store_item(self.db, store.ItemWrite(
+            source_id=source.id, dynasty_id=entry.dynasty_id or "", meeting_id=meeting_id,
+            body_id=body_id, record=record, url=entry.link, pdf_url=pdf_url,
+            html_sha256=page.sha256, pdf_sha256=pdf.sha256, pdf_agreement=agreement,
+            parser_version=PARSER_VERSION, attachments=attachments), self.now())
+
+    def _attachment(self, source: Source, entry: FeedEntry, position: int, title: str,
+                    url: str | None) -> dict:
+        row = {"id": f"{source.id}/{entry.dynasty_id}#{position + 1}", "position": position,
+               "title": title, "url": url, "sha256": None, "content_type": None, "size": None,
+               "status": "not_fetched", "error": None}
+        if not url:
+            return row
+        fetched = self.fetch(source, url)
+        result = fetched.result
+        if not result.ok:
+            row.update(status="error", error=_reason(result))
+        else:
+            is_pdf = result.content.startswith(b"%PDF")
+            row.update(sha256=fetched.sha256, content_type=result.content_type,
+                       size=len(result.content), status="ok" if is_pdf else "not_pdf",
+                       error=None if is_pdf else f"starts with {result.content[:16]!r}")
+        return row
+
+
+def _reason(result: FetchResult) -> str:
+    return result.error or f"HTTP {result.status}"
+
+
+def _document_type(subject: str | None) -> str | None:
+    text = (subject or "").casefold()
+    if "pöytäkirja" in text or "protokoll" in text:
+        return "minutes"
+    if "esityslista" in text or "föredragningslista" in text:
+        return "agenda"
+    return None
+
+
+def _fill_from_feed(record: ItemRecord, entry: FeedEntry) -> None:
+    """The feed title names body, date and subject; use them where the page did not."""
+    for name, value in (("body", entry.body), ("meeting_date", entry.meeting_date),
+                        ("title", entry.subject)):
+        if getattr(record, name) in (None, "") and value:
+            setattr(record, name, value)
+            record.warnings = [w for w in record.warnings if w != f"missing: {name}"]
+            record.warn(f"from feed: {name}")

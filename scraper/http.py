@@ -1,0 +1,193 @@
+"""A polite HTTP client: throttle per host, retry with backoff, size cap, same-host only.
+
+The concerns are stacked the way scrapelib stacks them, each with an explicit default:
+``HttpClient.get`` → allowlist and redirects → retries → throttle → one request. The
+clock and ``sleep`` are injected so tests run against a real loopback server without
+waiting for real seconds, and nothing is patched globally.
+
+A failed request is *returned* (``FetchResult.error``), not raised: one bad URL must
+not stop a harvest.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from email.utils import parsedate_to_datetime
+from urllib.parse import urljoin, urlsplit
+
+import requests
+
+from scraper import __version__
+
+DEFAULT_USER_AGENT = (
+    f"kokousarkisto/{__version__} (+https://github.com/kokousarkisto/kokousarkisto; "
+    "archive of Finnish municipal meeting minutes)"
+)
+RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+
+
+@dataclass
+class FetchPolicy:
+    """How politely to fetch. Defaults suit a real municipal server."""
+
+    user_agent: str = DEFAULT_USER_AGENT
+    contact: str | None = None  # appended to the User-Agent, e.g. an e-mail address
+    connect_timeout: float = 10.0
+    read_timeout: float = 60.0
+    min_interval: float = 1.0  # seconds between two requests to the same host
+    retries: int = 3  # extra attempts after the first
+    backoff: float = 2.0  # first retry waits this long, then doubles
+    max_backoff: float = 120.0
+    max_bytes: int = 50 * 1024 * 1024
+    max_redirects: int = 5
+
+    @property
+    def agent(self) -> str:
+        return f"{self.user_agent} {self.contact}" if self.contact else self.user_agent
+
+
+@dataclass
+class FetchResult:
+    """One logical fetch: the final response, or why there was none."""
+
+    url: str
+    status: int | None = None
+    headers: dict[str, str] = field(default_factory=dict)
+    content: bytes = b""
+    elapsed_ms: int | None = None
+    error: str | None = None
+    attempts: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None and self.status is not None and 200 <= self.status < 300
+
+    @property
+    def content_type(self) -> str | None:
+        return self.headers.get("Content-Type") or self.headers.get("content-type")
+
+
+class TooLarge(Exception):
+    pass
+
+
+class HttpClient:
+    """Fetches URLs one at a time with the stacked politeness concerns above."""
+
+    def __init__(
+        self,
+        policy: FetchPolicy | None = None,
+        session: requests.Session | None = None,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self.policy = policy or FetchPolicy()
+        self.session = session or requests.Session()
+        self.session.headers["User-Agent"] = self.policy.agent
+        self.clock = clock
+        self.sleep = sleep
+        self._last_request: dict[str, float] = {}
+        self.requests_made = 0
+
+    # -- public ----------------------------------------------------------------
+
+    def get(self, url: str, headers: dict[str, str] | None = None,
+            allowed_host: str | None = None) -> FetchResult:
+        """GET ``url``, following redirects only within ``allowed_host``.
+
+        ``allowed_host`` defaults to the URL's own host: a Dynasty source has no
+        business sending us elsewhere, and following it would fetch from hosts the
+        operator never agreed to.
+        """
+        host = allowed_host or urlsplit(url).netloc
+        current = url
+        for _ in range(self.policy.max_redirects + 1):
+            if urlsplit(current).netloc != host:
+                return FetchResult(url=url, error=f"refused: {current} is not on {host}")
+            result = self._with_retries(current, headers or {})
+            if result.status in (301, 302, 303, 307, 308) and "Location" in result.headers:
+                current = urljoin(current, result.headers["Location"])
+                continue
+            result.url = url
+            return result
+        return FetchResult(url=url, error=f"too many redirects (> {self.policy.max_redirects})")
+
+    # -- layers ----------------------------------------------------------------
+
+    def _with_retries(self, url: str, headers: dict[str, str]) -> FetchResult:
+        delay = self.policy.backoff
+        result = FetchResult(url=url)
+        for attempt in range(self.policy.retries + 1):
+            result = self._throttled(url, headers)
+            result.attempts = attempt + 1
+            retryable = result.error is not None and not result.error.startswith("too large")
+            retryable = retryable or result.status in RETRY_STATUSES
+            if not retryable or attempt == self.policy.retries:
+                return result
+            wait = _retry_after(result.headers.get("Retry-After")) if result.status else None
+            self.sleep(min(wait if wait is not None else delay, self.policy.max_backoff))
+            delay *= 2
+        return result
+
+    def _throttled(self, url: str, headers: dict[str, str]) -> FetchResult:
+        host = urlsplit(url).netloc
+        last = self._last_request.get(host)
+        if last is not None and self.policy.min_interval > 0:
+            wait = self.policy.min_interval - (self.clock() - last)
+            if wait > 0:
+                self.sleep(wait)
+        try:
+            return self._request(url, headers)
+        finally:
+            self._last_request[host] = self.clock()
+
+    def _request(self, url: str, headers: dict[str, str]) -> FetchResult:
+        self.requests_made += 1
+        started = time.perf_counter()
+        timeout = (self.policy.connect_timeout, self.policy.read_timeout)
+        try:
+            with self.session.get(url, headers=headers, timeout=timeout, stream=True,
+                                  allow_redirects=False) as resp:
+                content = self._read_capped(resp)
+                return FetchResult(
+                    url=url, status=resp.status_code, headers=dict(resp.headers),
+                    content=content, elapsed_ms=_ms_since(started),
+                )
+        except TooLarge as exc:
+            return FetchResult(url=url, error=f"too large: {exc}", elapsed_ms=_ms_since(started))
+        except requests.RequestException as exc:
+            return FetchResult(url=url, error=f"{type(exc).__name__}: {exc}",
+                               elapsed_ms=_ms_since(started))
+
+    def _read_capped(self, resp: requests.Response) -> bytes:
+        declared = resp.headers.get("Content-Length")
+        if declared and declared.isdigit() and int(declared) > self.policy.max_bytes:
+            raise TooLarge(f"Content-Length {declared} > {self.policy.max_bytes}")
+        chunks: list[bytes] = []
+        size = 0
+        for chunk in resp.iter_content(64 * 1024):
+            size += len(chunk)
+            if size > self.policy.max_bytes:
+                raise TooLarge(f"more than {self.policy.max_bytes} bytes")
+            chunks.append(chunk)
+        return b"".join(chunks)
+
+
+def _retry_after(value: str | None) -> float | None:
+    """Seconds to wait from a ``Retry-After`` header (delta-seconds or HTTP date)."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, when.timestamp() - time.time())
+
+
+def _ms_since(started: float) -> int:
+    return int((time.perf_counter() - started) * 1000)

@@ -1,0 +1,168 @@
+CREATE TABLE "_sqlite_migrations" (
+   "id" INTEGER PRIMARY KEY,
+   "migration_set" TEXT,
+   "name" TEXT,
+   "applied_at" TEXT
+);
+CREATE TABLE "attachments" (
+   "id" TEXT PRIMARY KEY,
+   "item_id" TEXT REFERENCES "items"("id"),
+   "position" INTEGER,
+   "title" TEXT,
+   "url" TEXT,
+   "sha256" TEXT REFERENCES "raw_documents"("sha256"),
+   "content_type" TEXT,
+   "size" INTEGER,
+   "status" TEXT,
+   "error" TEXT
+);
+CREATE TABLE "bodies" (
+   "id" INTEGER PRIMARY KEY,
+   "source_id" TEXT REFERENCES "sources"("id"),
+   "name" TEXT,
+   "dynasty_id" TEXT
+);
+CREATE TABLE "fetches" (
+   "id" INTEGER PRIMARY KEY,
+   "run_id" INTEGER REFERENCES "runs"("id"),
+   "source_id" TEXT REFERENCES "sources"("id"),
+   "url" TEXT,
+   "fetched_at" TEXT,
+   "status" INTEGER,
+   "headers" TEXT,
+   "sha256" TEXT REFERENCES "raw_documents"("sha256"),
+   "elapsed_ms" INTEGER,
+   "error" TEXT
+);
+CREATE TABLE "item_handlings" (
+   "id" INTEGER PRIMARY KEY,
+   "item_id" TEXT REFERENCES "items"("id"),
+   "position" INTEGER,
+   "body" TEXT,
+   "section" TEXT,
+   "date" TEXT
+);
+CREATE TABLE "item_preparers" (
+   "id" INTEGER PRIMARY KEY,
+   "item_id" TEXT REFERENCES "items"("id"),
+   "position" INTEGER,
+   "name" TEXT,
+   "title" TEXT,
+   "phone" TEXT,
+   "email" TEXT
+);
+CREATE TABLE "items" (
+   "id" TEXT PRIMARY KEY,
+   "source_id" TEXT REFERENCES "sources"("id"),
+   "meeting_id" INTEGER REFERENCES "meetings"("id"),
+   "body_id" INTEGER REFERENCES "bodies"("id"),
+   "dynasty_id" TEXT,
+   "document_type" TEXT,
+   "meeting_date" TEXT,
+   "section" TEXT,
+   "case_number" TEXT,
+   "case_number_raw" TEXT,
+   "task_class" TEXT,
+   "title" TEXT,
+   "proposer_name" TEXT,
+   "proposer_title" TEXT,
+   "proposal" TEXT,
+   "decision" TEXT,
+   "discussion" TEXT,
+   "background" TEXT,
+   "for_information" TEXT,
+   "supplementary" TEXT,
+   "appeal" TEXT,
+   "contact_pattern" TEXT,
+   "url" TEXT,
+   "pdf_url" TEXT,
+   "html_sha256" TEXT REFERENCES "raw_documents"("sha256"),
+   "pdf_sha256" TEXT REFERENCES "raw_documents"("sha256"),
+   "pdf_agreement" REAL,
+   "warnings" TEXT,
+   "parser_version" TEXT,
+   "first_seen" TEXT,
+   "updated_at" TEXT
+);
+CREATE TABLE "meetings" (
+   "id" INTEGER PRIMARY KEY,
+   "source_id" TEXT REFERENCES "sources"("id"),
+   "body_id" INTEGER REFERENCES "bodies"("id"),
+   "date" TEXT,
+   "document_type" TEXT,
+   "agenda_doc_id" TEXT,
+   "minutes_doc_id" TEXT,
+   "agenda_url" TEXT,
+   "minutes_url" TEXT
+);
+CREATE TABLE "raw_documents" (
+   "sha256" TEXT PRIMARY KEY,
+   "size" INTEGER,
+   "content_type" TEXT,
+   "path" TEXT,
+   "first_seen" TEXT
+);
+CREATE TABLE "runs" (
+   "id" INTEGER PRIMARY KEY,
+   "started_at" TEXT,
+   "finished_at" TEXT,
+   "sources" INTEGER,
+   "new_items" INTEGER,
+   "updated_items" INTEGER,
+   "failed" INTEGER,
+   "requests" INTEGER,
+   "seconds" REAL,
+   "exit_code" INTEGER
+);
+CREATE TABLE "sources" (
+   "id" TEXT PRIMARY KEY,
+   "name" TEXT,
+   "municipality" TEXT,
+   "base_url" TEXT,
+   "kind" TEXT,
+   "added_at" TEXT
+);
+CREATE UNIQUE INDEX "idx__sqlite_migrations_migration_set_name"
+    ON "_sqlite_migrations" ("migration_set", "name");
+CREATE INDEX "idx_attachments_item_id"
+    ON "attachments" ("item_id");
+CREATE INDEX "idx_attachments_sha256"
+    ON "attachments" ("sha256");
+CREATE UNIQUE INDEX "idx_bodies_source_id_name"
+    ON "bodies" ("source_id", "name");
+CREATE INDEX "idx_fetches_run_id"
+    ON "fetches" ("run_id");
+CREATE INDEX "idx_fetches_sha256"
+    ON "fetches" ("sha256");
+CREATE INDEX "idx_fetches_source_id"
+    ON "fetches" ("source_id");
+CREATE INDEX "idx_fetches_url"
+    ON "fetches" ("url");
+CREATE INDEX "idx_item_handlings_item_id"
+    ON "item_handlings" ("item_id");
+CREATE INDEX "idx_item_preparers_item_id"
+    ON "item_preparers" ("item_id");
+CREATE INDEX "idx_item_preparers_name"
+    ON "item_preparers" ("name");
+CREATE INDEX "idx_items_body_id"
+    ON "items" ("body_id");
+CREATE INDEX "idx_items_case_number"
+    ON "items" ("case_number");
+CREATE INDEX "idx_items_document_type"
+    ON "items" ("document_type");
+CREATE INDEX "idx_items_html_sha256"
+    ON "items" ("html_sha256");
+CREATE INDEX "idx_items_meeting_date"
+    ON "items" ("meeting_date");
+CREATE INDEX "idx_items_meeting_id"
+    ON "items" ("meeting_id");
+CREATE INDEX "idx_items_pdf_sha256"
+    ON "items" ("pdf_sha256");
+CREATE INDEX "idx_items_source_id"
+    ON "items" ("source_id");
+CREATE INDEX "idx_meetings_body_id"
+    ON "meetings" ("body_id");
+CREATE INDEX "idx_meetings_date"
+    ON "meetings" ("date");
+CREATE UNIQUE INDEX "idx_meetings_source_id_body_id_date"
+    ON "meetings" ("source_id", "body_id", "date");
