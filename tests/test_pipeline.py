@@ -1,0 +1,210 @@
+"""End to end: the demo Dynasty site over real HTTP on 127.0.0.1 → harvest → SQLite → Datasette.
+
+No HTTP mocking: the harvester talks to ``demosite.DemoServer`` on a free loopback port,
+writes a real database file and raw archive, and Datasette reads the file back through
+its own test client.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import json
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from datasette.app import Datasette
+
+from db.schema import open_db
+from demosite import DemoServer, expected_items
+from kokousarkisto import api
+from kokousarkisto.publish import load_metadata
+from scraper.archive import RawArchive
+from scraper.http import FetchPolicy
+from scraper.sources import Source
+
+FAST = FetchPolicy(min_interval=0, retries=1, backoff=0.01)
+DATA_TABLES = ("sources", "bodies", "meetings", "items", "item_preparers", "item_handlings",
+               "attachments", "raw_documents")
+
+
+def harvest(db_path: Path, site: DemoServer):
+    return api.harvest(db_path, [Source(id="demo", base_url=site.base_url, name="Demo")],
+                       policy=FAST)
+
+
+def snapshot(db_path: Path) -> dict[str, list[tuple]]:
+    conn = sqlite3.connect(db_path)
+    try:
+        return {t: conn.execute(f"select * from [{t}] order by 1").fetchall() for t in DATA_TABLES}
+    finally:
+        conn.close()
+
+
+@pytest.fixture(scope="module")
+def harvested(tmp_path_factory):
+    """One harvest of the whole demo site, shared by the read-only tests below."""
+    db_path = tmp_path_factory.mktemp("pipeline") / "kokousarkisto.db"
+    with DemoServer() as site:
+        first = harvest(db_path, site)
+        after_first = snapshot(db_path)
+        second = harvest(db_path, site)
+        after_second = snapshot(db_path)
+    return db_path, first, second, after_first, after_second
+
+
+def test_every_demo_item_is_stored_with_its_fields(harvested):
+    db_path, first, *_ = harvested
+    assert first.exit_code == 0, first.failures
+    expected = {e["item_id"]: e for e in expected_items()}
+    db = open_db(db_path)
+    rows = {r["dynasty_id"]: r for r in db["items"].rows}
+    assert set(rows) == set(expected)
+    assert first.new_items == len(expected) >= 20
+    for item_id, want in expected.items():
+        row = rows[item_id]
+        for name in ("section", "case_number", "title", "meeting_date", "document_type"):
+            assert row[name] == want[name], (item_id, name, row[name], want[name])
+        assert row["proposal"], item_id
+        body = db["bodies"].get(row["body_id"])["name"]
+        assert body == want["body"], item_id
+        if want["document_type"] == "minutes":
+            assert row["decision"], item_id
+        else:
+            assert row["decision"] is None, item_id
+
+
+def test_proposals_and_decisions_match_the_demo_data(harvested):
+    db = open_db(harvested[0])
+    rows = {r["dynasty_id"]: r for r in db["items"].rows}
+    norm = " ".join
+    for want in expected_items():
+        row = rows[want["item_id"]]
+        assert norm(row["proposal"].split()) == norm(want["proposal"].split()), want["item_id"]
+        if want["decision"]:
+            assert norm(row["decision"].split()) == norm(want["decision"].split())
+
+
+def test_second_harvest_adds_and_changes_nothing(harvested):
+    _, first, second, after_first, after_second = harvested
+    assert second.new_items == 0 and second.updated_items == 0 and second.exit_code == 0
+    assert after_second == after_first
+
+
+def test_raw_archive_holds_every_fetched_byte(harvested):
+    db_path = harvested[0]
+    db = open_db(db_path)
+    archive = RawArchive(api.default_archive_dir(db_path))
+    fetches = list(db.query("select * from fetches where sha256 is not null"))
+    assert fetches and all(f["status"] == 200 for f in fetches)
+    for f in fetches:
+        assert f["sha256"] in archive
+        headers = json.loads(f["headers"])
+        assert "Content-Type" in headers
+    for row in db["items"].rows:
+        html = archive.get(row["html_sha256"])
+        assert b"<html" in html.lower()[:2000]
+        assert archive.get(row["pdf_sha256"]).startswith(b"%PDF")
+
+
+def test_attachments_are_downloaded_and_linked(harvested):
+    db = open_db(harvested[0])
+    want = sum(len(e["attachments"]) for e in expected_items())
+    rows = list(db["attachments"].rows)
+    assert len(rows) == want >= 2
+    assert all(r["status"] == "ok" and r["sha256"] for r in rows)
+
+
+def test_meetings_join_agenda_and_minutes(harvested):
+    db = open_db(harvested[0])
+    both = list(db.query("select * from meetings where agenda_doc_id is not null "
+                         "and minutes_doc_id is not null"))
+    assert both, "the demo site publishes one meeting as agenda and minutes"
+    assert all(m["document_type"] == "minutes" for m in both)
+    assert db["meetings"].count >= 4
+
+
+def test_datasette_serves_the_database_with_metadata(harvested):
+    db_path = harvested[0]
+
+    async def fetch():
+        ds = Datasette([str(db_path)], metadata=load_metadata(db_path))
+        index = await ds.client.get("/")
+        items = await ds.client.get(f"/{db_path.stem}/items.json?_shape=array&_size=max")
+        latest = await ds.client.get(f"/{db_path.stem}/latest_decisions.json?_shape=array")
+        table = await ds.client.get(f"/{db_path.stem}/items")
+        return index, items, latest, table
+
+    index, items, latest, table = asyncio.run(fetch())
+    assert index.status_code == 200 and "Kokousarkisto" in index.text
+    assert items.status_code == 200
+    assert len(items.json()) == len(expected_items())
+    minutes = [e for e in expected_items() if e["document_type"] == "minutes"]
+    assert latest.status_code == 200 and len(latest.json()) == len(minutes)
+    assert all(r["decision"] for r in latest.json())
+    assert "Agenda items (asia)" in table.text  # the table description from metadata.yml
+
+
+def test_agenda_first_then_minutes(tmp_path):
+    """A meeting is published as an agenda, harvested, then its minutes appear."""
+    minutes = [e for e in expected_items() if e["document_type"] == "minutes"]
+    agendas = [e for e in expected_items() if e["document_type"] == "agenda"]
+    pairs = [(a, m) for a in agendas for m in minutes
+             if (a["body"], a["meeting_date"]) == (m["body"], m["meeting_date"])]
+    assert pairs
+    agenda_item = pairs[0][0]
+    published = min(m["published"] for _, m in pairs)
+    db_path = tmp_path / "kokousarkisto.db"
+    with DemoServer(as_of=dt.date.fromisoformat(published) - dt.timedelta(days=1)) as site:
+        harvest(db_path, site)
+        db = open_db(db_path)
+        meeting = next(db.query(
+            "select m.* from meetings m join items i on i.meeting_id = m.id "
+            "where i.dynasty_id = ?", [agenda_item["item_id"]]))
+        assert meeting["document_type"] == "agenda" and meeting["minutes_doc_id"] is None
+        site.set_as_of(None)
+        summary = harvest(db_path, site)
+    assert summary.new_items == len({m["item_id"] for _, m in pairs})
+    meeting = db["meetings"].get(meeting["id"])
+    assert meeting["document_type"] == "minutes" and meeting["minutes_doc_id"]
+    decisions = list(db.query("select decision from items where meeting_id = ? and "
+                              "document_type = 'minutes'", [meeting["id"]]))
+    assert decisions and all(r["decision"] for r in decisions)
+
+
+def test_cli_parse_prints_json_for_html_and_pdf(tmp_path):
+    item = expected_items()[0]
+    with DemoServer() as site:
+        import requests
+
+        html = requests.get(f"{site.base_url}/kokous/{item['item_id']}.HTM", timeout=10).content
+        pdf = requests.get(f"{site.base_url}/kokous/{item['item_id']}.PDF", timeout=10).content
+    for name, data in (("item.HTM", html), ("item.PDF", pdf)):
+        path = tmp_path / name
+        path.write_bytes(data)
+        out = subprocess.run([sys.executable, "-m", "kokousarkisto.cli", "parse", str(path)],
+                             capture_output=True, check=True)
+        record = json.loads(out.stdout)
+        for key in ("section", "case_number", "title", "body", "meeting_date", "document_type",
+                    "preparers", "proposer", "proposal", "decision", "attachments", "warnings"):
+            assert key in record, (name, key)
+        assert record["case_number"] == item["case_number"], name
+        assert record["section"] == item["section"], name
+
+
+def test_cli_parse_of_garbage_warns_and_does_not_crash(tmp_path):
+    path = tmp_path / "junk.HTM"
+    path.write_bytes(b"\x00\xff not a page")
+    out = subprocess.run([sys.executable, "-m", "kokousarkisto.cli", "parse", str(path)],
+                         capture_output=True, check=True)
+    record = json.loads(out.stdout)
+    assert record["title"] is None and "missing: title" in record["warnings"]
+
+
+def test_cli_harvest_without_source_is_a_usage_error(tmp_path):
+    out = subprocess.run([sys.executable, "-m", "kokousarkisto.cli", "harvest", "--db",
+                          str(tmp_path / "x.db")], capture_output=True)
+    assert out.returncode == 2 and b"--source" in out.stderr
