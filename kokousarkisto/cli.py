@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import logging
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -87,6 +86,9 @@ def serve(db_path: str, host: str, port: int, publish: bool) -> None:
 
 
 def _run_datasette(db_path: str, host: str, port: int, publish: bool = False) -> int:
+    """Run Datasette in this process, so stopping us (Ctrl-C, SIGTERM) stops it too."""
+    from datasette.cli import cli as datasette_cli
+
     metadata = load_metadata(db_path)
     with tempfile.TemporaryDirectory() as tmp:
         meta_file = Path(tmp) / "metadata.json"
@@ -94,9 +96,10 @@ def _run_datasette(db_path: str, host: str, port: int, publish: bool = False) ->
         args = datasette_command(db_path, meta_file, host=host, port=port, publish=publish)
         click.echo(f"Datasette on http://{host}:{port}/ (Ctrl-C stops)")
         try:
-            return subprocess.call([sys.executable, "-m", "datasette", *args])
+            datasette_cli.main(args=args, standalone_mode=False)
         except KeyboardInterrupt:
-            return 0
+            pass
+    return 0
 
 
 @cli.command("demo-site")

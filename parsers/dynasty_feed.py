@@ -57,15 +57,17 @@ def link_id(link: str) -> tuple[str | None, str | None]:
 
 
 def split_title(title: str) -> tuple[str | None, str | None, str | None]:
-    """``Kaupunginhallitus 02.10.2017 / A / B`` → ``("Kaupunginhallitus", "2017-10-02", "A / B")``."""
+    """``Kaupunginhallitus 02.10.2017 / A / B`` → ``("Kaupunginhallitus", "2017-10-02", "A / B")``.
+
+    The last date before the first separator is the meeting date.
+    """
     head, sep, subject = title.partition(" / ")
     if not sep:
         head, subject = title, ""
-    m = None
-    for m in DATE_RE.finditer(head):
-        pass  # the last date in the head is the meeting date
-    if m is None:
+    dates = list(DATE_RE.finditer(head))
+    if not dates:
         return None, None, clean_text(title) or None
+    m = dates[-1]
     body = clean_text(head[: m.start()]) or None
     return body, parse_fi_date(m.group(0)), clean_text(subject) or None
 

@@ -14,13 +14,13 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 import sqlite_utils
+from parsers.dynasty_item_html import parse_item_html
+from parsers.dynasty_item_pdf import parse_item_pdf
 
 from db import store
 from parsers import PARSER_VERSION
 from parsers.crosscheck import merge_records
 from parsers.dynasty_feed import FeedEntry, parse_feed
-from parsers.dynasty_item_html import parse_item_html
-from parsers.dynasty_item_pdf import parse_item_pdf
 from parsers.records import ItemRecord
 from scraper.archive import RawArchive
 from scraper.http import FetchResult, HttpClient

@@ -208,3 +208,45 @@ def test_cli_harvest_without_source_is_a_usage_error(tmp_path):
     out = subprocess.run([sys.executable, "-m", "kokousarkisto.cli", "harvest", "--db",
                           str(tmp_path / "x.db")], capture_output=True)
     assert out.returncode == 2 and b"--source" in out.stderr
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_cli_demo_harvests_then_serve_answers_on_loopback(tmp_path):
+    """The README's main job without its blocking server: ``demo --no-serve``, then
+    ``serve`` as a real Datasette process answering on 127.0.0.1."""
+    import time
+
+    import requests
+
+    db_path = tmp_path / "demo.db"
+    out = subprocess.run([sys.executable, "-m", "kokousarkisto.cli", "demo", "--db", str(db_path),
+                          "--site-port", "0", "--no-serve"], capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    assert f"new={len(expected_items())}" in out.stdout
+    port = _free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "kokousarkisto.cli", "serve", "--db",
+                             str(db_path), "--port", str(port)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                resp = requests.get(f"http://127.0.0.1:{port}/demo/items.json?_shape=array",
+                                    timeout=2)
+                break
+            except requests.ConnectionError:
+                assert time.monotonic() < deadline, "datasette did not start"
+                time.sleep(0.2)
+        assert resp.status_code == 200 and len(resp.json()) == len(expected_items())
+        home = requests.get(f"http://127.0.0.1:{port}/", timeout=5)
+        assert "Kokousarkisto" in home.text
+    finally:
+        proc.terminate()
+        proc.wait(10)

@@ -20,7 +20,8 @@ def test_base_url(url, base):
 
 def test_slugs():
     assert slug_for("https://kuopio.oncloudos.com") == "kuopio"
-    assert slug_for("https://dynastyjulkaisu.pohjoiskarjala.net/joensuu") == "dynastyjulkaisu-joensuu"
+    joensuu = "https://dynastyjulkaisu.pohjoiskarjala.net/joensuu"
+    assert slug_for(joensuu) == "dynastyjulkaisu-joensuu"
     assert slug_for("http://127.0.0.1:8765") == "127-0-0-1-8765"
 
 
