@@ -12,6 +12,9 @@ from parsers.records import ItemRecord
 from scraper.archive import RawArchive
 from scraper.harvest import Harvester, RunSummary
 from scraper.http import FetchPolicy, HttpClient
+from scraper.lock import harvest_lock
+from scraper.reparse import ReparseSummary
+from scraper.reparse import reparse as reparse_archive
 from scraper.sources import Source
 
 
@@ -23,15 +26,19 @@ def default_archive_dir(db_path: str | Path) -> Path:
 
 def harvest(db_path: str | Path, sources: list[Source], *, policy: FetchPolicy | None = None,
             archive_dir: str | Path | None = None) -> RunSummary:
-    """Harvest ``sources`` into the database at ``db_path`` and return the run's summary."""
+    """Harvest ``sources`` into the database at ``db_path`` and return the run's summary.
+
+    Raises :class:`HarvestLocked` at once when another harvest runs on the same file.
+    """
     Path(db_path).parent.mkdir(parents=True, exist_ok=True)
-    db = open_db(db_path)
-    try:
-        archive = RawArchive(archive_dir or default_archive_dir(db_path))
-        client = HttpClient(policy or FetchPolicy())
-        return Harvester(db, client, archive).run(sources)
-    finally:
-        db.close()
+    with harvest_lock(db_path):
+        db = open_db(db_path)
+        try:
+            archive = RawArchive(archive_dir or default_archive_dir(db_path))
+            client = HttpClient(policy or FetchPolicy())
+            return Harvester(db, client, archive).run(sources)
+        finally:
+            db.close()
 
 
 def parse_bytes(data: bytes, url: str | None = None) -> ItemRecord:
@@ -43,3 +50,13 @@ def parse_bytes(data: bytes, url: str | None = None) -> ItemRecord:
 
 def parse_file(path: str | Path) -> ItemRecord:
     return parse_bytes(Path(path).read_bytes(), url=None)
+
+
+def reparse(db_path: str | Path, archive_dir: str | Path | None = None) -> ReparseSummary:
+    """Re-parse every stored item from the raw archive (no network), under the harvest lock."""
+    with harvest_lock(db_path):
+        db = open_db(db_path)
+        try:
+            return reparse_archive(db, RawArchive(archive_dir or default_archive_dir(db_path)))
+        finally:
+            db.close()

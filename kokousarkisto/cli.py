@@ -1,7 +1,8 @@
 """The ``kokousarkisto`` command: a thin click layer over :mod:`kokousarkisto.api`.
 
 Typed errors from the library become one actionable message here and an exit code:
-0 all well, 1 some sources or items failed (the rest stored), 2 bad usage or config.
+0 all well, 1 some sources or items failed (the rest stored), 2 bad usage or config,
+75 (EX_TEMPFAIL) another harvest holds the database: cron may simply try again later.
 """
 
 from __future__ import annotations
@@ -17,9 +18,11 @@ import click
 from kokousarkisto import __version__, api
 from kokousarkisto.publish import datasette_command, load_metadata
 from scraper.http import FetchPolicy
+from scraper.lock import HarvestLocked
 from scraper.sources import Source, SourceError, parse_source_arg
 
 DEMO_SOURCE_ID = "demo"
+EXIT_LOCKED = 75
 
 
 @click.group()
@@ -55,8 +58,12 @@ def harvest(db_path: str, source_args: tuple[str, ...], archive_dir: str | None,
     sources = _sources(source_args)
     if not sources:
         raise click.UsageError("give at least one --source URL (or run `kokousarkisto demo`)")
-    summary = api.harvest(db_path, sources, archive_dir=archive_dir,
-                          policy=FetchPolicy(min_interval=delay, contact=contact))
+    try:
+        summary = api.harvest(db_path, sources, archive_dir=archive_dir,
+                              policy=FetchPolicy(min_interval=delay, contact=contact))
+    except HarvestLocked as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(EXIT_LOCKED)
     _report(summary)
     sys.exit(summary.exit_code)
 
@@ -65,6 +72,23 @@ def _report(summary) -> None:
     click.echo(f"harvest: {summary.line()}")
     for failure in summary.failures:
         click.echo(f"  failed: {failure}", err=True)
+
+
+@cli.command()
+@click.option("--db", "db_path", required=True, type=click.Path(exists=True, dir_okay=False))
+@click.option("--archive", "archive_dir", type=click.Path(file_okay=False, exists=True),
+              help="Raw archive directory (default: beside the database, <name>.raw/).")
+def reparse(db_path: str, archive_dir: str | None) -> None:
+    """Rebuild all parsed items from the raw archive, without any network."""
+    try:
+        summary = api.reparse(db_path, archive_dir)
+    except HarvestLocked as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(EXIT_LOCKED)
+    click.echo(f"reparse: {summary.line()}")
+    for failure in summary.failures:
+        click.echo(f"  failed: {failure}", err=True)
+    sys.exit(1 if summary.failed else 0)
 
 
 @cli.command()

@@ -44,11 +44,24 @@ def merge_records(html: ItemRecord, pdf: ItemRecord | None) -> tuple[ItemRecord,
         else:
             merged.warn(f"pdf disagrees: {name}")
     for name in FILLED_FIELDS:
-        if getattr(merged, name) in (None, "") and getattr(pdf, name) not in (None, ""):
-            setattr(merged, name, copy.deepcopy(getattr(pdf, name)))
-            merged.warnings = [w for w in merged.warnings if w != f"missing: {name}"]
-            merged.warn(f"from pdf: {name}")
+        merged.fill(name, copy.deepcopy(getattr(pdf, name)), "pdf")
     for name in LIST_FIELDS:
         if not getattr(merged, name) and getattr(pdf, name):
             setattr(merged, name, copy.deepcopy(getattr(pdf, name)))
     return merged, (agreed / compared if compared else None)
+
+
+def parse_item_documents(html: bytes, *, url: str | None = None, content_type: str | None = None,
+                         pdf: bytes | None = None, pdf_url: str | None = None
+                         ) -> tuple[ItemRecord, float | None]:
+    """Parse an item's HTML page and (when there is one) its PDF into one record.
+
+    The harvester and ``reparse`` both come through here, so re-parsing the archive
+    with unchanged parsers reproduces exactly what the harvest stored.
+    """
+    from parsers.dynasty_item_html import parse_item_html
+    from parsers.dynasty_item_pdf import parse_item_pdf
+
+    record = parse_item_html(html, url=url, content_type=content_type)
+    pdf_record = parse_item_pdf(pdf, url=pdf_url) if pdf else None
+    return merge_records(record, pdf_record)

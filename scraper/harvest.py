@@ -14,12 +14,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 import sqlite_utils
-from parsers.dynasty_item_html import parse_item_html
-from parsers.dynasty_item_pdf import parse_item_pdf
 
 from db import store
 from parsers import PARSER_VERSION
-from parsers.crosscheck import merge_records
+from parsers.crosscheck import parse_item_documents
 from parsers.dynasty_feed import FeedEntry, parse_feed
 from parsers.records import ItemRecord
 from scraper.archive import RawArchive
@@ -172,18 +170,20 @@ class Harvester:
         if not page.result.ok:
             log.warning("item %s: %s", entry.link, _reason(page.result))
             return "failed"
-        record = parse_item_html(page.result.content, url=entry.link,
-                                 content_type=page.result.content_type)
-        pdf_url = source.static(f"{entry.dynasty_id}.PDF")
+        pdf_url: str | None = source.static(f"{entry.dynasty_id}.PDF")
         pdf = self.fetch(source, pdf_url)
-        pdf_record = None
-        if pdf.result.ok and pdf.result.content.startswith(b"%PDF"):
-            pdf_record = parse_item_pdf(pdf.result.content, url=pdf_url)
-        else:
-            record.warn(f"item pdf: {_reason(pdf.result)}")
+        pdf_ok = pdf.result.ok and pdf.result.content.startswith(b"%PDF")
+        if not pdf_ok:
             pdf_url, pdf.sha256 = None, None
-        record, agreement = merge_records(record, pdf_record)
-        _fill_from_feed(record, entry)
+        record, agreement = parse_item_documents(
+            page.result.content, url=entry.link, content_type=page.result.content_type,
+            pdf=pdf.result.content if pdf_ok else None, pdf_url=pdf_url)
+        if not pdf_ok:
+            reason = "not a PDF" if pdf.result.ok else _reason(pdf.result)
+            record.warn(f"item pdf: {reason}")
+        for name, value in (("body", entry.body), ("meeting_date", entry.meeting_date),
+                            ("title", entry.subject)):
+            record.fill(name, value, "feed")
         return self._store(source, entry, record, page, pdf, pdf_url, agreement)
 
     def _store(self, source: Source, entry: FeedEntry, record: ItemRecord, page: Fetched,
@@ -235,13 +235,3 @@ def _document_type(subject: str | None) -> str | None:
     if "esityslista" in text or "föredragningslista" in text:
         return "agenda"
     return None
-
-
-def _fill_from_feed(record: ItemRecord, entry: FeedEntry) -> None:
-    """The feed title names body, date and subject; use them where the page did not."""
-    for name, value in (("body", entry.body), ("meeting_date", entry.meeting_date),
-                        ("title", entry.subject)):
-        if getattr(record, name) in (None, "") and value:
-            setattr(record, name, value)
-            record.warnings = [w for w in record.warnings if w != f"missing: {name}"]
-            record.warn(f"from feed: {name}")

@@ -250,3 +250,22 @@ def test_cli_demo_harvests_then_serve_answers_on_loopback(tmp_path):
     finally:
         proc.terminate()
         proc.wait(10)
+
+
+def test_reparse_rebuilds_items_from_the_archive_without_network(tmp_path):
+    db_path = tmp_path / "kokousarkisto.db"
+    with DemoServer() as site:
+        harvest(db_path, site)
+    before = snapshot(db_path)
+    # the site is gone: anything reparse needs must come from the raw archive
+    unchanged = api.reparse(db_path)
+    assert (unchanged.items, unchanged.updated, unchanged.failed) == (len(expected_items()), 0, 0)
+    assert snapshot(db_path) == before
+    db = open_db(db_path)
+    victim = next(db["items"].rows)
+    db["items"].update(victim["id"], {"title": "rikottu", "proposal": None})
+    db.close()
+    fixed = api.reparse(db_path)
+    assert fixed.updated == 1
+    restored = open_db(db_path)["items"].get(victim["id"])
+    assert (restored["title"], restored["proposal"]) == (victim["title"], victim["proposal"])
