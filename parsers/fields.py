@@ -143,9 +143,12 @@ def classify_heading(text: str) -> str | None:
 
 # --- people -----------------------------------------------------------------------
 
-PHONE_RE = re.compile(r"(?:puh\.?|p\.|tel\.?)?\s*(\+?\d[\d ()-]{5,}\d)", re.I)
+#: ``puh. 050 597 0956``, ``puh. (09) 816 24853``, ``+358 40 123 4567``; an area code in
+#: parentheses belongs to the number.
+PHONE_RE = re.compile(r"(?:puh\.?|p\.|tel\.?)?\s*(\+?\(?\d[\d ()-]{5,}\d)", re.I)
 EMAIL_RE = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _NAME = r"[A-ZÅÄÖ][\wåäöéü'-]+"
+_NAME_WORD_RE = re.compile(r"^[A-ZÅÄÖÜÉ][\wåäöéü'.-]*$")
 NAME_RE = re.compile(rf"({_NAME}(?:\s+{_NAME}){{1,3}})\s*$")
 
 
@@ -177,6 +180,10 @@ def parse_proposer(text: str | None) -> Proposer | None:
         return None
     title, name = split_title_name(text)
     if not name or not name[:1].isupper():
+        return None
+    # A sentence ("Kaupunginhallitus päättää hyväksyä") is not a name: every word of
+    # the name part must be capitalised.
+    if not all(_NAME_WORD_RE.match(w) for w in name.split()):
         return None
     return Proposer(name=name, title=title)
 
@@ -217,9 +224,13 @@ def parse_person(text: str) -> Person | None:
 _BODY = r"(?P<body>[A-ZÅÄÖ][\wåäö-]*(?:[ -]+(?:ja|[a-zåäö-]+|[A-ZÅÄÖ][\wåäö-]*))*?)"
 HANDLING_RES = (
     # Kaupunginhallitus 105 § 10.4.2017 / Kaupunginhallitus § 105 10.4.2017
-    re.compile(_BODY + r"\s+(?:(?P<s1>\d+)\s*§|§\s*(?P<s2>\d+))\s*,?\s*(?P<date>\d{1,2}\.\d{1,2}\.\d{4})"),
+    re.compile(
+        _BODY + r"\s+(?:(?P<s1>\d+)\s*§|§\s*(?P<s2>\d+))\s*,?\s*(?P<date>\d{1,2}\.\d{1,2}\.\d{4})"
+    ),
     # Kaupunkisuunnittelulautakunta 26.4.2017 § 87
-    re.compile(_BODY + r"\s+(?P<date>\d{1,2}\.\d{1,2}\.\d{4})\s*,?\s*(?:(?P<s1>\d+)\s*§|§\s*(?P<s2>\d+))"),
+    re.compile(
+        _BODY + r"\s+(?P<date>\d{1,2}\.\d{1,2}\.\d{4})\s*,?\s*(?:(?P<s1>\d+)\s*§|§\s*(?P<s2>\d+))"
+    ),
 )
 
 
@@ -240,3 +251,134 @@ def parse_handlings(text: str | None) -> list[Handling]:
         if h not in out:
             out.append(h)
     return out
+
+
+# --- stricter helpers for parsers that see every paragraph ------------------------
+#
+# ``classify_heading`` is deliberately generous (the PDF parser only asks it about text
+# already set in a heading column). A parser that has to ask about *every* paragraph
+# needs the stricter variants below, or a body-text line such as ``Lisäysehdotus:`` or
+# the sub-heading ``Asian aikaisempi käsittely`` would open a new section.
+
+#: Heading names missing from ``HEADING_FIELDS`` that real Dynasty templates use.
+EXTRA_HEADING_FIELDS: tuple[tuple[str, str], ...] = (
+    ("kokouskäsittely", "discussion"),
+    ("esittelijän ehdotus", "proposal"),
+    ("valmistelija ja lisätiedot", "preparers"),
+    ("valmistelijat ja lisätiedot", "preparers"),
+    ("lisätietoja antaa", "preparers"),
+    ("lisätietojen antaja", "preparers"),
+    ("lisätietoja", "preparers"),
+    ("föredragande", "proposer"),
+    ("beredare", "preparers"),
+    ("tilläggsuppgifter", "preparers"),
+    ("för kännedom", "for_information"),
+    ("ändringssökande", "appeal"),
+    ("motivering", "background"),
+    ("beslutshistorik", "history"),
+)
+
+
+def _heading_key(text: str) -> str:
+    key = clean_text(text).lower().strip().rstrip(":").strip()
+    return re.sub(r"\s*/\s*", " / ", key)
+
+
+_EXACT_HEADINGS = {_heading_key(name): f for name, f in HEADING_FIELDS + EXTRA_HEADING_FIELDS}
+_SINGLE_WORD_HEADINGS = {name: f for name, f in _EXACT_HEADINGS.items() if " " not in name}
+
+
+def classify_heading_strict(text: str) -> str | None:
+    """Like ``classify_heading`` but only for text that really is a section heading.
+
+    Accepts an exact heading name (``Päätösehdotus``, ``Valmistelijat / lisätiedot``) or
+    a body's genitive in front of one (``Kaupunginhallituksen päätösehdotus``,
+    ``Lautakunnan käsittely``). Rejects compounds and phrases that merely end like a
+    heading: ``Lisäysehdotus:``, ``Asian aikaisempi käsittely``.
+    """
+    key = _heading_key(text)
+    if not key or len(key) > 60:
+        return None
+    if key in _EXACT_HEADINGS:
+        return _EXACT_HEADINGS[key]
+    words = key.split()
+    if 2 <= len(words) <= 4 and words[-1] in _SINGLE_WORD_HEADINGS:
+        if all(w.endswith("n") or w == "ja" for w in words[:-1]):
+            return _SINGLE_WORD_HEADINGS[words[-1]]
+    return None
+
+
+_PERSON_NAME_RE = re.compile(r"^[A-ZÅÄÖÜÉ][a-zåäöüé'´]+(?:-[A-ZÅÄÖÜÉ][a-zåäöüé'´]+)?$")
+_SENTENCE_END_RE = re.compile(r"[a-zåäö]{3,}\.$")
+
+
+def looks_like_person(text: str) -> bool:
+    """Is this one person's line (``[title] Firstname Lastname[, puh. …]``)?
+
+    The name must be two to four capitalised words without digits; a title may precede
+    it. Sentences, unit names (``Kansalaistoiminnan aktivointiyksikkö``) and body names
+    followed by a colon are not persons.
+    """
+    text = clean_text(text)
+    if not text or len(text) > 140 or text.endswith(":"):
+        return False
+    if _SENTENCE_END_RE.search(text) and not PHONE_RE.search(text):
+        return False
+    person = parse_person(text)
+    if person is None:
+        return False
+    words = person.name.split()
+    if not 2 <= len(words) <= 4 or not all(_PERSON_NAME_RE.match(w) for w in words):
+        return False
+    return person.title is None or len(person.title.split()) <= 8
+
+
+def parse_people(text: str) -> list[Person]:
+    """Every person on one preparer line.
+
+    ``Hallintojohtaja Ben Esimerkki ja controller Jenni Malli`` is two people; a line
+    that does not look like a person gives ``[]``.
+    """
+    text = clean_text(text)
+    parts = [p for p in re.split(r"\s*;\s*|\s+ja\s+", text) if p]
+    if len(parts) > 1 and all(looks_like_person(p) for p in parts):
+        return [p for p in (parse_person(part) for part in parts) if p]
+    if looks_like_person(text):
+        person = parse_person(text)
+        return [person] if person else []
+    return []
+
+
+_AT_RE = re.compile(r"\s*(?:\(at\)|\[at\]|\{at\}|\(a\)|\s+at\s+)\s*", re.I)
+_CONTACT_WORDS = ("etunimi", "sukunimi", "firstname", "lastname", "förnamn", "efternamn")
+
+
+def find_contact_pattern(text: str | None) -> str | None:
+    """``etunimi.sukunimi@espoo.fi`` (or ``…(at)kuopio.fi``) → the address pattern.
+
+    Such an address is the organisation's e-mail convention, not anyone's address;
+    ``(at)`` spellings are normalised to ``@``.
+    """
+    if not text:
+        return None
+    m = EMAIL_RE.search(_AT_RE.sub("@", clean_text(text)))
+    if m and any(w in m.group(0).lower() for w in _CONTACT_WORDS):
+        return m.group(0)
+    return None
+
+
+def parse_handling_line(text: str | None) -> Handling | None:
+    """A line that is *only* a handling reference (``Kaupunginhallitus 10.4.2017 § 105``
+    or ``Kaupunginhallitus 105 § 10.4.2017``), as in a decision history; else ``None``.
+    """
+    if not text:
+        return None
+    text = clean_text(text).rstrip(" .:")
+    if len(text) > 120:
+        return None
+    for rx in HANDLING_RES:
+        m = rx.fullmatch(text)
+        if m:
+            section = m["s1"] or m["s2"]
+            return Handling(body=m["body"].strip(), section=section, date=parse_fi_date(m["date"]))
+    return None
