@@ -239,6 +239,29 @@ def dehyphenate_lines(lines: Sequence[str], vocabulary: Vocabulary | None = None
     return " ".join(tokens).replace(SOFT_HYPHEN, "")
 
 
+def dehyphenate_keeping_lines(lines: Sequence[str], vocabulary: Vocabulary | None = None) -> str:
+    """Undo line-end hyphenation but keep the other line breaks (for page text).
+
+    A line ending in a hyphenation hyphen is glued to the next line's first word,
+    which moves up; every other line break stays.
+    """
+    if vocabulary is None:
+        vocabulary = Vocabulary.from_lines(lines)
+    out: list[list[str]] = []
+    for line in lines:
+        words = line.split()
+        last = out[-1] if out else None
+        if words and last and ends_with_hyphen(last[-1]):
+            sentence_start = len(last) == 1 or bool(_SENTENCE_END.search(last[-2]))
+            decision = decide(last[-1], words[0], vocabulary, sentence_start=sentence_start)
+            last[-1] = join_pair(last[-1], words[0], decision)
+            words = words[1:]
+            if not words:
+                continue
+        out.append(words)
+    return "\n".join(" ".join(words) for words in out).replace(SOFT_HYPHEN, "")
+
+
 def dehyphenate_text(text: str, vocabulary: Vocabulary | None = None) -> str:
     """De-hyphenate a text whose paragraphs are separated by blank lines.
 
