@@ -29,6 +29,7 @@ def _item_dict(doc: Document, item: Item, data: SiteData) -> dict[str, Any]:
         "case_number": item.case_number,
         "case_number_raw": item.case_number_raw,
         "task_class": item.task_class,
+        "case_style": item.case_style if item.case_number else None,
         "title": item.title,
         "body": meeting.body.name,
         "body_id": meeting.body.id,
