@@ -176,6 +176,18 @@ def _top_rule(page_obj, width: float, height: float) -> float | None:
     return best
 
 
+def _describe(exc: BaseException) -> str:
+    """``encrypted PDF: …`` or ``unreadable PDF: …`` for an exception from pdfplumber,
+    which wraps pdfminer's own exceptions (``PdfminerException(PDFPasswordIncorrect())``)."""
+    chain = [exc, *[a for a in exc.args if isinstance(a, BaseException)]]
+    chain += [e for e in (exc.__cause__, exc.__context__) if e is not None]
+    names = " ".join(type(e).__name__ for e in chain)
+    if "password" in names.lower() or "encrypt" in names.lower():
+        return f"encrypted PDF: {type(chain[-1]).__name__}"
+    detail = "; ".join(str(e) for e in chain if str(e))[:120]
+    return f"unreadable PDF: {type(exc).__name__}" + (f": {detail}" if detail else "")
+
+
 def read_pages(data: bytes, warnings: list[str]) -> list[Page]:
     """Words of every page grouped into lines; each page is closed after use."""
     import pdfplumber  # imported here: a slow import that non-PDF callers don't pay
@@ -184,17 +196,13 @@ def read_pages(data: bytes, warnings: list[str]) -> list[Page]:
     try:
         pdf = pdfplumber.open(io.BytesIO(data))
     except Exception as exc:  # noqa: BLE001 - any failure is a warning, never a raise
-        name = type(exc).__name__
-        if "password" in name.lower() or "encrypt" in str(exc).lower():
-            warnings.append(f"encrypted PDF: {name}")
-        else:
-            warnings.append(f"unreadable PDF: {name}: {str(exc)[:120]}")
+        warnings.append(_describe(exc))
         return pages
     try:
         try:
             page_list = pdf.pages
         except Exception as exc:  # noqa: BLE001
-            warnings.append(f"unreadable PDF: {type(exc).__name__}: {str(exc)[:120]}")
+            warnings.append(_describe(exc))
             return pages
         for number, page_obj in enumerate(page_list, start=1):
             try:
@@ -206,7 +214,11 @@ def read_pages(data: bytes, warnings: list[str]) -> list[Page]:
                 width, height = float(page_obj.width), float(page_obj.height)
                 rule = _top_rule(page_obj, width, height)
             except Exception as exc:  # noqa: BLE001
-                warnings.append(f"page {number} unreadable: {type(exc).__name__}")
+                problem = _describe(exc)
+                if problem.startswith("encrypted"):
+                    warnings.append(problem)
+                    break
+                warnings.append(f"page {number} {problem}")
                 continue
             finally:
                 try:
@@ -261,6 +273,17 @@ def _split_margins(pages: list[Page], layout: Layout) -> None:
                 header_bottom = max(header_bottom or 0.0, line.bottom)
             else:
                 footer_top = min(footer_top or page.height, line.top)
+    if n == 1 and footer_top is None and pages[0].lines:
+        # one page: fine print alone at the bottom is a footer (address, web site)
+        page = pages[0]
+        sizes: Counter[float] = Counter()
+        for line in page.lines:
+            sizes[line.size] += len(line.text)
+        main = sizes.most_common(1)[0][0]
+        bottom_zone = page.height * (1 - BOTTOM_ZONE)
+        tail = [ln for ln in page.lines if ln.top >= bottom_zone]
+        if tail and all(ln.size < main * 0.9 for ln in tail):
+            footer_top = min(ln.top for ln in tail)
     for page in pages:
         limit = page.rule if page.rule is not None else header_bottom
         if limit is None and n == 1 and not header_bottom:
