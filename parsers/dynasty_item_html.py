@@ -203,8 +203,7 @@ def _heading_candidates(block: Block):
     m = _COLON_HEAD_RE.match(raw)
     if m:
         yield m.group(1), m.group(2)
-    text = clean_text(first)
-    if len(text) <= 60:
+    if len(first) <= 200 and len(clean_text(first)) <= 60:
         yield first, more
 
 
@@ -229,6 +228,8 @@ def detect_heading(block: Block) -> tuple[str, str, list[Para]] | None:
     if block.kind != "p":
         return None
     for head, rest in _heading_candidates(block):
+        if len(head) > 200:
+            continue
         head_clean = clean_text(head).rstrip(":").strip()
         if not head_clean:
             continue
@@ -256,6 +257,7 @@ class _ItemParser:
         self.content_item: str | None = None
         self.handlings: list[Handling] = []
         self.seen_heading = False
+        self.whole_page = False  # no data area markers: the page's chrome is in the stream
 
     # -- header label (outside the data area) --
 
@@ -307,7 +309,7 @@ class _ItemParser:
                     self.current = None  # end of Dynasty's attachment list
                 continue
             text = b.flat
-            if not text or NAV_RE.search(text):
+            if not text or (len(text) < 300 and NAV_RE.search(text)):
                 continue
             heading = detect_heading(b)
             if heading:
@@ -318,6 +320,8 @@ class _ItemParser:
                     self.current.paras.append(_para(b))
                     continue
                 if self.consume_header(b):
+                    continue
+                if self.whole_page and _is_link_only(b):  # a menu outside any data area
                     continue
                 if self.rec.title is None:
                     self.rec.title = text
@@ -594,6 +598,16 @@ def _is_unit_line(line: str) -> bool:
         not line.endswith(".") and not looks_like_person(line)
 
 
+def _is_link_only(block: Block) -> bool:
+    links = block.all_links()
+    if not links:
+        return False
+    rest = block.flat
+    for _, text in links:
+        rest = rest.replace(text, "", 1)
+    return not rest.strip(" |/>»-–")
+
+
 def _is_document_link(href: str) -> bool:
     href = href.strip().lower()
     return bool(href) and not href.startswith(("mailto:", "javascript:", "#", "tel:"))
@@ -642,6 +656,7 @@ def _parse(rec: ItemRecord, data: bytes, url: str | None, content_type: str | No
         data_blocks = [b for b in blocks if b.in_data]
     else:
         rec.warn("no data area markers; reading the whole page")
+        parser.whole_page = True
         index = parser.read_label(blocks)
         data_blocks = blocks[index + 1:] if index is not None else blocks
     if not data_blocks:

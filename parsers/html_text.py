@@ -148,13 +148,18 @@ class Block:
     in_data: bool = False
     classes: tuple[str, ...] = ()  # classes of the enclosing elements (for chrome checks)
     cells: list[list[Block]] | None = None  # for rows
+    _lines: list[str] | None = None  # cache: the raw text is cleaned once
 
     @property
     def lines(self) -> list[str]:
         """Cleaned non-empty lines (``<br>`` separated)."""
-        if self.kind == "row":
-            return [self.text] if self.text else []
-        return [ln for ln in (clean_text(x) for x in self.raw.split("\n")) if ln]
+        if self._lines is None:
+            if self.kind == "row":
+                text = self.text
+                self._lines = [text] if text else []
+            else:
+                self._lines = [ln for ln in (clean_text(x) for x in self.raw.split("\n")) if ln]
+        return self._lines
 
     @property
     def text(self) -> str:
@@ -168,7 +173,7 @@ class Block:
         """Cleaned text on one line (cells joined by spaces), for pattern checks."""
         if self.kind == "row":
             return " ".join(t for t in (cell_text(c, " ") for c in self.cells or []) if t)
-        return clean_text(self.raw)
+        return " ".join(self.lines)
 
     def all_links(self) -> list[tuple[str, str]]:
         if self.kind != "row":
@@ -182,7 +187,7 @@ def cell_text(blocks: list[Block], sep: str = "\n") -> str:
 
 def _is_word_list_span(el, style: str) -> bool:
     """Word's tiny empty span that stands for the tab after a list marker."""
-    if not style or len(el) or (el.text or "").strip():
+    if "pt" not in style or len(el) or (el.text or "").strip():
         return False
     m = _WORD_LIST_SPAN_RE.search(style)
     try:
@@ -339,10 +344,13 @@ def extract_blocks(root) -> ExtractResult:
             skip = parent_flags[1] or tag in SKIP_TAGS
             style = el.get("style") or ""
             bold = parent_flags[0]
-            if tag in _BOLD_TAGS or (style and _BOLD_STYLE_RE.search(style)):
+            if tag in _BOLD_TAGS:
                 bold = True
-            elif style and _NORMAL_STYLE_RE.search(style):
-                bold = False
+            if style and "weight" in style:
+                if _BOLD_STYLE_RE.search(style):
+                    bold = True
+                elif _NORMAL_STYLE_RE.search(style):
+                    bold = False
             is_block = tag in BLOCK_TAGS
             marker_span = False
             cls = el.get("class") or ""
