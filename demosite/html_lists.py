@@ -9,7 +9,6 @@ things but link to other ``DREQUEST.PHP`` pages.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 from itertools import groupby
 
@@ -270,7 +269,3 @@ def official_decision_page(dec: OfficialDecision, data: SiteData, urls: Urls) ->
         data=word,
         top_nav=nav_line([("Toimielimet", urls.telimet())], urls.cgi("meeting_frames")),
     )
-
-
-def latest(docs: list[Document]) -> dt.date | None:
-    return max((d.published for d in docs), default=None)

@@ -141,10 +141,11 @@ class DemoSite:
                 show = int(query.get("show", feeds.DEFAULT_SHOW))
             except ValueError:
                 show = feeds.DEFAULT_SHOW
-            return self._feed(page, show)
+            return self.feed(page, show)
         return self.resources.get(cgi_path(page, query.get("id")))
 
-    def _feed(self, page: str, show: int) -> Resource | None:
+    def feed(self, page: str, show: int = feeds.DEFAULT_SHOW) -> Resource | None:
+        """An RSS feed (``rss/meetingitems`` …) with ``show`` entries, cached."""
         key = (page, show)
         if key not in self._feeds:
             body = _feed_body(self, page, show)
@@ -193,7 +194,7 @@ def build_site(base_url: str, as_of: dt.date | None = None) -> DemoSite:
         lists[cgi_path("meetings", body.id)] = body_meetings_page(body, docs, data, urls, cgi=True)
     resources.update({k: Resource(HTML, v, stamp) for k, v in lists.items()})
     for page in ("rss/meetingitems", "rss/meetings", "rss/official_decisions"):
-        feed = site._feed(page, feeds.DEFAULT_SHOW)
+        feed = site.feed(page)
         assert feed is not None
         resources[cgi_path(page)] = feed
     site.resources = resources
