@@ -198,18 +198,15 @@ def paginate(
 
 # --------------------------------------------------------------------------- drawing
 def draw_span(c: Canvas, y: float, span: Span) -> None:
-    if span.align == "right":
-        c.setFont(span.font, span.size)
-        c.drawRightString(span.x, y, span.text)
-        return
-    if span.align == "center":
-        c.setFont(span.font, span.size)
-        c.drawCentredString(span.x, y, span.text)
-        return
-    t = c.beginText(span.x, y)
+    """Draw one span; word spacing is always set, because the PDF ``Tw`` operator
+    belongs to the graphics state and would otherwise leak into later lines."""
+    x = span.x
+    if span.align != "left":
+        width = stringWidth(span.text, span.font, span.size)
+        x -= width if span.align == "right" else width / 2
+    t = c.beginText(x, y)
     t.setFont(span.font, span.size)
-    if span.word_space:
-        t.setWordSpace(round(span.word_space, 3))
+    t.setWordSpace(round(span.word_space, 3))
     t.textOut(span.text)
     c.drawText(t)
 
