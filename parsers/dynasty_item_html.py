@@ -651,6 +651,7 @@ def _parse(rec: ItemRecord, data: bytes, url: str | None, content_type: str | No
     extracted = extract_blocks(root)
     blocks = extracted.blocks
     parser = _ItemParser(rec, url)
+    index = None
     if extracted.markers_seen:
         parser.read_label([b for b in blocks if not b.in_data])
         data_blocks = [b for b in blocks if b.in_data]
@@ -663,6 +664,13 @@ def _parse(rec: ItemRecord, data: bytes, url: str | None, content_type: str | No
         rec.warn("empty data area")
     parser.run(data_blocks)
     parser.finish()
+    if parser.whole_page and not (index is not None or parser.seen_heading or rec.case_number
+                                  or parser.content_section or parser.content_item):
+        # Nothing says this is an item page: its first line is no title and its text no
+        # background.
+        rec.title = rec.background = None
+        rec.preparers = []
+        rec.warn("unknown template: no Dynasty item structure found")
 
 
 def parse_item_html(data: bytes, url: str | None = None,

@@ -318,6 +318,7 @@ def classify_heading_strict(text: str) -> str | None:
 
 _PERSON_NAME_RE = re.compile(r"^[A-ZÅÄÖÜÉ][a-zåäöüé'´]+(?:-[A-ZÅÄÖÜÉ][a-zåäöüé'´]+)?$")
 _SENTENCE_END_RE = re.compile(r"[a-zåäö]{3,}\.$")
+_COMPANY_WORDS = {"oy", "oyj", "ab", "abp", "ky", "ay", "ry", "rf", "tmi", "ltd", "inc", "gmbh"}
 
 
 def looks_like_person(text: str) -> bool:
@@ -337,6 +338,8 @@ def looks_like_person(text: str) -> bool:
         return False
     words = person.name.split()
     if not 2 <= len(words) <= 4 or not all(_PERSON_NAME_RE.match(w) for w in words):
+        return False
+    if any(w.lower().strip(".") in _COMPANY_WORDS for w in words):
         return False
     return person.title is None or len(person.title.split()) <= 8
 
