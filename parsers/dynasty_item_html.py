@@ -644,7 +644,10 @@ def _parse(rec: ItemRecord, data: bytes, url: str | None, content_type: str | No
         text, _, warnings = decode_html(bytes(data), content_type)
         for w in warnings:
             rec.warn(w)
-    root = parse_tree(text)
+    tree_warnings: list[str] = []
+    root = parse_tree(text, tree_warnings)
+    for w in tree_warnings:
+        rec.warn(w)
     if root is None:
         rec.warn("empty document")
         return

@@ -221,16 +221,28 @@ class ExtractResult:
     markers_seen: bool  # DATA_BEGIN comment or a data-part-block-htm element
 
 
-def parse_tree(text: str):
-    """Parse decoded text with lxml's HTML parser; ``None`` for an empty document."""
-    parser = html.HTMLParser(encoding="utf-8", remove_blank_text=False, recover=True)
+def parse_tree(text: str, warnings: list[str] | None = None):
+    """Parse decoded text with lxml's HTML parser; ``None`` for an empty document.
+
+    ``huge_tree`` lifts libxml2's nesting limit of 256, past which it stops parsing
+    (unclosed ``<font>`` tags in old pages nest that deep); the walk over the tree is
+    not recursive. A fatal parser error is added to ``warnings``.
+    """
+    parser = html.HTMLParser(encoding="utf-8", remove_blank_text=False, recover=True,
+                             huge_tree=True)
     data = text.encode("utf-8", errors="replace")
     if not data.strip():
         return None
     try:
-        return html.document_fromstring(data, parser=parser)
+        root = html.document_fromstring(data, parser=parser)
     except (etree.ParserError, ValueError):
         return None
+    if warnings is not None:
+        for err in parser.error_log:
+            if err.level_name == "FATAL":
+                warnings.append(f"html parser: {err.message}")
+                break
+    return root
 
 
 def extract_blocks(root) -> ExtractResult:
