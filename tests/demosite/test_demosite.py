@@ -72,7 +72,8 @@ def test_ground_truth_covers_the_brief() -> None:
     for style in ("combined", "split"):  # number/task class/year
         e = styles[style]
         assert e["case_number_raw"] == e["case_number"].replace("/", f"/{e['task_class']}/")
-    assert any(e["case_number"] is None for e in ITEMS)  # procedural items have none
+    # the done-when: every demo item carries a case number, procedural ones too
+    assert all(e["case_number"] for e in ITEMS)
     assert any(" / " in e["title"] for e in ITEMS)
     assert any("“" in e["title"] and "–" in e["title"] for e in ITEMS)
     with_pdfs = {e["title"] for e in ITEMS if e["attachments"]}
