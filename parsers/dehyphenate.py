@@ -36,6 +36,7 @@ Decision = Literal["join", "keep", "space"]
 #: one: ``2018 –`` / ``2020`` is a range written with spaces.
 HYPHENS = "-\u2010\u2011"
 SOFT_HYPHEN = "\u00ad"
+EN_DASH = "\u2013"
 #: Words after which a line-end hyphen is a suspended compound (``sosiaali- ja``).
 CONJUNCTIONS = frozenset({"ja", "tai", "sekä", "eli", "tahi", "taikka", "ynnä", "och", "eller"})
 VOWELS = frozenset("aeiouyäöå")
@@ -49,10 +50,14 @@ def _core(token: str) -> str:
 
 
 def ends_with_hyphen(token: str) -> bool:
-    """True when ``token`` ends with a hyphenation candidate (a word followed by ``-``)."""
+    """True when ``token`` ends with a hyphenation candidate (a word followed by ``-``),
+    or with an en dash glued to a word (``2025–`` / ``2035``: a range broken after its
+    dash, which is kept)."""
     if not token:
         return False
     if token.endswith(SOFT_HYPHEN):
+        return True
+    if token.endswith(EN_DASH) and len(token) >= 2 and token[-2].isalnum():
         return True
     if len(token) < 2 or token[-1] not in HYPHENS:
         return False
@@ -154,6 +159,9 @@ def decide(
     """
     if left.endswith(SOFT_HYPHEN):
         return "join"
+    if left.endswith(EN_DASH):
+        # a dash is never a hyphenation mark: "2025–2035", "sosiaali– ja"
+        return "space" if _core(right).casefold() in CONJUNCTIONS else "keep"
     vocab = vocabulary or _EMPTY
     prefix = left.lstrip(_EDGE_PUNCT)[:-1]
     rest = right.rstrip(_EDGE_PUNCT)

@@ -116,7 +116,8 @@ class Layout:
     left_x: float = 0.0  # left margin of the text
     body_x: float | None = None  # left edge of the body column; None = one column
     pitch: float = 0.0  # usual distance between two lines of a paragraph
-    right_x: float = 0.0  # right edge of the text
+    right_x: float = 0.0  # right edge of the text (the widest line)
+    text_right: float = 0.0  # where full lines end (90th percentile of line ends)
     warnings: list[str] = field(default_factory=list)
 
     @property
@@ -329,6 +330,8 @@ def _measure(layout: Layout) -> None:
     common = [x for x, c in starts.items() if c >= 2] or list(starts)
     layout.left_x = float(min(common))
     layout.right_x = max(ln.x1 for ln in body)
+    ends = sorted(ln.x1 for ln in body)
+    layout.text_right = ends[int(len(ends) * 0.9)]
 
     # line pitch: the usual distance between consecutive lines of one page
     gaps = [
