@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from db.schema import open_db
 from parsers.dynasty_item_html import parse_item_html
 from parsers.dynasty_item_pdf import parse_item_pdf
-
-from db.schema import open_db
 from parsers.records import ItemRecord
 from scraper.archive import RawArchive
 from scraper.harvest import Harvester, RunSummary

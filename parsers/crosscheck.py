@@ -10,6 +10,8 @@ from __future__ import annotations
 import copy
 import re
 
+from parsers.dynasty_item_html import parse_item_html
+from parsers.dynasty_item_pdf import parse_item_pdf
 from parsers.records import ItemRecord
 
 COMPARED_FIELDS = ("section", "case_number", "title", "meeting_date", "document_type",
@@ -59,9 +61,6 @@ def parse_item_documents(html: bytes, *, url: str | None = None, content_type: s
     The harvester and ``reparse`` both come through here, so re-parsing the archive
     with unchanged parsers reproduces exactly what the harvest stored.
     """
-    from parsers.dynasty_item_html import parse_item_html
-    from parsers.dynasty_item_pdf import parse_item_pdf
-
     record = parse_item_html(html, url=url, content_type=content_type)
     pdf_record = parse_item_pdf(pdf, url=pdf_url) if pdf else None
     return merge_records(record, pdf_record)
