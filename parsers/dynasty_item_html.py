@@ -112,6 +112,8 @@ YEAR_ONLY_RE = re.compile(r"^/\s*((?:19|20)\d{2})$")
 
 _HEADING_GAP_RE = re.compile(r"\t+|[ \xa0]{2,}")
 _COLON_HEAD_RE = re.compile(r"^\s*([^:\n]{2,40}):\s*(\S.*)$", re.S)
+#: Words that open a section when they stand alone, but not as ``Ehdotus: …`` inside text.
+_GENERIC_HEADINGS = {"ehdotus", "esitys", "förslag"}
 LIST_TEXT_RE = re.compile(r"^(?:[-–•·▪*]|\d{1,3}[.)]|[a-zåäö]\))\s+\S")
 _BULLETS = set("-–—•·▪■□○o§*>\uf0b7\uf0a7\uf0d8\uf076\uf0fc")
 _MARKER_CELL_RE = re.compile(r"^(?:\d{1,3}[.)]?|[a-zåäö][.)]|[-–•·])$")
@@ -201,7 +203,7 @@ def _heading_candidates(block: Block):
     if len(parts) == 2:
         yield parts[0], parts[1] + ("\n" + more if more else "")
     m = _COLON_HEAD_RE.match(raw)
-    if m:
+    if m and clean_text(m.group(1)).lower() not in _GENERIC_HEADINGS:
         yield m.group(1), m.group(2)
     if len(first) <= 200 and len(clean_text(first)) <= 60:
         yield first, more
@@ -478,10 +480,12 @@ class _ItemParser:
                     background.append(Para(sec.heading))
                     background.extend(paras)
             elif f == "proposal":
-                if paras and looks_like_person(paras[0].text) and "\n" not in paras[0].text:
-                    if rec.proposer is None:
-                        rec.proposer = parse_proposer(paras[0].text)
-                    paras = paras[1:]
+                if paras and not paras[0].cells:
+                    first, _, more = paras[0].text.partition("\n")
+                    if looks_like_person(first):  # the proposer's line
+                        if rec.proposer is None:
+                            rec.proposer = parse_proposer(first)
+                        paras = ([Para(more)] if more else []) + paras[1:]
                 fields_paras.setdefault("proposal", []).extend(paras)
             elif f == "decision":
                 kept = []

@@ -146,7 +146,6 @@ class Block:
     list_marker: str | None = None  # Word list marker ("-", "·", "1.") or "li"
     links: list[tuple[str, str]] = field(default_factory=list)  # (href, text)
     in_data: bool = False
-    classes: tuple[str, ...] = ()  # classes of the enclosing elements (for chrome checks)
     cells: list[list[Block]] | None = None  # for rows
     _lines: list[str] | None = None  # cache: the raw text is cleaned once
 
@@ -198,9 +197,9 @@ def _is_word_list_span(el, style: str) -> bool:
 
 class _Builder:
     __slots__ = ("pieces", "ctx", "in_data", "marker", "first_run", "first_run_el",
-                 "first_run_at", "links", "classes")
+                 "first_run_at", "links")
 
-    def __init__(self, ctx, in_data: bool, classes: tuple[str, ...]):
+    def __init__(self, ctx, in_data: bool):
         self.pieces: list[tuple[str, bool]] = []
         self.ctx = ctx
         self.in_data = in_data
@@ -209,7 +208,6 @@ class _Builder:
         self.first_run_el = None
         self.first_run_at = -1
         self.links: list[tuple[str, str]] = []
-        self.classes = classes
 
     def has_text(self) -> bool:
         return any(t.strip() for t, _ in self.pieces)
@@ -290,11 +288,11 @@ def extract_blocks(root) -> ExtractResult:
         out_stack[-1].append(Block(
             kind="p", tag=tag, cls=cls, style=style, align=align, raw=raw,
             bold_prefix=bold_prefix, first_run=b.first_run, list_marker=b.marker,
-            links=b.links, in_data=b.in_data, classes=b.classes,
+            links=b.links, in_data=b.in_data,
         ))
 
     def open_builder() -> _Builder:
-        b = _Builder(ctx_stack[-1] if ctx_stack else None, in_data(), tuple(class_stack))
+        b = _Builder(ctx_stack[-1] if ctx_stack else None, in_data())
         if pending_marker:
             b.marker = "li"
             b.pieces.append((pending_marker.pop() + " ", False))
