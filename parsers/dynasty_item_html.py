@@ -185,7 +185,6 @@ class Section:
     heading: str
     paras: list[Para]
     history: bool
-    has_inline: bool = False
 
 
 def _heading_candidates(block: Block):
@@ -268,9 +267,12 @@ class _ItemParser:
         best = None
         prev_lines: list[str] = []
         for i, b in enumerate(blocks):
-            if b.kind != "p":
+            if b.kind == "row":  # "Kaupunginhallitus | Pöytäkirja 08.05.2017 Pykälä 127"
+                lines = [ln for c in b.cells or [] for cb in c for ln in cb.lines]
+            elif b.kind == "p":
+                lines = b.lines
+            else:
                 continue
-            lines = b.lines
             for li, line in enumerate(lines):
                 segments = [s.strip() for s in line.split("|")]
                 for si, seg in enumerate(segments):
@@ -358,7 +360,6 @@ class _ItemParser:
         self.seen_heading = True
         self.current = self.new_section(fieldname, heading)
         self.current.paras.extend(inline)
-        self.current.has_inline = bool(inline)
 
     def is_this_item(self, h: Handling) -> bool:
         section = self.label_section or self.content_section
