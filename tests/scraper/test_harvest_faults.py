@@ -66,7 +66,7 @@ def test_faults_are_recorded_and_healed_by_a_later_run(tmp_path):
         assert row["title"] == "Talousarvion toteutuma" and row["decision"] == "Hyväksyttiin."
         assert "item pdf: HTTP 404" in json.loads(row["warnings"])
         errors = {f["url"].rsplit("=", 1)[-1]: f["status"] for f in db["fetches"].rows
-                  if "meetingitem" in f["url"]}
+                  if "page=meetingitem&" in f["url"]}
         assert errors == {"900-1": 200, "900-2": 500}
 
         r[f"{CGI}meetingitem&id=900-2"] = [Reply(200, item_page(2, "Tilinpäätös"), HTML_TYPE)]
