@@ -188,6 +188,24 @@ def m001_initial(db: sqlite_utils.Database) -> None:
     db["attachments"].create_index(["sha256"])
 
 
+@migrations()
+def m002_item_versions(db: sqlite_utils.Database) -> None:
+    """Every distinct pair of source documents an item was parsed from, oldest first.
+
+    The raw archive keeps the bytes of each version; this table says which bytes an item
+    had when, so a corrected agenda or a changed minutes page stays queryable.
+    """
+    db["item_versions"].create(
+        {"id": int, "item_id": str, "seen_at": str, "html_sha256": str, "pdf_sha256": str,
+         "parser_version": str},
+        pk="id",
+        foreign_keys=[("item_id", "items", "id"), ("html_sha256", "raw_documents", "sha256"),
+                      ("pdf_sha256", "raw_documents", "sha256")],
+    )
+    for column in ("item_id", "html_sha256", "pdf_sha256"):
+        db["item_versions"].create_index([column])
+
+
 def open_db(path: str | Path) -> sqlite_utils.Database:
     """Open (creating if needed) an archive database and bring its schema up to date.
 

@@ -188,7 +188,8 @@ def store_item(db: sqlite_utils.Database, item: ItemWrite, now: str) -> str:
     """Insert or update one item with its children in a single transaction.
 
     Returns ``"new"``, ``"updated"`` or ``"unchanged"``; an unchanged item is not
-    written at all, so a repeated harvest leaves the database byte for byte alone.
+    written at all, so a repeated harvest leaves the database byte for byte alone. A new
+    item, or one whose HTML page or PDF bytes changed, gets a row in ``item_versions``.
     """
     row = _item_row(item)
     children = _child_rows(item)
@@ -203,6 +204,11 @@ def store_item(db: sqlite_utils.Database, item: ItemWrite, now: str) -> str:
         else:
             db["items"].insert({**row, "first_seen": now, "updated_at": now})
             status = "new"
+        sources = (item.html_sha256, item.pdf_sha256)
+        if existing is None or (existing["html_sha256"], existing["pdf_sha256"]) != sources:
+            db["item_versions"].insert({
+                "item_id": item.item_id, "seen_at": now, "html_sha256": item.html_sha256,
+                "pdf_sha256": item.pdf_sha256, "parser_version": item.parser_version})
         for table, rows in children.items():
             db.execute(f"delete from [{table}] where item_id = ?", [item.item_id])
             if rows:

@@ -28,7 +28,7 @@ from scraper.sources import Source
 
 FAST = FetchPolicy(min_interval=0, retries=1, backoff=0.01)
 DATA_TABLES = ("sources", "bodies", "meetings", "items", "item_preparers", "item_handlings",
-               "attachments", "raw_documents")
+               "attachments", "raw_documents", "item_versions")
 
 
 def harvest(db_path: Path, site: DemoServer):
@@ -92,6 +92,7 @@ def test_second_harvest_adds_and_changes_nothing(harvested):
     _, first, second, after_first, after_second = harvested
     assert second.new_items == 0 and second.updated_items == 0 and second.exit_code == 0
     assert after_second == after_first
+    assert len(after_first["item_versions"]) == len(after_first["items"])  # one version each
 
 
 def test_raw_archive_holds_every_fetched_byte(harvested):

@@ -51,6 +51,14 @@ CREATE TABLE "item_preparers" (
    "phone" TEXT,
    "email" TEXT
 );
+CREATE TABLE "item_versions" (
+   "id" INTEGER PRIMARY KEY,
+   "item_id" TEXT REFERENCES "items"("id"),
+   "seen_at" TEXT,
+   "html_sha256" TEXT REFERENCES "raw_documents"("sha256"),
+   "pdf_sha256" TEXT REFERENCES "raw_documents"("sha256"),
+   "parser_version" TEXT
+);
 CREATE TABLE "items" (
    "id" TEXT PRIMARY KEY,
    "source_id" TEXT REFERENCES "sources"("id"),
@@ -144,6 +152,12 @@ CREATE INDEX "idx_item_preparers_item_id"
     ON "item_preparers" ("item_id");
 CREATE INDEX "idx_item_preparers_name"
     ON "item_preparers" ("name");
+CREATE INDEX "idx_item_versions_html_sha256"
+    ON "item_versions" ("html_sha256");
+CREATE INDEX "idx_item_versions_item_id"
+    ON "item_versions" ("item_id");
+CREATE INDEX "idx_item_versions_pdf_sha256"
+    ON "item_versions" ("pdf_sha256");
 CREATE INDEX "idx_items_body_id"
     ON "items" ("body_id");
 CREATE INDEX "idx_items_case_number"
