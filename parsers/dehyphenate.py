@@ -57,9 +57,7 @@ def ends_with_hyphen(token: str) -> bool:
         return False
     if token.endswith(SOFT_HYPHEN):
         return True
-    if token.endswith(EN_DASH) and len(token) >= 2 and token[-2].isalnum():
-        return True
-    if len(token) < 2 or token[-1] not in HYPHENS:
+    if len(token) < 2 or token[-1] not in HYPHENS + EN_DASH:
         return False
     # "sana-", and "1.1.-" (a date range broken after its first date)
     return token[-2].isalnum() or (token[-2] == "." and token[-3:-2].isdigit())
