@@ -9,7 +9,7 @@ from parsers.dynasty_item_html import parse_item_html
 from parsers.dynasty_item_pdf import parse_item_pdf
 from parsers.records import ItemRecord
 from scraper.archive import RawArchive
-from scraper.harvest import Harvester, RunSummary
+from scraper.harvest import RECHECK_DAYS, Harvester, RunSummary
 from scraper.http import FetchPolicy, HttpClient
 from scraper.lock import harvest_lock
 from scraper.reparse import ReparseSummary
@@ -24,7 +24,8 @@ def default_archive_dir(db_path: str | Path) -> Path:
 
 
 def harvest(db_path: str | Path, sources: list[Source], *, policy: FetchPolicy | None = None,
-            archive_dir: str | Path | None = None) -> RunSummary:
+            archive_dir: str | Path | None = None,
+            recheck_days: int = RECHECK_DAYS) -> RunSummary:
     """Harvest ``sources`` into the database at ``db_path`` and return the run's summary.
 
     Raises :class:`HarvestLocked` at once when another harvest runs on the same file.
@@ -35,7 +36,7 @@ def harvest(db_path: str | Path, sources: list[Source], *, policy: FetchPolicy |
         try:
             archive = RawArchive(archive_dir or default_archive_dir(db_path))
             client = HttpClient(policy or FetchPolicy())
-            return Harvester(db, client, archive).run(sources)
+            return Harvester(db, client, archive, recheck_days=recheck_days).run(sources)
         finally:
             db.close()
 

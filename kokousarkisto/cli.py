@@ -17,6 +17,7 @@ import click
 
 from kokousarkisto import __version__, api
 from kokousarkisto.publish import datasette_command, load_metadata
+from scraper.harvest import RECHECK_DAYS
 from scraper.http import FetchPolicy
 from scraper.lock import HarvestLocked
 from scraper.sources import Source, SourceError, parse_source_arg
@@ -52,15 +53,20 @@ def _sources(values: tuple[str, ...]) -> list[Source]:
               help="Seconds between two requests to the same host.")
 @click.option("--contact", envvar="KOKOUSARKISTO_CONTACT",
               help="Contact (e-mail or URL) added to the User-Agent.")
+@click.option("--recheck-days", type=click.IntRange(min=0), default=RECHECK_DAYS,
+              show_default=True,
+              help="Re-fetch items of meetings this recent (0: never); changed pages are "
+                   "re-parsed and versioned.")
 def harvest(db_path: str, source_args: tuple[str, ...], archive_dir: str | None, delay: float,
-            contact: str | None) -> None:
+            contact: str | None, recheck_days: int) -> None:
     """Poll the sources' RSS feeds and store every new item."""
     sources = _sources(source_args)
     if not sources:
         raise click.UsageError("give at least one --source URL (or run `kokousarkisto demo`)")
     try:
         summary = api.harvest(db_path, sources, archive_dir=archive_dir,
-                              policy=FetchPolicy(min_interval=delay, contact=contact))
+                              policy=FetchPolicy(min_interval=delay, contact=contact),
+                              recheck_days=recheck_days)
     except HarvestLocked as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(EXIT_LOCKED)

@@ -1,8 +1,10 @@
 """Harvest orchestration: feed → fetch → archive → parse → store.
 
 Every response is written to the raw archive and the fetch log *before* anything parses
-it. Each item is stored in one transaction; a failing item is counted and logged and
-the run goes on, and a source that keeps failing is given up for this run.
+it (:mod:`scraper.fetcher`). Each item is stored in one transaction; a failing item is
+counted and logged and the run goes on, and a source that keeps failing is given up for
+this run. Items of recent meetings are re-checked, because agendas get corrected and
+pages change without the feed saying so.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import sqlite_utils
 
@@ -21,18 +23,25 @@ from parsers.crosscheck import parse_item_documents
 from parsers.dynasty_feed import FeedEntry, parse_feed
 from parsers.records import ItemRecord
 from scraper.archive import RawArchive
-from scraper.http import FetchResult, HttpClient
+from scraper.fetcher import ArchivingFetcher, Fetched
+from scraper.http import HttpClient
 from scraper.sources import Source
 
 log = logging.getLogger(__name__)
 
 FEED_SIZE = 100
+#: items of meetings this many days old or newer are re-fetched on every run
+RECHECK_DAYS = 14
 #: consecutive failed items after which a source is given up for this run
 MAX_CONSECUTIVE_FAILURES = 5
 
 
 def utc_now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def utc_today() -> date:
+    return datetime.now(UTC).date()
 
 
 @dataclass
@@ -55,28 +64,24 @@ class RunSummary:
                 f"failed={self.failed} requests={self.requests} seconds={self.seconds:.1f}")
 
 
-@dataclass
-class Fetched:
-    result: FetchResult
-    sha256: str | None
-
-
 class Harvester:
     """Runs one harvest over some sources into one database and raw archive."""
 
     def __init__(self, db: sqlite_utils.Database, client: HttpClient, archive: RawArchive,
-                 now: Callable[[], str] = utc_now) -> None:
+                 now: Callable[[], str] = utc_now, today: Callable[[], date] = utc_today,
+                 recheck_days: int = RECHECK_DAYS) -> None:
         self.db = db
         self.client = client
-        self.archive = archive
         self.now = now
-        self.run_id: int | None = None
+        self.today = today
+        self.recheck_days = recheck_days
+        self.fetcher = ArchivingFetcher(db, client, archive, now)
 
     def run(self, sources: list[Source]) -> RunSummary:
         summary = RunSummary(sources=len(sources))
         started = time.perf_counter()
         requests_before = self.client.requests_made
-        self.run_id = store.start_run(self.db, self.now())
+        run_id = self.fetcher.run_id = store.start_run(self.db, self.now())
         for source in sources:
             try:
                 self.harvest_source(source, summary)
@@ -86,29 +91,13 @@ class Harvester:
                 summary.failures.append(f"{source.id}: {type(exc).__name__}: {exc}")
         summary.requests = self.client.requests_made - requests_before
         summary.seconds = time.perf_counter() - started
-        store.finish_run(self.db, self.run_id, {
+        store.finish_run(self.db, run_id, {
             "finished_at": self.now(), "sources": summary.sources,
             "new_items": summary.new_items, "updated_items": summary.updated_items,
             "failed": summary.failed, "requests": summary.requests,
             "seconds": round(summary.seconds, 3), "exit_code": summary.exit_code,
         })
         return summary
-
-    # -- fetching ------------------------------------------------------------------
-
-    def fetch(self, source: Source, url: str) -> Fetched:
-        """GET a URL of ``source``; archive and log the response before anyone parses it."""
-        result = self.client.get(url, allowed_host=source.host)
-        sha = None
-        fetched_at = self.now()
-        if result.status is not None and result.error is None:
-            sha = self.archive.put(result.content)
-            store.record_raw(self.db, sha, len(result.content), result.content_type,
-                             self.archive.relative_path(sha), fetched_at)
-        store.record_fetch(self.db, run_id=self.run_id, source_id=source.id, url=url,
-                           fetched_at=fetched_at, status=result.status, headers=result.headers,
-                           sha256=sha, elapsed_ms=result.elapsed_ms, error=result.error)
-        return Fetched(result, sha)
 
     # -- one source ----------------------------------------------------------------
 
@@ -117,41 +106,65 @@ class Harvester:
             id=source.id, name=source.name or source.id, base_url=source.base_url,
             municipality=source.municipality), self.now())
         self._harvest_meetings_feed(source, summary)
-        items_feed = self.fetch(source, source.cgi("rss/meetingitems", show=FEED_SIZE))
-        if not items_feed.result.ok:
+        items_feed = self.fetcher.get(source, source.cgi("rss/meetingitems", show=FEED_SIZE))
+        if not items_feed.usable:
             summary.failed += 1
-            summary.failures.append(f"{source.id}: items feed: {_reason(items_feed.result)}")
+            summary.failures.append(f"{source.id}: items feed: {items_feed.reason}")
             return
         parsed = parse_feed(items_feed.result.content)
         for warning in parsed.warnings:
             log.warning("%s items feed: %s", source.id, warning)
         known = store.known_item_ids(self.db, source.id)
+        fresh: set[str] = set()
         consecutive = 0
         for entry in parsed.entries:
             if entry.dynasty_id is None or entry.dynasty_id in known:
                 continue
             known.add(entry.dynasty_id)
-            status = self.harvest_item(source, entry)
-            if status == "failed":
-                summary.failed += 1
-                summary.failures.append(f"{source.id}: {entry.link}")
-                consecutive += 1
-                if consecutive >= MAX_CONSECUTIVE_FAILURES:
-                    summary.failures.append(f"{source.id}: gave up after {consecutive} failures")
-                    return
+            fresh.add(entry.dynasty_id)
+            consecutive = _count(summary, self.harvest_item(source, entry), entry.link,
+                                 source, consecutive)
+            if consecutive >= MAX_CONSECUTIVE_FAILURES:
+                summary.failures.append(f"{source.id}: gave up after {consecutive} failures")
+                return
+        self._recheck_recent(source, summary, fresh)
+
+    def _recheck_recent(self, source: Source, summary: RunSummary, fresh: set[str]) -> None:
+        """Re-fetch the pages of recent meetings' items; store those whose bytes changed.
+
+        Requests are conditional, so an unchanged page costs a 304. Items just taken from
+        the feed in this run are skipped.
+        """
+        if self.recheck_days <= 0:
+            return
+        since = (self.today() - timedelta(days=self.recheck_days)).isoformat()
+        rows = list(self.db.query(
+            "select items.dynasty_id, items.url, items.html_sha256, items.meeting_date, "
+            "items.title, bodies.name as body from items "
+            "left join bodies on bodies.id = items.body_id "
+            "where items.source_id = ? and items.meeting_date >= ? order by items.id",
+            [source.id, since]))
+        consecutive = 0
+        for row in rows:
+            if row["dynasty_id"] in fresh or not row["url"]:
                 continue
-            consecutive = 0
-            if status == "new":
-                summary.new_items += 1
-            elif status == "updated":
-                summary.updated_items += 1
-            else:
-                summary.unchanged_items += 1
+            page = self.fetcher.get(source, row["url"])
+            if page.usable and page.sha256 == row["html_sha256"]:
+                continue
+            entry = FeedEntry(link=row["url"], dynasty_id=row["dynasty_id"],
+                              page="meetingitem", raw_title="", body=row["body"],
+                              meeting_date=row["meeting_date"], subject=row["title"],
+                              description=None)
+            consecutive = _count(summary, self.harvest_item(source, entry, page), row["url"],
+                                 source, consecutive)
+            if consecutive >= MAX_CONSECUTIVE_FAILURES:
+                summary.failures.append(f"{source.id}: gave up after {consecutive} failures")
+                return
 
     def _harvest_meetings_feed(self, source: Source, summary: RunSummary) -> None:
-        fetched = self.fetch(source, source.cgi("rss/meetings", show=FEED_SIZE))
-        if not fetched.result.ok:
-            summary.failures.append(f"{source.id}: meetings feed: {_reason(fetched.result)}")
+        fetched = self.fetcher.get(source, source.cgi("rss/meetings", show=FEED_SIZE))
+        if not fetched.usable:
+            summary.failures.append(f"{source.id}: meetings feed: {fetched.reason}")
             return
         for entry in parse_feed(fetched.result.content).entries:
             if not (entry.body and entry.meeting_date and entry.dynasty_id):
@@ -164,23 +177,22 @@ class Harvester:
 
     # -- one item ------------------------------------------------------------------
 
-    def harvest_item(self, source: Source, entry: FeedEntry) -> str:
+    def harvest_item(self, source: Source, entry: FeedEntry, page: Fetched | None = None) -> str:
         """Fetch, archive, parse and store one item; ``"failed"`` when its page is missing."""
-        page = self.fetch(source, entry.link)
-        if not page.result.ok:
-            log.warning("item %s: %s", entry.link, _reason(page.result))
+        page = page or self.fetcher.get(source, entry.link)
+        if not page.usable:
+            log.warning("item %s: %s", entry.link, page.reason)
             return "failed"
         pdf_url: str | None = source.static(f"{entry.dynasty_id}.PDF")
-        pdf = self.fetch(source, pdf_url)
-        pdf_ok = pdf.result.ok and pdf.result.content.startswith(b"%PDF")
+        pdf = self.fetcher.get(source, pdf_url)
+        pdf_ok = pdf.usable and pdf.result.content.startswith(b"%PDF")
         if not pdf_ok:
             pdf_url, pdf.sha256 = None, None
         record, agreement = parse_item_documents(
             page.result.content, url=entry.link, content_type=page.result.content_type,
             pdf=pdf.result.content if pdf_ok else None, pdf_url=pdf_url)
         if not pdf_ok:
-            reason = "not a PDF" if pdf.result.ok else _reason(pdf.result)
-            record.warn(f"item pdf: {reason}")
+            record.warn(f"item pdf: {'not a PDF' if pdf.usable else pdf.reason}")
         for name, value in (("body", entry.body), ("meeting_date", entry.meeting_date),
                             ("title", entry.subject)):
             record.fill(name, value, "feed")
@@ -212,10 +224,10 @@ class Harvester:
                "status": "not_fetched", "error": None}
         if not url:
             return row
-        fetched = self.fetch(source, url)
+        fetched = self.fetcher.get(source, url)
         result = fetched.result
-        if not result.ok:
-            row.update(status="error", error=_reason(result))
+        if not fetched.usable:
+            row.update(status="error", error=fetched.reason)
         else:
             is_pdf = result.content.startswith(b"%PDF")
             row.update(sha256=fetched.sha256, content_type=result.content_type,
@@ -224,8 +236,19 @@ class Harvester:
         return row
 
 
-def _reason(result: FetchResult) -> str:
-    return result.error or f"HTTP {result.status}"
+def _count(summary: RunSummary, status: str, url: str, source: Source, consecutive: int) -> int:
+    """Add one item's outcome to the summary; return the run of consecutive failures."""
+    if status == "failed":
+        summary.failed += 1
+        summary.failures.append(f"{source.id}: {url}")
+        return consecutive + 1
+    if status == "new":
+        summary.new_items += 1
+    elif status == "updated":
+        summary.updated_items += 1
+    else:
+        summary.unchanged_items += 1
+    return 0
 
 
 def _document_type(subject: str | None) -> str | None:

@@ -1,0 +1,79 @@
+"""Fetch, archive, log: the one way the harvester gets bytes.
+
+Every response is written to the raw archive and the fetch log before anything parses
+it. Requests are conditional whenever the same URL was fetched before (ETag /
+Last-Modified), and a ``304 Not Modified`` is answered from the archive, so unchanged
+feeds and pages cost the server almost nothing.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import sqlite_utils
+
+from db import store
+from scraper.archive import RawArchive
+from scraper.http import FetchResult, HttpClient
+from scraper.sources import Source
+
+
+@dataclass
+class Fetched:
+    result: FetchResult
+    sha256: str | None
+    not_modified: bool = False
+
+    @property
+    def usable(self) -> bool:
+        """True when ``result.content`` holds the document, fresh or unchanged (304)."""
+        return self.result.ok or self.not_modified
+
+    @property
+    def reason(self) -> str:
+        return self.result.error or f"HTTP {self.result.status}"
+
+
+class ArchivingFetcher:
+    def __init__(self, db: sqlite_utils.Database, client: HttpClient, archive: RawArchive,
+                 now: Callable[[], str]) -> None:
+        self.db = db
+        self.client = client
+        self.archive = archive
+        self.now = now
+        self.run_id: int | None = None
+
+    def get(self, source: Source, url: str) -> Fetched:
+        previous = self._previous(url)
+        headers = {}
+        if previous:
+            sent = {k.lower(): v for k, v in json.loads(previous["headers"] or "{}").items()}
+            if sent.get("etag"):
+                headers["If-None-Match"] = sent["etag"]
+            if sent.get("last-modified"):
+                headers["If-Modified-Since"] = sent["last-modified"]
+        result = self.client.get(url, headers=headers, allowed_host=source.host)
+        fetched_at = self.now()
+        fetched = Fetched(result, None)
+        if result.status == 304 and previous and previous["sha256"] in self.archive:
+            fetched = Fetched(result, previous["sha256"], not_modified=True)
+            result.content = self.archive.get(previous["sha256"])
+            # a 304 may omit Content-Type; the archived response's headers still apply
+            result.headers = {**json.loads(previous["headers"] or "{}"), **result.headers}
+        elif result.status is not None and result.error is None:
+            fetched.sha256 = self.archive.put(result.content)
+            store.record_raw(self.db, fetched.sha256, len(result.content), result.content_type,
+                             self.archive.relative_path(fetched.sha256), fetched_at)
+        store.record_fetch(self.db, run_id=self.run_id, source_id=source.id, url=url,
+                           fetched_at=fetched_at, status=result.status, headers=result.headers,
+                           sha256=fetched.sha256, elapsed_ms=result.elapsed_ms,
+                           error=result.error)
+        return fetched
+
+    def _previous(self, url: str) -> dict | None:
+        """The last successful fetch of ``url``, whose validators make the next one conditional."""
+        return next(self.db.query(
+            "select sha256, headers from fetches where url = ? and status = 200 "
+            "and sha256 is not null order by id desc limit 1", [url]), None)
