@@ -206,6 +206,37 @@ def m002_item_versions(db: sqlite_utils.Database) -> None:
         db["item_versions"].create_index([column])
 
 
+@migrations()
+def m003_official_decisions(db: sqlite_utils.Database) -> None:
+    """Officials' decisions (viranhaltijapäätökset): news too, but made outside meetings."""
+    db["official_decisions"].create(
+        {
+            "id": str,  # "<source_id>/<dynasty id>"
+            "source_id": str,
+            "dynasty_id": str,
+            "official_title": str,
+            "official_name": str,
+            "decision_date": str,
+            "section": str,
+            "case_number": str,
+            "case_number_raw": str,
+            "task_class": str,
+            "title": str,
+            "decision": str,
+            "url": str,
+            "html_sha256": str,
+            "warnings": str,  # JSON list
+            "parser_version": str,
+            "first_seen": str,
+            "updated_at": str,
+        },
+        pk="id",
+        foreign_keys=[("source_id", "sources", "id"), ("html_sha256", "raw_documents", "sha256")],
+    )
+    for column in ("source_id", "decision_date", "case_number", "official_name", "html_sha256"):
+        db["official_decisions"].create_index([column])
+
+
 def open_db(path: str | Path) -> sqlite_utils.Database:
     """Open (creating if needed) an archive database and bring its schema up to date.
 

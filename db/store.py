@@ -14,7 +14,7 @@ from typing import Any
 
 import sqlite_utils
 
-from parsers.records import ItemRecord
+from parsers.records import ItemRecord, OfficialDecisionRecord
 
 
 @dataclass
@@ -214,3 +214,27 @@ def store_item(db: sqlite_utils.Database, item: ItemWrite, now: str) -> str:
             if rows:
                 db[table].insert_all(rows)
     return status
+
+
+def known_official_decision_ids(db: sqlite_utils.Database, source_id: str) -> set[str]:
+    return {row["dynasty_id"] for row in db.query(
+        "select dynasty_id from official_decisions where source_id = ?", [source_id])}
+
+
+def store_official_decision(db: sqlite_utils.Database, *, source_id: str, dynasty_id: str,
+                            record: OfficialDecisionRecord, url: str, html_sha256: str | None,
+                            parser_version: str, now: str) -> str:
+    """Insert or update one official's decision; ``"unchanged"`` writes nothing."""
+    row = {k: v for k, v in record.to_dict().items() if k != "warnings"}
+    row.update(id=f"{source_id}/{dynasty_id}", source_id=source_id, dynasty_id=dynasty_id,
+               url=url, html_sha256=html_sha256, parser_version=parser_version,
+               warnings=json.dumps(record.warnings, ensure_ascii=False))
+    with db.atomic():
+        existing = next(db["official_decisions"].rows_where("id = ?", [row["id"]]), None)
+        if existing is None:
+            db["official_decisions"].insert({**row, "first_seen": now, "updated_at": now})
+            return "new"
+        if all(existing.get(k) == v for k, v in row.items()):
+            return "unchanged"
+        db["official_decisions"].update(row["id"], {**row, "updated_at": now})
+        return "updated"

@@ -21,6 +21,7 @@ from db import store
 from parsers import PARSER_VERSION
 from parsers.crosscheck import parse_item_documents
 from parsers.dynasty_feed import FeedEntry, parse_feed
+from parsers.dynasty_official_decision import parse_official_decision
 from parsers.records import ItemRecord
 from scraper.archive import RawArchive
 from scraper.fetcher import ArchivingFetcher, Fetched
@@ -50,6 +51,7 @@ class RunSummary:
     new_items: int = 0
     updated_items: int = 0
     unchanged_items: int = 0
+    official_decisions: int = 0  # new officials' decisions
     failed: int = 0
     requests: int = 0
     seconds: float = 0.0
@@ -61,7 +63,8 @@ class RunSummary:
 
     def line(self) -> str:
         return (f"sources={self.sources} new={self.new_items} updated={self.updated_items} "
-                f"failed={self.failed} requests={self.requests} seconds={self.seconds:.1f}")
+                f"official_decisions={self.official_decisions} failed={self.failed} "
+                f"requests={self.requests} seconds={self.seconds:.1f}")
 
 
 class Harvester:
@@ -128,6 +131,7 @@ class Harvester:
                 summary.failures.append(f"{source.id}: gave up after {consecutive} failures")
                 return
         self._recheck_recent(source, summary, fresh)
+        self._harvest_official_decisions(source, summary)
 
     def _recheck_recent(self, source: Source, summary: RunSummary, fresh: set[str]) -> None:
         """Re-fetch the pages of recent meetings' items; store those whose bytes changed.
@@ -174,6 +178,34 @@ class Harvester:
                                  date=entry.meeting_date,
                                  document_type=_document_type(entry.subject),
                                  doc_id=entry.dynasty_id, url=entry.link)
+
+    def _harvest_official_decisions(self, source: Source, summary: RunSummary) -> None:
+        """Officials' decisions have their own feed; older sites without it answer 404."""
+        feed = self.fetcher.get(source, source.cgi("rss/official_decisions", show=FEED_SIZE))
+        if not feed.usable:
+            if feed.result.status != 404:
+                summary.failures.append(f"{source.id}: official decisions feed: {feed.reason}")
+            return
+        known = store.known_official_decision_ids(self.db, source.id)
+        for entry in parse_feed(feed.result.content).entries:
+            if entry.dynasty_id is None or entry.dynasty_id in known:
+                continue
+            known.add(entry.dynasty_id)
+            page = self.fetcher.get(source, entry.link)
+            if not page.usable:
+                summary.failed += 1
+                summary.failures.append(f"{source.id}: {entry.link}: {page.reason}")
+                continue
+            record = parse_official_decision(page.result.content, url=entry.link,
+                                             content_type=page.result.content_type)
+            if not record.title and entry.subject:
+                record.title = entry.subject
+            status = store.store_official_decision(
+                self.db, source_id=source.id, dynasty_id=entry.dynasty_id, record=record,
+                url=entry.link, html_sha256=page.sha256, parser_version=PARSER_VERSION,
+                now=self.now())
+            if status == "new":
+                summary.official_decisions += 1
 
     # -- one item ------------------------------------------------------------------
 

@@ -28,7 +28,7 @@ from scraper.sources import Source
 
 FAST = FetchPolicy(min_interval=0, retries=1, backoff=0.01)
 DATA_TABLES = ("sources", "bodies", "meetings", "items", "item_preparers", "item_handlings",
-               "attachments", "raw_documents", "item_versions")
+               "attachments", "raw_documents", "item_versions", "official_decisions")
 
 
 def harvest(db_path: Path, site: DemoServer):
@@ -101,8 +101,8 @@ def test_raw_archive_holds_every_fetched_byte(harvested):
     archive = RawArchive(api.default_archive_dir(db_path))
     fetches = list(db.query("select * from fetches where sha256 is not null"))
     assert fetches and all(f["status"] in (200, 304) for f in fetches)
-    # the second harvest asked conditionally: both feeds were answered 304 from the archive
-    assert sum(f["status"] == 304 for f in fetches) == 2
+    # the second harvest asked conditionally: the three feeds were answered 304
+    assert sum(f["status"] == 304 for f in fetches) == 3
     for f in fetches:
         assert f["sha256"] in archive
         headers = json.loads(f["headers"])
@@ -119,6 +119,18 @@ def test_attachments_are_downloaded_and_linked(harvested):
     rows = list(db["attachments"].rows)
     assert len(rows) == want >= 2
     assert all(r["status"] == "ok" and r["sha256"] for r in rows)
+
+
+def test_official_decisions_are_their_own_records(harvested):
+    db_path, first, *_ = harvested
+    db = open_db(db_path)
+    rows = list(db.query("select * from official_decisions order by decision_date"))
+    assert first.official_decisions == len(rows) == 3
+    for row in rows:
+        assert row["official_name"] and row["official_title"] and row["decision_date"]
+        assert row["title"] and row["decision"] and row["case_number"]
+        assert json.loads(row["warnings"]) == []
+        assert row["official_name"] not in row["decision"]  # the signature line is dropped
 
 
 def test_meetings_join_agenda_and_minutes(harvested):

@@ -103,6 +103,26 @@ CREATE TABLE "meetings" (
    "agenda_url" TEXT,
    "minutes_url" TEXT
 );
+CREATE TABLE "official_decisions" (
+   "id" TEXT PRIMARY KEY,
+   "source_id" TEXT REFERENCES "sources"("id"),
+   "dynasty_id" TEXT,
+   "official_title" TEXT,
+   "official_name" TEXT,
+   "decision_date" TEXT,
+   "section" TEXT,
+   "case_number" TEXT,
+   "case_number_raw" TEXT,
+   "task_class" TEXT,
+   "title" TEXT,
+   "decision" TEXT,
+   "url" TEXT,
+   "html_sha256" TEXT REFERENCES "raw_documents"("sha256"),
+   "warnings" TEXT,
+   "parser_version" TEXT,
+   "first_seen" TEXT,
+   "updated_at" TEXT
+);
 CREATE TABLE "raw_documents" (
    "sha256" TEXT PRIMARY KEY,
    "size" INTEGER,
@@ -180,3 +200,13 @@ CREATE INDEX "idx_meetings_date"
     ON "meetings" ("date");
 CREATE UNIQUE INDEX "idx_meetings_source_id_body_id_date"
     ON "meetings" ("source_id", "body_id", "date");
+CREATE INDEX "idx_official_decisions_case_number"
+    ON "official_decisions" ("case_number");
+CREATE INDEX "idx_official_decisions_decision_date"
+    ON "official_decisions" ("decision_date");
+CREATE INDEX "idx_official_decisions_html_sha256"
+    ON "official_decisions" ("html_sha256");
+CREATE INDEX "idx_official_decisions_official_name"
+    ON "official_decisions" ("official_name");
+CREATE INDEX "idx_official_decisions_source_id"
+    ON "official_decisions" ("source_id");

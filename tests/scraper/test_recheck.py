@@ -53,7 +53,7 @@ def test_changed_page_is_reparsed_and_versioned(tmp_path):
         # outside the window nothing is fetched again
         late = harvester(tmp_path, dt.date(2025, 7, 1)).run([source])
     assert (summary.updated_items, summary.new_items) == (1, 0)
-    assert late.requests == 2  # the two feeds only
+    assert late.requests == 3  # the three feeds only (the officials' one answers 404)
     db = h.db
     assert db["items"].get("t/900-1")["title"] == "Talousarvio (korjattu)"
     versions = list(db.query("select html_sha256 from item_versions where item_id = 't/900-1' "
