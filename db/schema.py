@@ -237,6 +237,14 @@ def m003_official_decisions(db: sqlite_utils.Database) -> None:
         db["official_decisions"].create_index([column])
 
 
+@migrations()
+def m004_search(db: sqlite_utils.Database) -> None:
+    """Finnish full-text search: ``items.lemmas``, ``search_meta`` and ``items_fts`` (FTS5)."""
+    from db import fts
+
+    fts.install(db)
+
+
 def open_db(path: str | Path) -> sqlite_utils.Database:
     """Open (creating if needed) an archive database and bring its schema up to date.
 

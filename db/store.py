@@ -14,6 +14,7 @@ from typing import Any
 
 import sqlite_utils
 
+from db import fts
 from parsers.records import ItemRecord, OfficialDecisionRecord
 
 
@@ -193,16 +194,21 @@ def store_item(db: sqlite_utils.Database, item: ItemWrite, now: str) -> str:
     """
     row = _item_row(item)
     children = _child_rows(item)
+    # base forms for Finnish full-text search; the FTS triggers index them with the row
+    lemmas = fts.item_lemmas(row, [p["name"] for p in children["item_preparers"]],
+                             fts.lemmatiser_for(db))
     with db.atomic():
         existing = next(db["items"].rows_where("id = ?", [item.item_id]), None)
         if existing is not None:
             same_row = all(existing.get(k) == v for k, v in row.items())
             if same_row and _existing_children(db, item.item_id) == children:
+                if existing.get("lemmas") != lemmas:  # only the lemmatisation changed
+                    db["items"].update(item.item_id, {"lemmas": lemmas})
                 return "unchanged"
-            db["items"].update(item.item_id, {**row, "updated_at": now})
+            db["items"].update(item.item_id, {**row, "lemmas": lemmas, "updated_at": now})
             status = "updated"
         else:
-            db["items"].insert({**row, "first_seen": now, "updated_at": now})
+            db["items"].insert({**row, "lemmas": lemmas, "first_seen": now, "updated_at": now})
             status = "new"
         sources = (item.html_sha256, item.pdf_sha256)
         if existing is None or (existing["html_sha256"], existing["pdf_sha256"]) != sources:

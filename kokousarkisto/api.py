@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 from db.schema import open_db
+from db.status import SourceStatus, open_readonly, source_statuses
+from parsers.dynasty_feed import parse_feed
 from parsers.dynasty_item_html import parse_item_html
 from parsers.dynasty_item_pdf import parse_item_pdf
 from parsers.records import ItemRecord
 from scraper.archive import RawArchive
+from scraper.config import CatalogEntry, catalog, load_config
 from scraper.harvest import RECHECK_DAYS, Harvester, RunSummary
 from scraper.http import FetchPolicy, HttpClient
 from scraper.lock import harvest_lock
@@ -60,3 +64,52 @@ def reparse(db_path: str | Path, archive_dir: str | Path | None = None) -> Repar
             return reparse_archive(db, RawArchive(archive_dir or default_archive_dir(db_path)))
         finally:
             db.close()
+
+
+def harvest_plan(db_path: str | Path, plan: list[tuple[Source, FetchPolicy]], *,
+                 archive_dir: str | Path | None = None,
+                 recheck_days: int = RECHECK_DAYS) -> RunSummary:
+    """Harvest sources that may each need their own fetch policy (a config file's per-source
+    ``delay`` or ``contact``) and return one summary for them all.
+
+    Sources sharing a policy are harvested in one run, as :func:`harvest` does; each
+    further policy is one more run, after the first.
+    """
+    groups: dict[tuple, tuple[FetchPolicy, list[Source]]] = {}
+    for source, policy in plan:
+        groups.setdefault(dataclasses.astuple(policy), (policy, []))[1].append(source)
+    total = RunSummary()
+    for policy, sources in groups.values():
+        summary = harvest(db_path, sources, policy=policy, archive_dir=archive_dir,
+                          recheck_days=recheck_days)
+        for f in dataclasses.fields(RunSummary):
+            mine, theirs = getattr(total, f.name), getattr(summary, f.name)
+            setattr(total, f.name, mine + theirs)
+    return total
+
+
+def list_sources(config_path: str | Path | None = None) -> list[CatalogEntry]:
+    """The built-in registry merged with a config file. Raises :class:`ConfigError`."""
+    return catalog(load_config(config_path) if config_path else None)
+
+
+def status(db_path: str | Path, archive_dir: str | Path | None = None) -> list[SourceStatus]:
+    """Per-source health of an archive, read only. Raises :class:`db.status.StatusError`.
+
+    The items feeds each run saw are counted from the raw archive; without it that
+    check is skipped.
+    """
+    archive = RawArchive(archive_dir or default_archive_dir(db_path))
+
+    def count_feed(sha256: str) -> int | None:
+        try:
+            data = archive.get(sha256)
+        except OSError:
+            return None
+        return sum(1 for entry in parse_feed(data).entries if entry.dynasty_id)
+
+    conn = open_readonly(db_path)
+    try:
+        return source_statuses(conn, count_feed)
+    finally:
+        conn.close()

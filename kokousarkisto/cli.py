@@ -12,15 +12,27 @@ import logging
 import sys
 import tempfile
 from pathlib import Path
+from typing import NoReturn
 
 import click
 
+from db.status import StatusError
 from kokousarkisto import __version__, api
 from kokousarkisto.publish import datasette_command, load_metadata
+from scraper.config import (
+    CatalogEntry,
+    Config,
+    ConfigError,
+    Settings,
+    fetch_settings,
+    load_config,
+    resolve_source_args,
+    select_sources,
+)
 from scraper.harvest import RECHECK_DAYS
 from scraper.http import FetchPolicy
 from scraper.lock import HarvestLocked
-from scraper.sources import Source, SourceError, parse_source_arg
+from scraper.sources import Source, SourceError
 
 DEMO_SOURCE_ID = "demo"
 EXIT_LOCKED = 75
@@ -35,38 +47,84 @@ def cli(verbose: bool) -> None:
                         format="%(levelname)s %(name)s: %(message)s")
 
 
-def _sources(values: tuple[str, ...]) -> list[Source]:
+EXIT_CONFIG = 2
+
+
+def _config(path: str | None) -> Config | None:
+    """Load ``--config``; a bad file is one message on stderr and exit code 2."""
+    if not path:
+        return None
     try:
-        return [parse_source_arg(v) for v in values]
+        return load_config(path)
+    except ConfigError as exc:
+        _config_error(exc)
+
+
+def _config_error(exc: ConfigError) -> NoReturn:
+    click.echo(f"error: {exc}", err=True)
+    sys.exit(EXIT_CONFIG)
+
+
+def _selected(source_args: tuple[str, ...], config: Config | None,
+              all_registry: bool) -> list[CatalogEntry]:
+    """Explicit ``--source`` values win; otherwise the config's sources (+ the registry's)."""
+    try:
+        if source_args:
+            return resolve_source_args(source_args, config)
+        return select_sources(config, all_registry=all_registry)
     except SourceError as exc:
         raise click.BadParameter(str(exc), param_hint="--source") from exc
+    except ConfigError as exc:
+        _config_error(exc)
 
 
 @cli.command()
 @click.option("--db", "db_path", required=True, type=click.Path(dir_okay=False),
               help="SQLite database to create or update.")
-@click.option("--source", "source_args", multiple=True, metavar="[ID=]URL",
-              help="Dynasty site to harvest (repeatable), e.g. https://kuopio.oncloudos.com")
+@click.option("--source", "source_args", multiple=True, metavar="[ID=]URL|ID",
+              help="Dynasty site to harvest (repeatable), e.g. https://kuopio.oncloudos.com, "
+                   "or the id of a known source (see `kokousarkisto sources`).")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False),
+              help="TOML config file: global settings and [[source]] entries to add, "
+                   "override or disable. Without --source its enabled sources are harvested.")
+@click.option("--all-registry", is_flag=True,
+              help="Without --source: also harvest every enabled built-in source.")
 @click.option("--archive", "archive_dir", type=click.Path(file_okay=False),
               help="Raw archive directory (default: beside the database, <name>.raw/).")
-@click.option("--delay", type=float, default=1.0, show_default=True,
-              help="Seconds between two requests to the same host.")
+@click.option("--delay", type=click.FloatRange(min=0), default=None,
+              show_default="1.0, or the config's delay",
+              help="Seconds between two requests to the same host (a source's own delay in "
+                   "the config file wins).")
 @click.option("--contact", envvar="KOKOUSARKISTO_CONTACT",
               help="Contact (e-mail or URL) added to the User-Agent.")
-@click.option("--recheck-days", type=click.IntRange(min=0), default=RECHECK_DAYS,
-              show_default=True,
+@click.option("--recheck-days", type=click.IntRange(min=0), default=None,
+              show_default=f"{RECHECK_DAYS}, or the config's recheck_days",
               help="Re-fetch items of meetings this recent (0: never); changed pages are "
                    "re-parsed and versioned.")
-def harvest(db_path: str, source_args: tuple[str, ...], archive_dir: str | None, delay: float,
-            contact: str | None, recheck_days: int) -> None:
+def harvest(db_path: str, source_args: tuple[str, ...], config_path: str | None,
+            all_registry: bool, archive_dir: str | None, delay: float | None,
+            contact: str | None, recheck_days: int | None) -> None:
     """Poll the sources' RSS feeds and store every new item."""
-    sources = _sources(source_args)
-    if not sources:
-        raise click.UsageError("give at least one --source URL (or run `kokousarkisto demo`)")
+    config = _config(config_path)
+    entries = _selected(source_args, config, all_registry)
+    if not entries:
+        raise click.UsageError("give at least one --source URL, a --config file with enabled "
+                               "[[source]] entries, or --all-registry "
+                               "(or run `kokousarkisto demo`)")
+    settings = config.settings if config else Settings()
+    settings = Settings(delay=settings.delay if delay is None else delay,
+                        contact=contact or settings.contact)
+    if recheck_days is None:
+        recheck_days = RECHECK_DAYS if config is None or config.settings.recheck_days is None \
+            else config.settings.recheck_days
+    plan = []
+    for entry in entries:
+        entry_delay, entry_contact = fetch_settings(entry, settings)
+        plan.append((entry.to_source(),
+                     FetchPolicy(min_interval=entry_delay, contact=entry_contact)))
     try:
-        summary = api.harvest(db_path, sources, archive_dir=archive_dir,
-                              policy=FetchPolicy(min_interval=delay, contact=contact),
-                              recheck_days=recheck_days)
+        summary = api.harvest_plan(db_path, plan, archive_dir=archive_dir,
+                                   recheck_days=recheck_days)
     except HarvestLocked as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(EXIT_LOCKED)
@@ -130,6 +188,72 @@ def _run_datasette(db_path: str, host: str, port: int, publish: bool = False) ->
         except KeyboardInterrupt:
             pass
     return 0
+
+
+@cli.command("sources")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False),
+              help="TOML config file whose [[source]] entries add to or change the registry.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+def sources_command(config_path: str | None, as_json: bool) -> None:
+    """List the known sources: the built-in registry and the config file's."""
+    try:
+        entries = api.list_sources(config_path)
+    except ConfigError as exc:
+        _config_error(exc)
+    if as_json:
+        click.echo(json.dumps([e.to_dict() for e in entries], ensure_ascii=False, indent=2))
+        return
+    rows = [("id", "municipality", "enabled", "origin", "base url")]
+    rows += [(e.id, e.municipality or "", "yes" if e.enabled else "no", e.origin, e.base_url)
+             for e in entries]
+    _table(rows)
+    enabled = sum(e.enabled for e in entries)
+    click.echo(f"{len(entries)} sources, {enabled} enabled")
+
+
+def _table(rows: list[tuple]) -> None:
+    widths = [max(len(str(r[i])) for r in rows) for i in range(len(rows[0]))]
+    for row in rows:
+        click.echo("  ".join(str(v).ljust(w) for v, w in zip(row, widths, strict=True)).rstrip())
+
+
+@cli.command()
+@click.option("--db", "db_path", required=True, type=click.Path(dir_okay=False))
+@click.option("--archive", "archive_dir", type=click.Path(file_okay=False),
+              help="Raw archive directory (default: beside the database, <name>.raw/).")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+def status(db_path: str, archive_dir: str | None, as_json: bool) -> None:
+    """Per-source health of an archive, read only.
+
+    Exits 1 when a source is flagged broken (its latest run could not read its items
+    feed, found it empty after earlier runs saw items, failed on every item page, or
+    stored items whose share with parse warnings jumped), else 0; 2 when the database
+    cannot be read.
+    """
+    try:
+        statuses = api.status(db_path, archive_dir)
+    except StatusError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(2)
+    broken = [s.id for s in statuses if s.broken]
+    if as_json:
+        click.echo(json.dumps({"database": db_path, "broken": broken,
+                               "sources": [s.to_dict() for s in statuses]},
+                              ensure_ascii=False, indent=2))
+        sys.exit(1 if broken else 0)
+    rows = [("source", "items", "runs", "last run", "last item fetch", "failed", "state")]
+    rows += [(s.id, s.items, s.runs, s.last_run_at or "-", s.last_item_fetch or "-",
+              s.last_run_failures, "BROKEN" if s.broken else "ok") for s in statuses]
+    _table(rows)
+    for s in statuses:
+        if s.last_error:
+            e = s.last_error
+            what = e["error"] or f"HTTP {e['status']}"
+            click.echo(f"  {s.id}: last error {e['fetched_at']} {what} {e['url']}")
+        for reason in s.reasons:
+            click.echo(f"  {s.id}: broken: {reason}")
+    click.echo(f"status: sources={len(statuses)} broken={len(broken)}")
+    sys.exit(1 if broken else 0)
 
 
 @cli.command("demo-site")

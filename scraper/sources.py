@@ -15,6 +15,14 @@ class SourceError(ValueError):
     """A source given on the command line or in a config file is unusable."""
 
 
+#: what a source id may look like: it becomes part of every stored row's key
+SOURCE_ID_RE = re.compile(r"[a-z0-9][a-z0-9_.-]*")
+
+
+def is_valid_source_id(source_id: str) -> bool:
+    return bool(SOURCE_ID_RE.fullmatch(source_id))
+
+
 @dataclass(frozen=True)
 class Source:
     id: str

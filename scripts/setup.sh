@@ -7,7 +7,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # Debian packages the project uses. python3-venv only when the interpreter lacks it.
-APT_PACKAGES=(poppler-utils)
+# libvoikko1 + voikko-fi: Finnish base forms for search (without them: Snowball stems).
+APT_PACKAGES=(poppler-utils libvoikko1 voikko-fi)
 python3 -c 'import ensurepip, venv' 2>/dev/null || APT_PACKAGES+=(python3-venv python3-pip)
 
 missing=()

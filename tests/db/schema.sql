@@ -1,3 +1,13 @@
+CREATE TRIGGER "items_ad" AFTER DELETE ON "items" BEGIN
+  INSERT INTO "items_fts" ("items_fts", rowid, "title", "proposal", "decision", "discussion", "background", "for_information", "supplementary", "proposer_name", "lemmas") VALUES('delete', old.rowid, old."title", old."proposal", old."decision", old."discussion", old."background", old."for_information", old."supplementary", old."proposer_name", old."lemmas");
+END;
+CREATE TRIGGER "items_ai" AFTER INSERT ON "items" BEGIN
+  INSERT INTO "items_fts" (rowid, "title", "proposal", "decision", "discussion", "background", "for_information", "supplementary", "proposer_name", "lemmas") VALUES (new.rowid, new."title", new."proposal", new."decision", new."discussion", new."background", new."for_information", new."supplementary", new."proposer_name", new."lemmas");
+END;
+CREATE TRIGGER "items_au" AFTER UPDATE ON "items" BEGIN
+  INSERT INTO "items_fts" ("items_fts", rowid, "title", "proposal", "decision", "discussion", "background", "for_information", "supplementary", "proposer_name", "lemmas") VALUES('delete', old.rowid, old."title", old."proposal", old."decision", old."discussion", old."background", old."for_information", old."supplementary", old."proposer_name", old."lemmas");
+  INSERT INTO "items_fts" (rowid, "title", "proposal", "decision", "discussion", "background", "for_information", "supplementary", "proposer_name", "lemmas") VALUES (new.rowid, new."title", new."proposal", new."decision", new."discussion", new."background", new."for_information", new."supplementary", new."proposer_name", new."lemmas");
+END;
 CREATE TABLE "_sqlite_migrations" (
    "id" INTEGER PRIMARY KEY,
    "migration_set" TEXT,
@@ -91,7 +101,16 @@ CREATE TABLE "items" (
    "parser_version" TEXT,
    "first_seen" TEXT,
    "updated_at" TEXT
+, "lemmas" TEXT);
+CREATE VIRTUAL TABLE "items_fts" USING FTS5 (
+    "title", "proposal", "decision", "discussion", "background", "for_information", "supplementary", "proposer_name", "lemmas",
+    tokenize='unicode61 remove_diacritics 2',
+    content="items"
 );
+CREATE TABLE 'items_fts_config'(k PRIMARY KEY, v) WITHOUT ROWID;
+CREATE TABLE 'items_fts_data'(id INTEGER PRIMARY KEY, block BLOB);
+CREATE TABLE 'items_fts_docsize'(id INTEGER PRIMARY KEY, sz BLOB);
+CREATE TABLE 'items_fts_idx'(segid, term, pgno, PRIMARY KEY(segid, term)) WITHOUT ROWID;
 CREATE TABLE "meetings" (
    "id" INTEGER PRIMARY KEY,
    "source_id" TEXT REFERENCES "sources"("id"),
@@ -141,6 +160,10 @@ CREATE TABLE "runs" (
    "requests" INTEGER,
    "seconds" REAL,
    "exit_code" INTEGER
+);
+CREATE TABLE "search_meta" (
+   "key" TEXT PRIMARY KEY,
+   "value" TEXT
 );
 CREATE TABLE "sources" (
    "id" TEXT PRIMARY KEY,

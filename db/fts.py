@@ -1,0 +1,315 @@
+"""Finnish full-text search over items: the FTS5 index, its ``lemmas`` and the query side.
+
+Index: ``items.lemmas`` holds the base-form tokens of an item's text (see
+:mod:`db.lemmas`); the FTS5 table ``items_fts`` indexes the text columns and ``lemmas``
+together with ``tokenize="unicode61 remove_diacritics 2"``, kept in step with ``items``
+by sqlite-utils' triggers. ``search_meta`` records which analyser (``voikko`` or
+``snowball``) and which version of the lemmatisation built the lemmas; when either
+differs from what this process would use, :func:`ensure_index` recomputes them all, so
+an index is never a mix of two analysers.
+
+Queries: :func:`match_expression` turns what a person typed into an FTS5 ``MATCH``
+expression: every query word becomes its surface form OR its base forms, words are
+AND'ed, and every token is quoted, so ``Ely-keskus``, ``2018-2020``, ``12.3.2025``, a
+stray ``"`` or ``AND``/``NEAR`` never raise an FTS syntax error. :func:`highlight` and
+:func:`snippet` mark the matching words in the original text (``<mark>``) and escape
+the rest as HTML.
+
+Rowids: ``items`` has a text primary key, so ``items_fts`` follows its implicit rowid.
+``VACUUM`` may renumber such rowids; run :func:`rebuild` after a ``VACUUM``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import logging
+import re
+import sqlite3
+import weakref
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import sqlite_utils
+
+from db.lemmas import (
+    LEMMAS_VERSION,
+    WORD_RE,
+    Lemmatiser,
+    default_lemmatiser,
+    fold,
+    fts_tokens,
+    is_numeric,
+    lemmatiser_named,
+)
+
+log = logging.getLogger(__name__)
+
+FTS_TABLE = "items_fts"
+META_TABLE = "search_meta"
+TOKENIZE = "unicode61 remove_diacritics 2"
+#: item columns searched as written; ``appeal`` (boilerplate) and codes are left out
+TEXT_COLUMNS = ("title", "proposal", "decision", "discussion", "background",
+                "for_information", "supplementary", "proposer_name")
+#: what ``items_fts`` indexes, in this order (bm25 weights follow it)
+FTS_COLUMNS = (*TEXT_COLUMNS, "lemmas")
+#: FTS5 operators a person may type; they are dropped, the words are AND'ed anyway
+_OPERATORS = frozenset({"AND", "OR", "NOT", "NEAR"})
+_DIGITS_RE = re.compile(r"\d+")
+_SPACE_RE = re.compile(r"\s+")
+
+
+# --- index ---------------------------------------------------------------------------
+
+
+def item_texts(row: Mapping[str, Any], preparer_names: Iterable[str | None] = ()) -> list[str]:
+    """The texts an item's lemmas are made of: its text columns and its preparers' names."""
+    texts = [row.get(c) for c in TEXT_COLUMNS]
+    return [t for t in (*texts, *preparer_names) if t]
+
+
+def item_lemmas(row: Mapping[str, Any], preparer_names: Iterable[str | None] = (),
+                lemmatiser: Lemmatiser | None = None) -> str:
+    """The ``lemmas`` value of one item row."""
+    return (lemmatiser or default_lemmatiser()).lemmas_text(item_texts(row, preparer_names))
+
+
+def install(db: sqlite_utils.Database, lemmatiser: Lemmatiser | None = None) -> None:
+    """Add ``items.lemmas``, ``search_meta`` and ``items_fts`` with its triggers (migration)."""
+    if "lemmas" not in db["items"].columns_dict:
+        db["items"].add_column("lemmas", str)
+    if not db[META_TABLE].exists():
+        db[META_TABLE].create({"key": str, "value": str}, pk="key")
+    db["items"].enable_fts(list(FTS_COLUMNS), fts_version="FTS5", tokenize=TOKENIZE,
+                           create_triggers=True, replace=True)
+    ensure_index(db, lemmatiser or default_lemmatiser())
+
+
+def read_meta(conn: sqlite3.Connection | sqlite_utils.Database) -> dict[str, str]:
+    """``search_meta`` as a dict; empty when the table is missing."""
+    try:
+        rows = conn.execute(f"select key, value from {META_TABLE}").fetchall()
+    except sqlite3.Error:
+        return {}
+    return {k: v for k, v in rows}
+
+
+def index_analyser(conn: sqlite3.Connection | sqlite_utils.Database) -> str | None:
+    """Name of the analyser that built the database's lemmas (``voikko``/``snowball``)."""
+    return read_meta(conn).get("analyser")
+
+
+def ensure_index(db: sqlite_utils.Database, lemmatiser: Lemmatiser) -> bool:
+    """Make every item's lemmas come from ``lemmatiser``; ``True`` when they were rebuilt."""
+    meta = read_meta(db)
+    if meta.get("analyser") == lemmatiser.name and meta.get("lemmas_version") == LEMMAS_VERSION:
+        return False
+    if meta.get("analyser"):
+        log.warning("search index was built with %s (lemmas v%s); rebuilding it with %s",
+                    meta.get("analyser"), meta.get("lemmas_version"), lemmatiser.name)
+    reindex(db, lemmatiser)
+    return True
+
+
+def reindex(db: sqlite_utils.Database, lemmatiser: Lemmatiser) -> int:
+    """Recompute ``lemmas`` of every item (the triggers update ``items_fts``); rows changed."""
+    columns = ", ".join(f"items.[{c}]" for c in TEXT_COLUMNS)
+    sql = (f"select items.id, items.lemmas, {columns}, "
+           "(select group_concat(name, char(10)) from item_preparers p where p.item_id = items.id)"
+           " as preparers from items")
+    changes = []
+    for row in db.query(sql):
+        names = (row.pop("preparers") or "").split("\n")
+        value = item_lemmas(row, names, lemmatiser)
+        if value != row["lemmas"]:
+            changes.append((value, row["id"]))
+    with db.atomic():
+        db.conn.executemany("update items set lemmas = ? where id = ?", changes)
+        _write_meta(db, lemmatiser)
+    return len(changes)
+
+
+def _write_meta(db: sqlite_utils.Database, lemmatiser: Lemmatiser) -> None:
+    values = {"analyser": lemmatiser.name, "analyser_detail": lemmatiser.detail,
+              "lemmas_version": LEMMAS_VERSION, "tokenize": TOKENIZE,
+              "built_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")}
+    db[META_TABLE].upsert_all([{"key": k, "value": v} for k, v in values.items()], pk="key")
+
+
+def rebuild(db: sqlite_utils.Database) -> None:
+    """Rebuild ``items_fts`` from ``items`` (after a ``VACUUM``, or if in doubt)."""
+    db.execute(f"insert into [{FTS_TABLE}]([{FTS_TABLE}]) values ('rebuild')")
+
+
+_for_db: weakref.WeakKeyDictionary[sqlite_utils.Database, Lemmatiser] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def use_lemmatiser(db: sqlite_utils.Database, lemmatiser: Lemmatiser) -> Lemmatiser:
+    """Make ``lemmatiser`` the one writes to ``db`` use (rebuilding lemmas if needed)."""
+    ensure_index(db, lemmatiser)
+    _for_db[db] = lemmatiser
+    return lemmatiser
+
+
+def lemmatiser_for(db: sqlite_utils.Database) -> Lemmatiser:
+    """The lemmatiser for writes to ``db``: the process default unless one was injected."""
+    found = _for_db.get(db)
+    return found if found is not None else use_lemmatiser(db, default_lemmatiser())
+
+
+def lemmatiser_for_connection(conn: sqlite3.Connection) -> Lemmatiser:
+    """For reading: the same analyser as the one that built this database's index."""
+    name = index_analyser(conn)
+    if name:
+        found = lemmatiser_named(name)
+        if found is not None:
+            return found
+        log.warning("the search index was built with %s, which is not available here: "
+                    "queries are lemmatised with %s and will miss inflected forms",
+                    name, default_lemmatiser().name)
+    return default_lemmatiser()
+
+
+# --- queries ---------------------------------------------------------------------------
+
+
+def _quote(text: str) -> str:
+    return '"' + text.replace('"', '""') + '"'
+
+
+@dataclass
+class Query:
+    """A parsed query: its FTS5 terms and what to highlight."""
+
+    terms: list[str] = field(default_factory=list)  # one FTS5 expression per query word
+    tokens: set[str] = field(default_factory=set)  # folded tokens that mark a text word
+    numbers: list[tuple[str, ...]] = field(default_factory=list)  # digit groups to mark
+
+    @property
+    def expression(self) -> str:
+        """The FTS5 MATCH expression; ``""`` (matches nothing) for an empty query."""
+        return " AND ".join(self.terms) if self.terms else '""'
+
+
+def _alternatives(word: str, lemmatiser: Lemmatiser) -> tuple[list[str], set[str]]:
+    """The OR'ed alternatives of one word (surface, base forms) and their tokens."""
+    surface = fts_tokens(word)
+    tokens = lemmatiser.word(word)
+    alts = [_quote(" ".join(surface))] if surface else []
+    alts += [_quote(t) for t in sorted(tokens.lemmas)]
+    marks = set(surface) | set(tokens.lemmas)
+    head = word.split(":", 1)[0]
+    pieces = [p for p in head.split("-") if p]
+    if len(pieces) > 1:
+        # Ely-keskus: also each piece, AND'ed, each by its own alternatives
+        groups = []
+        for piece in pieces:
+            piece_alts, piece_marks = _alternatives(piece, lemmatiser)
+            marks |= piece_marks
+            if piece_alts:
+                groups.append("(" + " OR ".join(piece_alts) + ")")
+        if groups:
+            alts.append("(" + " AND ".join(groups) + ")")
+    return list(dict.fromkeys(alts)), marks
+
+
+def parse_query(q: str | None, lemmatiser: Lemmatiser) -> Query:
+    """Lemmatise a query as the index was: words AND'ed, each word's forms OR'ed."""
+    query = Query()
+    for word in WORD_RE.findall(q or ""):
+        word = word.replace("\u00ad", "")
+        if not word or word in _OPERATORS:
+            continue
+        if is_numeric(word):
+            groups = tuple(_DIGITS_RE.findall(word))
+            query.terms.append(_quote(" ".join(groups)))
+            query.numbers.append(groups)
+            continue
+        alts, marks = _alternatives(word, lemmatiser)
+        if alts:
+            query.terms.append("(" + " OR ".join(alts) + ")")
+            query.tokens |= {fold(m) for m in marks}
+    query.terms = list(dict.fromkeys(query.terms))
+    return query
+
+
+def match_expression(q: str | None, lemmatiser: Lemmatiser) -> str:
+    """The FTS5 MATCH expression for a query (never a syntax error)."""
+    return parse_query(q, lemmatiser).expression
+
+
+def _marks(word: str, query: Query, lemmatiser: Lemmatiser) -> bool:
+    if any(c.isdigit() for c in word) and query.numbers:
+        groups = tuple(_DIGITS_RE.findall(word))
+        for wanted in query.numbers:
+            n = len(wanted)
+            if any(groups[i:i + n] == wanted for i in range(len(groups) - n + 1)):
+                return True
+    if not query.tokens:
+        return False
+    tokens = lemmatiser.word(word)
+    candidates = {*fts_tokens(word), *tokens.lemmas, *tokens.parts}
+    return any(fold(t) in query.tokens for t in candidates)
+
+
+def _pieces(text: str, query: Query, lemmatiser: Lemmatiser) -> list[tuple[str, bool]]:
+    """``text`` cut into (gap, False) and (word, matched) pieces."""
+    out: list[tuple[str, bool]] = []
+    pos = 0
+    for m in WORD_RE.finditer(text):
+        if m.start() > pos:
+            out.append((text[pos:m.start()], False))
+        out.append((m.group(), _marks(m.group(), query, lemmatiser)))
+        pos = m.end()
+    if pos < len(text):
+        out.append((text[pos:], False))
+    return out
+
+
+def _render(pieces: Iterable[tuple[str, bool]]) -> str:
+    return "".join(f"<mark>{html.escape(p)}</mark>" if hit else html.escape(p)
+                   for p, hit in pieces)
+
+
+def highlight(text: str | None, q: str | None, lemmatiser: Lemmatiser) -> str | None:
+    """``text`` as HTML with every word matching the query in ``<mark>``."""
+    if text is None:
+        return None
+    query = parse_query(q, lemmatiser)
+    return _render(_pieces(text, query, lemmatiser))
+
+
+def snippet(text: str | None, q: str | None, lemmatiser: Lemmatiser, size: int = 30) -> str | None:
+    """The ``size`` words of ``text`` with the most matches, as HTML with ``<mark>``s."""
+    if text is None:
+        return None
+    query = parse_query(q, lemmatiser)
+    pieces = [(_SPACE_RE.sub(" ", p), hit) if not WORD_RE.fullmatch(p) else (p, hit)
+              for p, hit in _pieces(text, query, lemmatiser)]
+    word_at = [i for i, (p, _) in enumerate(pieces) if WORD_RE.fullmatch(p)]
+    if not word_at:
+        return html.escape(" ".join(text.split()))
+    size = max(1, size)
+    hits = [pieces[i][1] for i in word_at]
+    best, best_count, count = 0, -1, 0
+    for end in range(len(hits)):
+        count += hits[end]
+        if end >= size:
+            count -= hits[end - size]
+        start = max(0, end - size + 1)
+        if count > best_count:
+            best, best_count = start, count
+    window = [i for i in range(best, min(best + size, len(hits))) if hits[i]]
+    if window:  # centre the window on its matches
+        middle = (window[0] + window[-1]) // 2
+        start = min(window[0], max(window[-1] - size + 1, middle - size // 2))
+        best = max(0, min(len(hits) - size, start))
+    first = word_at[best]
+    last = word_at[min(best + size, len(word_at)) - 1]
+    body = _render(pieces[first:last + 1])
+    before = "… " if best > 0 else ""
+    after = " …" if best + size < len(word_at) else ""
+    return before + body + after

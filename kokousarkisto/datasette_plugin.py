@@ -1,0 +1,95 @@
+"""Datasette plugin: Finnish full-text search functions for SQL.
+
+Registered through the ``datasette`` entry point in ``pyproject.toml``, so
+``kokousarkisto serve``, ``datasette`` itself and the tests all load it. On every
+connection it registers, with the analyser that built that database's index (read from
+``search_meta``):
+
+``fi_query(q)``
+    an FTS5 MATCH expression for what a person typed: ``items_fts match fi_query(:q)``.
+    Each word is its surface form OR its base forms; words are AND'ed; every token is
+    quoted, so no input is an FTS syntax error (an empty query matches nothing).
+``fi_highlight(text, q)``
+    ``text`` as HTML, each word whose base form matches the query in ``<mark>``.
+``fi_snippet(text, q[, words])``
+    the passage of ``words`` words (default 30) with the most matches, as HTML.
+``fi_lemmas(text)``
+    the base-form tokens the index stores for ``text`` (for checking why a row matched).
+``escape_fts(q)``
+    Datasette's own function, replaced by ``fi_query``: the search box of a table with
+    an FTS index (``items``) becomes Finnish-aware too.
+
+Columns called ``title`` or ``snippet`` in query results are shown as HTML in which only
+``<mark>`` tags survive; everything else is escaped again, so no SQL can inject markup.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import sqlite3
+from typing import Any
+
+from datasette import hookimpl
+from markupsafe import Markup
+
+from db import fts
+from db.lemmas import Lemmatiser
+
+#: query-result columns rendered as HTML (only <mark> kept)
+HTML_COLUMNS = frozenset({"title", "snippet"})
+_MARK_RE = re.compile(r"(</?mark>)")
+
+
+def _text(value: Any) -> str | None:
+    if value is None:
+        return None
+    return value if isinstance(value, str) else str(value)
+
+
+def register_functions(conn: sqlite3.Connection, lemmatiser: Lemmatiser | None = None) -> None:
+    """Register the ``fi_*`` SQL functions (and ``escape_fts``) on ``conn``."""
+    lem = lemmatiser or fts.lemmatiser_for_connection(conn)
+
+    def fi_query(q: Any) -> str:
+        return fts.match_expression(_text(q), lem)
+
+    def fi_highlight(text: Any, q: Any) -> str | None:
+        return fts.highlight(_text(text), _text(q), lem)
+
+    def fi_snippet(text: Any, q: Any = None, size: Any = 30) -> str | None:
+        try:
+            words = int(size)
+        except (TypeError, ValueError):
+            words = 30
+        return fts.snippet(_text(text), _text(q), lem, size=min(max(words, 1), 500))
+
+    def fi_lemmas(text: Any) -> str:
+        value = _text(text)
+        return lem.lemmas_text([value]) if value else ""
+
+    conn.create_function("fi_query", 1, fi_query, deterministic=True)
+    conn.create_function("fi_highlight", 2, fi_highlight, deterministic=True)
+    conn.create_function("fi_snippet", 2, fi_snippet, deterministic=True)
+    conn.create_function("fi_snippet", 3, fi_snippet, deterministic=True)
+    conn.create_function("fi_lemmas", 1, fi_lemmas, deterministic=True)
+    conn.create_function("escape_fts", 1, fi_query, deterministic=True)
+
+
+@hookimpl(trylast=True)  # after Datasette's own escape_fts, which this replaces
+def prepare_connection(conn, database, datasette):
+    register_functions(conn)
+
+
+def safe_marked_html(value: str) -> Markup:
+    """HTML in which only ``<mark>``/``</mark>`` are kept; any other markup is escaped."""
+    pieces = _MARK_RE.split(value)
+    return Markup("".join(p if p in ("<mark>", "</mark>") else html.escape(html.unescape(p))
+                          for p in pieces))
+
+
+@hookimpl
+def render_cell(row, value, column, table, database, datasette):
+    if table is None and column in HTML_COLUMNS and isinstance(value, str):
+        return safe_marked_html(value)
+    return None
