@@ -11,7 +11,9 @@ derived here:
 * an item is *new* in the run of the first successful fetch of its page (``items.url``);
   its warnings are the stored ones (a reparse may have changed them since).
 
-A source is flagged ``broken`` when its latest run
+A run still going on is left out (the caller says which; see
+:func:`unfinished_latest_run`); a run that crashed is judged like any other. A source is
+flagged ``broken`` when its latest run
 
 * could not fetch its items feed (or never got to it),
 * found the feed empty although earlier runs saw items in it,
@@ -116,8 +118,15 @@ def open_readonly(path: str | Path) -> sqlite3.Connection:
 
 # -- per-run statistics ------------------------------------------------------------------
 
-def run_stats(conn: sqlite3.Connection, source_id: str) -> list[RunStats]:
-    """The runs of one source, oldest first, with what each did for it."""
+def unfinished_latest_run(conn: sqlite3.Connection) -> int | None:
+    """The newest run if it has not finished: a harvest still running, or one that crashed."""
+    row = conn.execute("select id, finished_at from runs order by id desc limit 1").fetchone()
+    return row["id"] if row and row["finished_at"] is None else None
+
+
+def run_stats(conn: sqlite3.Connection, source_id: str,
+              skip_run: int | None = None) -> list[RunStats]:
+    """The runs of one source, oldest first, with what each did for it (but ``skip_run``)."""
     runs: dict[int, RunStats] = {}
     for r in conn.execute(
         f"""select f.run_id, runs.started_at, count(*) as requests,
@@ -138,7 +147,9 @@ def run_stats(conn: sqlite3.Connection, source_id: str) -> list[RunStats]:
         "where source_id = ? and run_id is not null and instr(url, ?) > 0 order by id",
         [source_id, ITEMS_FEED],
     ):
-        stats = runs[r["run_id"]]
+        stats = runs.get(r["run_id"])
+        if stats is None:
+            continue
         stats.feed_fetched = True
         stats.feed_ok = r["error"] is None and r["status"] is not None and (
             200 <= r["status"] < 300 or r["status"] == 304)
@@ -159,6 +170,7 @@ def run_stats(conn: sqlite3.Connection, source_id: str) -> list[RunStats]:
         if r["first_run"] in runs:
             runs[r["first_run"]].new_items = r["n"]
             runs[r["first_run"]].new_warned = r["warned"]
+    runs.pop(skip_run, None)
     return [runs[k] for k in sorted(runs)]
 
 
@@ -228,11 +240,13 @@ def assess(runs: list[RunStats]) -> list[str]:
 # -- the report --------------------------------------------------------------------------
 
 def source_statuses(conn: sqlite3.Connection,
-                    count_feed: Callable[[str], int | None] | None = None) -> list[SourceStatus]:
+                    count_feed: Callable[[str], int | None] | None = None,
+                    skip_run: int | None = None) -> list[SourceStatus]:
     """Status of every source in the archive (sources table and fetch log), by id.
 
     ``count_feed(sha256)`` returns the number of entries in an archived items feed, or
-    ``None`` when the blob cannot be read.
+    ``None`` when the blob cannot be read. ``skip_run`` is left out of the judgement and
+    the counts: pass the run of a harvest that is still going on.
     """
     rows = {r["id"]: r for r in conn.execute(
         "select id, name, municipality, base_url from sources")}
@@ -247,7 +261,7 @@ def source_statuses(conn: sqlite3.Connection,
                               municipality=row["municipality"] if row else None,
                               base_url=row["base_url"] if row else None,
                               items=counts.get(source_id, 0))
-        runs = run_stats(conn, source_id)
+        runs = run_stats(conn, source_id, skip_run)
         _count_feeds(runs, count_feed)
         status.runs = len(runs)
         if runs:

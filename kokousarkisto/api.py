@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import dataclasses
+import fcntl
+import os
 from pathlib import Path
 
 from db.schema import open_db
-from db.status import SourceStatus, open_readonly, source_statuses
+from db.status import SourceStatus, open_readonly, source_statuses, unfinished_latest_run
 from parsers.dynasty_feed import parse_feed
 from parsers.dynasty_item_html import parse_item_html
 from parsers.dynasty_item_pdf import parse_item_pdf
@@ -93,11 +95,40 @@ def list_sources(config_path: str | Path | None = None) -> list[CatalogEntry]:
     return catalog(load_config(config_path) if config_path else None)
 
 
-def status(db_path: str | Path, archive_dir: str | Path | None = None) -> list[SourceStatus]:
+@dataclasses.dataclass
+class StatusReport:
+    sources: list[SourceStatus]
+    running_run: int | None = None  # a harvest holding the lock is writing this run
+
+    @property
+    def broken(self) -> list[str]:
+        return [s.id for s in self.sources if s.broken]
+
+
+def harvest_running(db_path: str | Path) -> bool:
+    """True while a harvest holds the database's lock.
+
+    Probes with a shared lock on a read-only descriptor, released at once, so nothing
+    is written (a harvest starting in that instant would exit 75 and be retried).
+    """
+    try:
+        fd = os.open(f"{db_path}.lock", os.O_RDONLY)
+    except OSError:
+        return False
+    try:
+        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return True
+    finally:
+        os.close(fd)  # closing releases a lock we got
+    return False
+
+
+def status(db_path: str | Path, archive_dir: str | Path | None = None) -> StatusReport:
     """Per-source health of an archive, read only. Raises :class:`db.status.StatusError`.
 
     The items feeds each run saw are counted from the raw archive; without it that
-    check is skipped.
+    check is skipped. The run of a harvest going on right now is left out.
     """
     archive = RawArchive(archive_dir or default_archive_dir(db_path))
 
@@ -110,6 +141,8 @@ def status(db_path: str | Path, archive_dir: str | Path | None = None) -> list[S
 
     conn = open_readonly(db_path)
     try:
-        return source_statuses(conn, count_feed)
+        unfinished = unfinished_latest_run(conn)
+        running = unfinished if unfinished is not None and harvest_running(db_path) else None
+        return StatusReport(source_statuses(conn, count_feed, skip_run=running), running)
     finally:
         conn.close()

@@ -231,16 +231,19 @@ def status(db_path: str, archive_dir: str | None, as_json: bool) -> None:
     cannot be read.
     """
     try:
-        statuses = api.status(db_path, archive_dir)
+        report = api.status(db_path, archive_dir)
     except StatusError as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(2)
-    broken = [s.id for s in statuses if s.broken]
+    statuses, broken = report.sources, report.broken
     if as_json:
         click.echo(json.dumps({"database": db_path, "broken": broken,
+                               "running_run": report.running_run,
                                "sources": [s.to_dict() for s in statuses]},
                               ensure_ascii=False, indent=2))
         sys.exit(1 if broken else 0)
+    if report.running_run is not None:
+        click.echo(f"(a harvest is running: run {report.running_run} is left out)")
     rows = [("source", "items", "runs", "last run", "last item fetch", "failed", "state")]
     rows += [(s.id, s.items, s.runs, s.last_run_at or "-", s.last_item_fetch or "-",
               s.last_run_failures, "BROKEN" if s.broken else "ok") for s in statuses]

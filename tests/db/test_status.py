@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -23,6 +24,7 @@ from demosite import DemoServer, expected_items
 from kokousarkisto import api
 from kokousarkisto.cli import cli
 from scraper.http import FetchPolicy
+from scraper.lock import harvest_lock
 from scraper.sources import Source
 from tests.loopback import Reply, ScriptedServer
 
@@ -178,6 +180,27 @@ def test_quiet_run_with_a_new_item_is_healthy(archive):
     (demo,) = json.loads(result.output)["sources"]
     assert demo["last_run_seen"] == 1 and demo["last_run_new_items"] == 1
     assert result.exit_code == 0, demo["reasons"]
+
+
+def test_a_running_harvest_is_left_out_but_a_crashed_one_counts(archive):
+    conn = sqlite3.connect(archive)
+    run_id = conn.execute("insert into runs (started_at) values ('2030-01-01T00:00:00+00:00')"
+                          ).lastrowid
+    conn.execute("insert into fetches (run_id, source_id, url, fetched_at, status, headers) "
+                 "values (?, 'demo', ?, '2030-01-01T00:00:00+00:00', 200, '{}')",
+                 [run_id, f"http://127.0.0.1{MEETINGS_FEED}"])
+    conn.commit()
+    conn.close()
+    with harvest_lock(archive):  # the run has got as far as the meetings feed
+        result = run_status(archive, "--json")
+        report = json.loads(result.output)
+        assert result.exit_code == 0 and report["running_run"] == run_id
+        assert report["sources"][0]["runs"] == 2
+        assert "a harvest is running" in run_status(archive).output
+    result = run_status(archive, "--json")  # nobody holds the lock: that run crashed
+    assert result.exit_code == 1
+    (demo,) = json.loads(result.output)["sources"]
+    assert demo["reasons"] == ["the latest run did not get to the items feed"]
 
 
 def test_unreadable_database_exits_2(tmp_path):

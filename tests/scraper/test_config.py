@@ -277,3 +277,46 @@ def test_sources_with_their_own_delay_are_harvested_in_their_own_run(tmp_path):
     runs = conn.execute("select run_id, group_concat(distinct source_id) from fetches "
                         "group by run_id order by run_id").fetchall()
     assert runs == [(1, "a,c"), (2, "b")]
+
+
+def test_harvest_selection_and_precedence_without_fetching(tmp_path, monkeypatch):
+    """What ``harvest`` hands to the API, captured: no request leaves this machine."""
+    from scraper.harvest import RECHECK_DAYS, RunSummary
+
+    calls = []
+
+    def fake_plan(db_path, plan, *, archive_dir=None, recheck_days):
+        calls.append(([(s.id, p.min_interval, p.contact) for s, p in plan], recheck_days))
+        return RunSummary(sources=len(plan))
+
+    monkeypatch.setattr(api, "harvest_plan", fake_plan)
+    monkeypatch.delenv("KOKOUSARKISTO_CONTACT", raising=False)
+    config = tmp_path / "sources.toml"
+    config.write_text(EXAMPLE.replace('id = "lahti"', 'id = "vantaa"'), encoding="utf-8")
+    db = str(tmp_path / "k.db")
+    enabled = [e.id for e in load_registry() if e.enabled]
+
+    assert invoke("harvest", "--db", db, "--config", str(config)).exit_code == 0
+    assert calls.pop() == ([("kuopio", 5.0, "kuopio@example.org"),
+                            ("testila", 2.5, "toimitus@example.org")], 7)
+
+    result = invoke("harvest", "--db", db, "--config", str(config), "--all-registry",
+                    "--delay", "3", "--contact", "cli@example.org", "--recheck-days", "0")
+    assert result.exit_code == 0, result.output
+    plan, recheck = calls.pop()
+    ids = [i for i, *_ in plan]
+    assert ids == [i for i in enabled if i != "vantaa"] + ["testila"] and recheck == 0
+    assert {(i, d, c) for i, d, c in plan if i != "kuopio"} == {
+        (i, 3.0, "cli@example.org") for i in ids if i != "kuopio"}
+    assert ("kuopio", 5.0, "kuopio@example.org") in plan  # its own values win
+
+    # explicit --source values win over the config's sources and --all-registry
+    assert invoke("harvest", "--db", db, "--config", str(config), "--all-registry",
+                  "--source", "kokkola", "--source", "x=https://x.example").exit_code == 0
+    assert calls.pop() == ([("kokkola", 2.5, "toimitus@example.org"),
+                            ("x", 2.5, "toimitus@example.org")], 7)
+
+    assert invoke("harvest", "--db", db, "--all-registry").exit_code == 0
+    plan, recheck = calls.pop()
+    assert [i for i, *_ in plan] == enabled and recheck == RECHECK_DAYS
+    assert {(d, c) for _, d, c in plan} == {(1.0, None)}
