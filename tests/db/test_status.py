@@ -129,8 +129,9 @@ def test_empty_feed_after_earlier_items_is_broken(archive):
     assert demo["reasons"] == [
         f"the items feed of the latest run was empty (earlier runs saw up to "
         f"{len(expected_items())})"]
-    # the loopback site has no officials' decisions feed: a 404, logged as the last error
-    assert demo["last_error"]["status"] == 404
+    # the loopback site has no officials' decisions feed: that 404 is how older sites say
+    # so, not an error worth reporting
+    assert demo["last_error"] is None
 
     table = run_status(archive)
     assert table.exit_code == 1
