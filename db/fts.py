@@ -56,6 +56,10 @@ TEXT_COLUMNS = ("title", "proposal", "decision", "discussion", "background",
 FTS_COLUMNS = (*TEXT_COLUMNS, "lemmas")
 #: FTS5 operators a person may type; they are dropped, the words are AND'ed anyway
 _OPERATORS = frozenset({"AND", "OR", "NOT", "NEAR"})
+#: unknown words' stems also match as prefixes: stem minus PREFIX_TRIM letters, at least
+#: PREFIX_MIN letters long
+PREFIX_MIN = 4
+PREFIX_TRIM = 1
 _DIGITS_RE = re.compile(r"\d+")
 _SPACE_RE = re.compile(r"\s+")
 
@@ -187,6 +191,7 @@ class Query:
     terms: list[str] = field(default_factory=list)  # one FTS5 expression per query word
     tokens: set[str] = field(default_factory=set)  # folded tokens that mark a text word
     numbers: list[tuple[str, ...]] = field(default_factory=list)  # digit groups to mark
+    prefixes: set[str] = field(default_factory=set)  # folded prefixes that mark a text word
 
     @property
     def expression(self) -> str:
@@ -194,26 +199,37 @@ class Query:
         return " AND ".join(self.terms) if self.terms else '""'
 
 
-def _alternatives(word: str, lemmatiser: Lemmatiser) -> tuple[list[str], set[str]]:
-    """The OR'ed alternatives of one word (surface, base forms) and their tokens."""
+def _alternatives(word: str, lemmatiser: Lemmatiser) -> tuple[list[str], set[str], set[str]]:
+    """The OR'ed alternatives of one word (surface, base forms), their tokens and prefixes."""
     surface = fts_tokens(word)
     tokens = lemmatiser.word(word)
     alts = [_quote(" ".join(surface))] if surface else []
     alts += [_quote(t) for t in sorted(tokens.lemmas)]
     marks = set(surface) | set(tokens.lemmas)
+    prefixes: set[str] = set()
+    if not tokens.known and not is_numeric(word):
+        # a stem (no dictionary knew the word): Snowball stems of one word's forms differ
+        # in their last letters (avustus/avustuks), so its shortened stem also matches
+        # as a prefix
+        for stem in tokens.lemmas:
+            if len(stem) >= PREFIX_MIN + 1:
+                prefix = stem[:max(PREFIX_MIN, len(stem) - PREFIX_TRIM)]
+                prefixes.add(prefix)
+                alts.append(_quote(prefix) + " *")
     head = word.split(":", 1)[0]
     pieces = [p for p in head.split("-") if p]
     if len(pieces) > 1:
         # Ely-keskus: also each piece, AND'ed, each by its own alternatives
         groups = []
         for piece in pieces:
-            piece_alts, piece_marks = _alternatives(piece, lemmatiser)
+            piece_alts, piece_marks, piece_prefixes = _alternatives(piece, lemmatiser)
             marks |= piece_marks
+            prefixes |= piece_prefixes
             if piece_alts:
                 groups.append("(" + " OR ".join(piece_alts) + ")")
         if groups:
             alts.append("(" + " AND ".join(groups) + ")")
-    return list(dict.fromkeys(alts)), marks
+    return list(dict.fromkeys(alts)), marks, prefixes
 
 
 def parse_query(q: str | None, lemmatiser: Lemmatiser) -> Query:
@@ -228,10 +244,11 @@ def parse_query(q: str | None, lemmatiser: Lemmatiser) -> Query:
             query.terms.append(_quote(" ".join(groups)))
             query.numbers.append(groups)
             continue
-        alts, marks = _alternatives(word, lemmatiser)
+        alts, marks, prefixes = _alternatives(word, lemmatiser)
         if alts:
             query.terms.append("(" + " OR ".join(alts) + ")")
             query.tokens |= {fold(m) for m in marks}
+            query.prefixes |= {fold(p) for p in prefixes}
     query.terms = list(dict.fromkeys(query.terms))
     return query
 
@@ -251,8 +268,10 @@ def _marks(word: str, query: Query, lemmatiser: Lemmatiser) -> bool:
     if not query.tokens:
         return False
     tokens = lemmatiser.word(word)
-    candidates = {*fts_tokens(word), *tokens.lemmas, *tokens.parts}
-    return any(fold(t) in query.tokens for t in candidates)
+    candidates = {fold(t) for t in (*fts_tokens(word), *tokens.lemmas, *tokens.parts)}
+    if candidates & query.tokens:
+        return True
+    return any(c.startswith(p) for c in candidates for p in query.prefixes)
 
 
 def _pieces(text: str, query: Query, lemmatiser: Lemmatiser) -> list[tuple[str, bool]]:

@@ -192,6 +192,7 @@ def compound_parts(baseform: str, wordbases: str | None) -> set[str]:
             pieces = [p for p in base.split("=") if p]
             return {_token(p) for p in pieces} if len(pieces) > 1 else set()
         parts.append([surface, base or surface])
+    parts, prefix_lengths = _merge_lexicalised(parts, prefix_lengths)
     if len(parts) < 2:
         return set()
     surfaces = [p[0] for p in parts]
@@ -208,6 +209,25 @@ def compound_parts(baseform: str, wordbases: str | None) -> set[str]:
                 continue  # the whole word: its base form is a lemma already
             out.add(_token("".join(surfaces[i:j]) + bases[j]))
     return {t for t in out if len(t) > 1}
+
+
+#: neighbouring compound parts that only mean something together: a search for *kunta*
+#: should not find every *lautakunta*
+LEXICALISED = frozenset({("lauta", "kunta"), ("toimi", "elin")})
+
+
+def _merge_lexicalised(parts: list[list[Any]], prefix_lengths: list[int]
+                       ) -> tuple[list[list[Any]], list[int]]:
+    merged: list[list[Any]] = []
+    lengths: list[int] = []
+    for part, length in zip(parts, prefix_lengths, strict=True):
+        if merged and (_token(merged[-1][1] or merged[-1][0]), _token(part[1] or part[0])) in \
+                LEXICALISED:
+            merged[-1] = [merged[-1][0] + part[0], merged[-1][0] + (part[1] or part[0])]
+            continue
+        merged.append(list(part))
+        lengths.append(length)
+    return merged, lengths
 
 
 @dataclass(frozen=True)

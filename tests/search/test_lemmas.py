@@ -1,0 +1,126 @@
+"""The lemmatiser: Voikko base forms, compound parts, abbreviations, the Snowball fallback."""
+
+from __future__ import annotations
+
+import warnings
+
+import pytest
+
+from db import lemmas
+from db.lemmas import (
+    Lemmatiser,
+    SnowballAnalyser,
+    compound_parts,
+    load_analyser,
+    words,
+)
+
+
+def index_tokens(lemmatiser: Lemmatiser, word: str) -> set[str]:
+    return set(lemmatiser.word(word).index_tokens)
+
+
+def test_inflected_forms_share_a_base_form(voikko):
+    for form in ("avustus", "avustuksen", "avustukseen", "avustuksista", "avustuksia"):
+        assert "avustus" in voikko.word(form).lemmas, form
+    assert voikko.word("avustajan").lemmas == {"avustaja"}
+
+
+def test_compound_parts_and_runs_of_parts_are_indexed(voikko):
+    tokens = voikko.word("asemakaavamuutoksen")
+    assert tokens.lemmas == {"asemakaavamuutos"}
+    assert {"asema", "kaava", "muutos", "asemakaava", "kaavamuutos"} <= tokens.parts
+    # a genitive first part: the run takes its surface, the part its base form
+    assert {"kaupunki", "hallitus"} <= voikko.word("kaupunginhallituksen").parts
+    # a derived last part (kuljet+us) gets the base form of the whole
+    assert {"koulu", "kuljetus"} <= voikko.word("koulukuljetusten").parts
+
+
+def test_lexicalised_compounds_are_not_split(voikko):
+    assert "kunta" not in voikko.word("lautakunnan").index_tokens
+    assert "lautakunta" in voikko.word("ympäristölautakunnan").parts
+    assert "kunta" not in voikko.word("ympäristölautakunnan").parts
+
+
+def test_compound_parts_from_wordbases():
+    assert compound_parts("asemakaavamuutos", "+asema(asema)+kaava(kaava)+muutos(muutos)") == {
+        "asema", "kaava", "muutos", "asemakaava", "kaavamuutos"}
+    assert compound_parts("sote-uudistus", "+sote(sote)+-+uudist(uudistaa)+us(+us)") == {
+        "sote", "uudistus"}
+    assert compound_parts("varhaiskasvatus", "+varhais+kasvat(kasvattaa)+us(+us)") == {
+        "varhais", "kasvatus"}
+    assert compound_parts("Leppävaara", "+Leppävaara(Leppä=vaara)") == {"leppä", "vaara"}
+    assert compound_parts("avustus", "+avust(avustaa)+us(+us)") == set()
+    assert compound_parts("kaava", None) == set()
+
+
+@pytest.mark.parametrize("name", ["voikko", "snowball"])
+def test_abbreviations_lose_their_case_endings(name, request):
+    lemmatiser = request.getfixturevalue(name)
+    assert lemmatiser.word("Oy:n").lemmas == {"oy"}
+    assert lemmatiser.word("EU:n").lemmas == {"eu"}
+    assert lemmatiser.word("HSL:ään").lemmas == {"hsl"}
+    assert lemmatiser.word("ry:lle").lemmas == {"ry"}
+
+
+def test_hyphenated_words_as_a_whole_and_by_piece(voikko):
+    tokens = voikko.word("Ely-keskuksen")
+    assert tokens.lemmas == {"elykeskus"}
+    assert {"ely", "keskus"} <= tokens.parts
+    assert {"harjula"} <= voikko.word("Ylä-Harjulan").parts
+
+
+def test_numbers_are_left_to_the_text_columns(voikko, snowball):
+    for lemmatiser in (voikko, snowball):
+        assert not lemmatiser.word("2018-2020").index_tokens
+        assert not lemmatiser.word("12.3.2025").index_tokens
+
+
+def test_words_keep_dates_ranges_and_case_endings_together():
+    assert words("Ely-keskuksen lausunto 12.3.2025, EU:n ja Oy:n 2018–2020 sopimus.") == [
+        "Ely-keskuksen", "lausunto", "12.3.2025", "EU:n", "ja", "Oy:n", "2018–2020", "sopimus"]
+    assert words("sosiaali- ja terveys") == ["sosiaali", "ja", "terveys"]
+
+
+def test_soft_hyphens_are_removed_first(voikko, snowball):
+    assert voikko.word("asema\u00adkaava\u00admuutoksen") == voikko.word("asemakaavamuutoksen")
+    assert words("kaa\u00adva") == ["kaava"]
+    assert snowball.lemmas_text(["kaa\u00advan"]) == snowball.lemmas_text(["kaavan"])
+
+
+def test_unknown_words_get_snowball_stems(voikko, snowball):
+    assert voikko.word("Smedsbyn") == voikko.word("Smedsbyssä")
+    assert not voikko.word("Smedsbyn").known
+    assert snowball.word("kaavan").lemmas == snowball.word("kaava").lemmas == {"kaava"}
+    assert not snowball.word("kaavan").known
+
+
+def test_lemmas_text_is_sorted_distinct_and_each_word_is_analysed_once(snowball):
+    calls = []
+
+    class Counting(SnowballAnalyser):
+        def analyse(self, word):
+            calls.append(word)
+            return None
+
+    lemmatiser = Lemmatiser(Counting())
+    text = lemmatiser.lemmas_text(["kaava kaava kaavan", None, "kaava"])
+    assert text == "kaava"
+    assert sorted(calls) == ["kaava", "kaavan"]
+    lemmatiser.lemmas_text(["kaavan kaava"])
+    assert sorted(calls) == ["kaava", "kaavan"]  # the cache answered
+
+
+def test_without_voikko_a_clear_warning_once_and_snowball(monkeypatch):
+    monkeypatch.setattr(lemmas, "_warned", False)
+
+    def missing():
+        raise OSError("libvoikko.so.1: cannot open shared object file")
+
+    with pytest.warns(RuntimeWarning, match="Voikko is not available.*libvoikko1"):
+        analyser = load_analyser(missing)
+    assert isinstance(analyser, SnowballAnalyser)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert isinstance(load_analyser(missing), SnowballAnalyser)  # no second warning
+    assert Lemmatiser(analyser).name == "snowball"
