@@ -2,7 +2,7 @@
 
 Dynasty publishes every item of an agenda (esityslista) or minutes (pöytäkirja) as a
 page whose frame is Dynasty's own (the header label ``Kaupunginhallitus`` /
-``Pöytäkirja 08.05.2017 Pykälä 127``, the ``Edellinen asia | Seuraava asia``
+``Pöytäkirja 14.03.2019 Pykälä 57``, the ``Edellinen asia | Seuraava asia``
 navigation, an attachment list) and whose content is the municipality's Word document
 exported to HTML, between ``<!--DATA_BEGIN-->`` and ``<!--DATA_END-->`` (older static
 pages, windows-1252) or inside ``div.data-part-block-htm`` (newer UTF-8 pages).
@@ -14,16 +14,16 @@ How a page is read:
 2. The header label outside the data area gives ``body``, ``document_type``,
    ``meeting_date`` and ``section``.
 3. The data area is read top to bottom. Before the title come the case number
-   (``730/2017`` + ``00.01.01.00``, ``Asianro 7248/13.01/2017``, or ``2751/10.02.03``
-   and ``/2015`` in separate elements), earlier handlings (``Kaupunginhallitus | 105 § |
-   10.4.2017``) and ``§ N``; the first other paragraph is the title. After it, every
+   (``642/2019`` + ``00.01.01.00``, ``Asianro 5316/13.01/2019``, or ``2751/10.02.03``
+   and ``/2015`` in separate elements), earlier handlings (``Kaupunginhallitus | 61 § |
+   18.2.2019``) and ``§ N``; the first other paragraph is the title. After it, every
    paragraph whose lead-in is a section heading (bold text, a first ``<span>``, the text
    before a tab or a run of ``&nbsp;``, a first table cell, or the whole short
    paragraph) opens a section; headings are matched with
    ``fields.classify_heading_strict`` so that body text such as ``Lisäysehdotus:`` or
    the sub-heading ``Asian aikaisempi käsittely`` stays body text.
 4. Unheaded text after the title starts with the preparers when it looks like people
-   (Kuopio: ``Hyvinvoinnin edistämisen johtaja Heli Norja`` + a unit line) and is
+   (Kuopio: ``Liikuntatoimen johtaja Oskari Otaksuma`` + a unit line) and is
    otherwise background, as is the text of ``Selostus``/``Esittelyteksti``/``Perustelut``.
 5. ``Päätöshistoria`` switches to history mode: the earlier bodies' proposals,
    discussions and decisions found there are never this item's; only their handling
@@ -43,7 +43,10 @@ Design decisions worth knowing:
   ``background`` under its heading.
 * Attendance notes in a decision (``X palasi kokoukseen …``) belong to ``discussion``.
 * A preparer's unit line has no field of its own; it is appended to the title
-  (``Hyvinvoinnin edistämisen johtaja, Kansalaistoiminnan aktivointiyksikkö``).
+  (``Liikuntatoimen johtaja, Liikuntapalvelujen yksikkö``).
+* A person listed twice (Kuopio: under the title with title and unit, and again in
+  the ``Valmistelija`` row with a phone number) is one preparer with the richer
+  fields, as in the PDF parser (``fields.merge_people``).
 * An agenda has no decision of its own: a ``Päätös`` section on an agenda page is
   ignored with a warning.
 * ``parse_item_html`` never raises: an unexpected error is a ``parser error: …``
@@ -62,6 +65,7 @@ from parsers.fields import (
     clean_text,
     find_contact_pattern,
     looks_like_person,
+    merge_people,
     parse_case_number,
     parse_fi_date,
     parse_handling_line,
@@ -80,8 +84,8 @@ NAV_RE = re.compile(
     r"Avaa haku|\bToimielimet\s*\|",
     re.I,
 )
-#: ``Pöytäkirja 08.05.2017 Pykälä 127``, ``Pöytäkirja 02.10.2017/Pykälä 120``,
-#: ``Esityslista 02.10.2017 Asianro 4``, ``Protokoll 08.05.2017 Paragraf 5``
+#: ``Pöytäkirja 14.03.2019 Pykälä 57``, ``Pöytäkirja 23.09.2019/Pykälä 112``,
+#: ``Esityslista 23.09.2019 Asianro 4``, ``Protokoll 14.03.2019 Paragraf 5``
 LABEL_RE = re.compile(
     r"(?P<kind>Pöytäkirja|Esityslista|Protokoll|Föredragningslista)\s+"
     r"(?P<date>\d{1,2}\.\d{1,2}\.\d{4})"
@@ -267,7 +271,7 @@ class _ItemParser:
         best = None
         prev_lines: list[str] = []
         for i, b in enumerate(blocks):
-            if b.kind == "row":  # "Kaupunginhallitus | Pöytäkirja 08.05.2017 Pykälä 127"
+            if b.kind == "row":  # "Kaupunginhallitus | Pöytäkirja 14.03.2019 Pykälä 57"
                 lines = [ln for c in b.cells or [] for cb in c for ln in cb.lines]
             elif b.kind == "p":
                 lines = b.lines
@@ -510,6 +514,7 @@ class _ItemParser:
             if name in fields_paras:
                 setattr(rec, name, join_paras(fields_paras[name]))
         rec.background = join_paras(background)
+        rec.preparers = merge_people(rec.preparers)
         if rec.document_type == "agenda" and rec.decision:
             rec.warn("agenda page has a decision section; ignored")
             rec.decision = None

@@ -61,7 +61,7 @@ def parse_fi_date(text: str | None) -> str | None:
 
 # --- case numbers -----------------------------------------------------------------
 
-#: ``OUKA/1499/12.00.02/2016``, ``7248/13.01/2017``, ``3700/11.01.00/2011``, ``730/2017``
+#: ``TESTI/2083/12.00.02/2018``, ``5316/13.01/2019``, ``4812/11.01.00/2012``, ``642/2019``
 CASE_RE = re.compile(
     r"(?<![\w/.])(?:(?P<prefix>[A-ZÅÄÖ]{2,8})/)?(?P<num>\d{1,6})"
     r"(?:/(?P<cls>\d{2}(?:\.\d{2}){0,4}))?/(?P<year>(?:19|20)\d{2})(?![\w/])"
@@ -72,8 +72,8 @@ TASK_CLASS_RE = re.compile(r"(?<![\d.])\d{2}(?:\.\d{2}){1,4}(?![\d.])")
 def parse_case_number(text: str | None) -> tuple[str | None, str | None, str | None]:
     """Split a printed case number into ``(normalised, raw, task_class)``.
 
-    ``7248/13.01/2017`` → ``("7248/2017", "7248/13.01/2017", "13.01")``; the diary
-    prefix (``OUKA/``) is kept in the normalised form because numbers are only unique
+    ``5316/13.01/2019`` → ``("5316/2019", "5316/13.01/2019", "13.01")``; the diary
+    prefix (``TESTI/``) is kept in the normalised form because numbers are only unique
     within one diary.
     """
     if not text:
@@ -106,6 +106,7 @@ HEADING_FIELDS: tuple[tuple[str, str], ...] = (
     ("selostus", "background"),
     ("esittelyteksti", "background"),
     ("perustelut", "background"),
+    ("tiivistelmä", "background"),
     ("asian valmistelu", "background"),
     ("valmistelijat / lisätiedot", "preparers"),
     ("valmistelija / lisätiedot", "preparers"),
@@ -119,6 +120,8 @@ HEADING_FIELDS: tuple[tuple[str, str], ...] = (
     ("bilagor", "attachments"),
     ("oheismateriaali", "supplementary"),
     ("tiedoksi", "for_information"),
+    ("täytäntöönpanotiedot", "for_information"),
+    ("täytäntöönpano", "for_information"),
     ("muutoksenhaku", "appeal"),
     ("muutoksenhakuohje", "appeal"),
     ("oikaisuvaatimusohje", "appeal"),
@@ -126,20 +129,38 @@ HEADING_FIELDS: tuple[tuple[str, str], ...] = (
 )
 
 
+def _heading_key(text: str) -> str:
+    """Lower case, no trailing colon, one spacing around slashes: the form in which
+    headings are compared (``Valmistelijat/ Lisätietojen antaja`` →
+    ``valmistelijat / lisätietojen antaja``)."""
+    key = clean_text(text).lower().strip().rstrip(":").strip()
+    return re.sub(r"\s*/\s*", " / ", key)
+
+
+def _heading_index(pairs: tuple[tuple[str, str], ...]) -> dict[str, str]:
+    """Heading names normalised like the text they are compared with; first wins."""
+    index: dict[str, str] = {}
+    for name, fieldname in pairs:
+        index.setdefault(_heading_key(name), fieldname)
+    return index
+
+
+_HEADINGS = _heading_index(HEADING_FIELDS)
+
+
 def classify_heading(text: str) -> str | None:
     """Map a section heading to a record field name, or ``None`` if it is not one.
 
-    Exact names win; otherwise the heading's last word decides, so compound headings
+    Exact names win (compared after :func:`_heading_key`, so any spacing around a
+    slash matches); otherwise the heading's last word decides, so compound headings
     like ``Kaupunginjohtajan päätösehdotus`` or ``Lautakunnan käsittely`` map by
     their ending.
     """
-    key = clean_text(text).lower().rstrip(":").strip()
-    key = re.sub(r"\s*/\s*", " / ", key)
+    key = _heading_key(text)
     if not key or len(key) > 60:
         return None
-    for name, fieldname in HEADING_FIELDS:
-        if key == name or key == name.replace(" / ", "/"):
-            return fieldname
+    if key in _HEADINGS:
+        return _HEADINGS[key]
     last = key.split()[-1]
     for name, fieldname in HEADING_FIELDS:
         if " " not in name and len(key.split()) <= 3 and last.endswith(name):
@@ -149,7 +170,7 @@ def classify_heading(text: str) -> str | None:
 
 # --- people -----------------------------------------------------------------------
 
-#: ``puh. 050 597 0956``, ``puh. (09) 816 24853``, ``+358 40 123 4567``; an area code in
+#: ``puh. 050 364 1122``, ``puh. (09) 816 55501``, ``+358 40 123 4567``; an area code in
 #: parentheses belongs to the number.
 PHONE_RE = re.compile(
     r"(?:puh\.?|p\.|tel\.?|tfn\.?|gsm\.?|mob\.?)?\s*(\+?\(?\d[\d ()-]{5,}\d)", re.I
@@ -161,7 +182,7 @@ NAME_RE = re.compile(rf"({_NAME}(?:\s+{_NAME}){{1,3}})\s*$")
 
 
 def split_title_name(text: str) -> tuple[str | None, str]:
-    """``Vs. kaupunginjohtaja Jarmo Pirhonen`` → ``("Vs. kaupunginjohtaja", "Jarmo Pirhonen")``.
+    """``Vs. kaupunginjohtaja Jaakko Sijainen`` → ``("Vs. kaupunginjohtaja", "Jaakko Sijainen")``.
 
     Finnish titles are written in lower case after an optional capital first word,
     while names are capitalised: the name is the trailing run of capitalised words.
@@ -197,8 +218,8 @@ def parse_proposer(text: str | None) -> Proposer | None:
 
 
 def parse_person(text: str) -> Person | None:
-    """Parse one preparer line: ``Riitta Kammonen, puh. 050 597 0956`` or
-    ``Hyvinvoinnin edistämisen johtaja Heli Norja``.
+    """Parse one preparer line: ``Kaisa Kokeilija, puh. 050 364 1122`` or
+    ``Liikuntatoimen johtaja Oskari Otaksuma``.
     """
     text = clean_text(text)
     if not text:
@@ -231,7 +252,7 @@ def parse_person(text: str) -> Person | None:
 
 _BODY = r"(?P<body>[A-ZÅÄÖ][\wåäö-]*(?:[ -]+(?:ja|[a-zåäö-]+|[A-ZÅÄÖ][\wåäö-]*))*?)"
 HANDLING_RES = (
-    # Kaupunginhallitus 105 § 10.4.2017 / Kaupunginhallitus § 105 10.4.2017
+    # Kaupunginhallitus 61 § 18.2.2019 / Kaupunginhallitus § 61 18.2.2019
     re.compile(
         _BODY + r"\s+(?:(?P<s1>\d+)\s*§|§\s*(?P<s2>\d+))\s*,?\s*(?P<date>\d{1,2}\.\d{1,2}\.\d{4})"
     ),
@@ -287,12 +308,7 @@ EXTRA_HEADING_FIELDS: tuple[tuple[str, str], ...] = (
 )
 
 
-def _heading_key(text: str) -> str:
-    key = clean_text(text).lower().strip().rstrip(":").strip()
-    return re.sub(r"\s*/\s*", " / ", key)
-
-
-_EXACT_HEADINGS = {_heading_key(name): f for name, f in HEADING_FIELDS + EXTRA_HEADING_FIELDS}
+_EXACT_HEADINGS = _heading_index(HEADING_FIELDS + EXTRA_HEADING_FIELDS)
 _SINGLE_WORD_HEADINGS = {name: f for name, f in _EXACT_HEADINGS.items() if " " not in name}
 
 
@@ -325,7 +341,7 @@ def looks_like_person(text: str) -> bool:
     """Is this one person's line (``[title] Firstname Lastname[, puh. …]``)?
 
     The name must be two to four capitalised words without digits; a title may precede
-    it. Sentences, unit names (``Kansalaistoiminnan aktivointiyksikkö``) and body names
+    it. Sentences, unit names (``Asukastoiminnan tukiyksikkö``) and body names
     followed by a colon are not persons.
     """
     text = clean_text(text)
@@ -360,12 +376,34 @@ def parse_people(text: str) -> list[Person]:
     return []
 
 
+def merge_people(people: list[Person]) -> list[Person]:
+    """One entry per person: the same name listed twice (Kuopio templates print the
+    preparer under the title with title and unit, and again under ``Valmistelija``
+    with a phone number) becomes one entry that keeps the richer fields.
+
+    The first entry's position and non-empty values win; an empty field is filled
+    from a later entry of the same name. Names are compared ignoring case and spacing.
+    Both item parsers use this, so they return the same preparers.
+    """
+    out: list[Person] = []
+    for person in people:
+        key = " ".join(person.name.split()).casefold()
+        same = next((p for p in out if " ".join(p.name.split()).casefold() == key), None)
+        if same is None:
+            out.append(person)
+            continue
+        same.title = same.title or person.title
+        same.phone = same.phone or person.phone
+        same.email = same.email or person.email
+    return out
+
+
 _AT_RE = re.compile(r"\s*(?:\(at\)|\[at\]|\{at\}|\(a\)|\s+at\s+)\s*", re.I)
 _CONTACT_WORDS = ("etunimi", "sukunimi", "firstname", "lastname", "förnamn", "efternamn")
 
 
 def find_contact_pattern(text: str | None) -> str | None:
-    """``etunimi.sukunimi@espoo.fi`` (or ``…(at)kuopio.fi``) → the address pattern.
+    """``etunimi.sukunimi@esimerkkila.fi`` (or ``…(at)testila.fi``) → the address pattern.
 
     Such an address is the organisation's e-mail convention, not anyone's address;
     ``(at)`` spellings are normalised to ``@``.
@@ -379,8 +417,8 @@ def find_contact_pattern(text: str | None) -> str | None:
 
 
 def parse_handling_line(text: str | None) -> Handling | None:
-    """A line that is *only* a handling reference (``Kaupunginhallitus 10.4.2017 § 105``
-    or ``Kaupunginhallitus 105 § 10.4.2017``), as in a decision history; else ``None``.
+    """A line that is *only* a handling reference (``Kaupunginhallitus 18.2.2019 § 61``
+    or ``Kaupunginhallitus 61 § 18.2.2019``), as in a decision history; else ``None``.
     """
     if not text:
         return None
