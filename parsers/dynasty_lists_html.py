@@ -1,0 +1,469 @@
+"""Dynasty's navigation pages: the body list and a body's meeting list.
+
+* **Body list** – ``/kokous/TELIMET.HTM`` (static publication), ``page=meeting_frames``
+  and ``page=meeting_handlers`` (dynamic): one row per body (toimielin) with a link to
+  its meeting list (``TELIN-<id>.HTM`` or ``page=meetings&id=<id>``) and, on the static
+  list, its latest document (``14.01.2013  Pöytäkirja``). The same name may appear
+  several times: each council term is a body of its own with its own id.
+  :func:`parse_body_list` → :class:`~parsers.records.BodyListRecord`.
+* **Meeting list** – ``/kokous/TELIN-<id>.HTM`` or ``page=meetings&id=<id>``: a body's
+  documents by year, one row per document (``15.05.2017 | Pöytäkirja``) linking to the
+  meeting page (``<docid>.HTM`` / ``page=meeting&id=<docid>``). The agenda and the
+  minutes of one meeting are two rows. Dynasty writes ``<!--TIETUE:<docid>-->`` record
+  comments (id, ISO date, file name) around each row; they are used when a row's own
+  text lacks the date or the link. :func:`parse_meeting_list` →
+  :class:`~parsers.records.MeetingListRecord`.
+
+Both read the page the way the item parser does (``parsers.html_text``: decoding,
+one pass over the tree into blocks and table rows, the ``<!--DATA_BEGIN-->`` area) and
+recognise links by their targets rather than by layout, so a differently styled
+template still yields its bodies and meetings. They never raise: problems are
+``warnings``.
+
+The helpers :func:`classify_link`, :func:`read_page` and :func:`label_lines` are
+shared with :mod:`parsers.dynasty_meeting_html`.
+"""
+
+from __future__ import annotations
+
+import datetime
+import html
+import re
+from dataclasses import dataclass, field
+from urllib.parse import parse_qs, urljoin, urlsplit
+
+from lxml import etree
+
+from parsers.fields import DATE_RE, clean_text, parse_fi_date
+from parsers.html_text import Block, cell_text, decode_html, extract_blocks, parse_tree
+from parsers.records import BodyEntry, BodyListRecord, MeetingListEntry, MeetingListRecord
+
+__all__ = ["classify_link", "document_type_of", "parse_body_list", "parse_meeting_list",
+           "read_page"]
+
+# --- links ----------------------------------------------------------------------------
+
+_KOKOUS_RE = re.compile(r"/kokous/(?P<name>[^/?#]+)$", re.I)
+_ITEM_FILE_RE = re.compile(r"^(\d+-\d+)\.HTML?$", re.I)
+_MEETING_FILE_RE = re.compile(r"^(\d+)\.HTML?$", re.I)
+_PDF_FILE_RE = re.compile(r"^(\d+(?:-\d+)*)\.PDF$", re.I)
+_TELIN_RE = re.compile(r"^TELIN-(\d+)\.HTML?$", re.I)
+_TELIMET_RE = re.compile(r"^TELIMET\.HTML?$", re.I)
+
+#: link kind → meaning
+#:   item: an agenda item page; meeting: a meeting document's page; body: a body's
+#:   meeting list; bodies: the body list; pdf; feed: an RSS feed; other
+LINK_KINDS = ("item", "meeting", "body", "bodies", "pdf", "feed", "other")
+
+
+def classify_link(href: str | None) -> tuple[str, str | None]:
+    """What a Dynasty link points at: ``(kind, id)``.
+
+    ``/kokous/2017406946-3.HTM`` → ``("item", "2017406946-3")``,
+    ``DREQUEST.PHP?page=meeting&id=2017406946`` → ``("meeting", "2017406946")``,
+    ``/kokous/TELIN-217668.HTM`` / ``page=meetings&id=217668`` → ``("body", "217668")``,
+    ``TELIMET.HTM`` / ``page=meeting_frames`` / ``page=meeting_handlers`` → ``("bodies", None)``.
+    """
+    if not href:
+        return "other", None
+    try:
+        parts = urlsplit(href.strip())
+    except ValueError:
+        return "other", None
+    path = parts.path
+    if path.lower().endswith("/drequest.php") or "page=" in parts.query.lower():
+        query = {k.lower(): v[0] for k, v in parse_qs(parts.query).items() if v}
+        page = (query.get("page") or "").lower()
+        ident = (query.get("id") or "").strip() or None
+        if page == "meetingitem":
+            return "item", ident
+        if page == "meeting":
+            return "meeting", ident
+        if page == "meetings":
+            return "body", ident
+        if page in ("meeting_frames", "meeting_handlers"):
+            return "bodies", None
+        if page.startswith("rss/"):
+            return "feed", None
+        return "other", ident
+    m = _KOKOUS_RE.search(path) or re.search(r"(?:^|/)(?P<name>[^/?#]+)$", path)
+    if not m:
+        return "other", None
+    name = m.group("name")
+    for rx, kind in ((_ITEM_FILE_RE, "item"), (_MEETING_FILE_RE, "meeting"),
+                     (_PDF_FILE_RE, "pdf"), (_TELIN_RE, "body")):
+        found = rx.match(name)
+        if found:
+            return kind, found.group(1)
+    if _TELIMET_RE.match(name):
+        return "bodies", None
+    return "other", None
+
+
+DOC_TYPES = {"pöytäkirja": "minutes", "protokoll": "minutes", "esityslista": "agenda",
+             "föredragningslista": "agenda", "kokouskutsu": "agenda"}
+
+
+def document_type_of(text: str | None) -> str | None:
+    """``Pöytäkirja`` → ``minutes``, ``Esityslista`` → ``agenda`` (anywhere in the text)."""
+    low = (text or "").casefold()
+    for word, kind in DOC_TYPES.items():
+        if word in low:
+            return kind
+    return None
+
+
+# --- the page -------------------------------------------------------------------------
+
+
+@dataclass
+class Page:
+    """A decoded, parsed Dynasty page: its tree, its blocks and where its data is."""
+
+    root: object | None
+    blocks: list[Block]
+    data: list[Block]  # blocks inside the data area (all blocks when there is none)
+    markers: bool  # a data area was marked
+    url: str | None
+    label: list[str] = field(default_factory=list)  # lines of the heading label
+    body_class: str = ""
+
+    def resolve(self, href: str | None) -> str | None:
+        if not href:
+            return None
+        href = href.strip()
+        if self.url:
+            try:
+                return urljoin(self.url, href)
+            except ValueError:
+                return href
+        return href
+
+
+def read_page(data: bytes | str, url: str | None, content_type: str | None,
+              warnings: list[str]) -> Page:
+    """Decode and parse a page; problems are appended to ``warnings``."""
+    if isinstance(data, str):
+        text = data
+    else:
+        text, _, decode_warnings = decode_html(bytes(data), content_type)
+        warnings.extend(decode_warnings)
+    root = parse_tree(text, warnings)
+    if root is None:
+        warnings.append("empty document")
+        return Page(None, [], [], False, url)
+    extracted = extract_blocks(root)
+    blocks = extracted.blocks
+    if extracted.markers_seen:
+        data_blocks = [b for b in blocks if b.in_data]
+    else:
+        warnings.append("no data area markers; reading the whole page")
+        data_blocks = blocks
+    body = root.find(".//body") if root.tag != "body" else root
+    body_class = (body.get("class") or "") if body is not None else ""
+    return Page(root, blocks, data_blocks, extracted.markers_seen, url,
+                label_lines(root), body_class)
+
+
+def element_lines(el) -> list[str]:
+    """An element's text as cleaned lines (``<br>`` and block ends break lines)."""
+    pieces: list[str] = []
+    skip = 0
+    for event, node in etree.iterwalk(el, events=("start", "end", "comment")):
+        if event == "comment":
+            if not skip and node.tail:
+                pieces.append(node.tail)
+            continue
+        tag = node.tag.lower() if isinstance(node.tag, str) else ""
+        if event == "start":
+            if tag in ("script", "style", "head", "title"):
+                skip += 1
+            elif not skip:
+                if tag == "br":
+                    pieces.append("\n")
+                if node.text:
+                    pieces.append(node.text)
+        else:
+            if tag in ("script", "style", "head", "title"):
+                skip -= 1
+            elif not skip and tag in ("p", "div", "tr", "li", "table"):
+                pieces.append("\n")
+            if node is not el and node.tail and not skip:
+                pieces.append(node.tail)
+    return [ln for ln in (clean_text(x) for x in "".join(pieces).split("\n")) if ln]
+
+
+def label_lines(root) -> list[str]:
+    """The heading label (``<label class="h3">Body<br>Pöytäkirja 14.06.2023 …</label>``)."""
+    if root is None:
+        return []
+    for el in root.iter("label"):
+        if "h3" in (el.get("class") or "").split():
+            lines = element_lines(el)
+            if lines:
+                return lines
+    for tag in ("h1", "h2", "h3", "label"):
+        for el in root.iter(tag):
+            lines = element_lines(el)
+            if lines:
+                return lines
+    return []
+
+
+def block_cells(block: Block) -> list[str]:
+    """A block's cells as one-line texts (a paragraph is one cell)."""
+    if block.kind == "row":
+        return [t for t in (cell_text(c, " ") for c in block.cells or []) if t]
+    text = block.flat
+    return [text] if text else []
+
+
+def block_links(block: Block, page: Page) -> list[tuple[str, str, str, str | None]]:
+    """``(kind, id, text, absolute url)`` of every link in a block."""
+    out = []
+    for href, text in block.all_links():
+        kind, ident = classify_link(href)
+        out.append((kind, ident, clean_text(text), page.resolve(href)))
+    return out
+
+
+# --- comments -------------------------------------------------------------------------
+
+_TIETUE_RE = re.compile(r"^TIETUE:(.+)$")
+_ISO_DATE_RE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+
+
+def _valid_iso(text: str) -> bool:
+    try:
+        datetime.date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
+
+
+def tietue_records(root) -> list[dict[str, str]]:
+    """Dynasty's ``<!--TIETUE:key-->`` … ``<!--TIETUE-->`` record comments, as dicts:
+    ``key`` and, from the comments inside, ``date`` (ISO) and ``file`` (``x.HTM``) and
+    ``name`` (other text)."""
+    if root is None:
+        return []
+    out: list[dict[str, str]] = []
+    current: dict[str, str] | None = None
+    for node in root.iter(etree.Comment):
+        text = clean_text(node.text or "")
+        m = _TIETUE_RE.match(text)
+        if m:
+            current = {"key": m.group(1).strip()}
+            out.append(current)
+            continue
+        if text == "TIETUE":
+            current = None
+            continue
+        if current is None or not text:
+            continue
+        if _ISO_DATE_RE.match(text):
+            if _valid_iso(text):
+                current.setdefault("date", text)
+        elif re.fullmatch(r"[\w-]+\.HTML?", text, re.I):
+            current.setdefault("file", text)
+        elif not text.isdigit():
+            current.setdefault("name", text)
+    return out
+
+
+# --- body list ------------------------------------------------------------------------
+
+_GENERIC_LABELS = {"kokouslistat", "toimielimet", "dynasty tietopalvelu", "tietopalvelu",
+                   "mötesprotokoll", "organ", "sammanträden"}
+
+
+def _title_from_label(lines: list[str]) -> str | None:
+    for line in lines:
+        if line.casefold() not in _GENERIC_LABELS and not line.casefold().startswith("dynasty"):
+            return line
+    return None
+
+
+def _parse_body_list(rec: BodyListRecord, data, url, content_type) -> None:
+    warnings: list[str] = []
+    page = read_page(data, url, content_type, warnings)
+    for w in warnings:
+        rec.warn(w)
+    if page.root is None:
+        return
+    rec.title = _title_from_label(page.label)
+    for el in page.root.iter("frame", "iframe"):
+        src = page.resolve(el.get("src"))
+        if src and src not in rec.frames:
+            rec.frames.append(src)
+    seen: set[str] = set()
+    for block in page.data:
+        if block.kind == "hr":
+            continue
+        links = block_links(block, page)
+        for kind, _, _, absolute in links:
+            if kind == "feed" and absolute and absolute not in rec.feeds:
+                rec.feeds.append(absolute)
+        bodies = [link for link in links if link[0] == "body" and link[2]]
+        if not bodies:
+            continue
+        if len(bodies) > 1 or any(link[0] == "bodies" for link in links):
+            continue  # a navigation line, not a row
+        _, ident, name, absolute = bodies[0]
+        key = ident or name
+        if key in seen:
+            continue
+        seen.add(key)
+        entry = BodyEntry(name=name, dynasty_id=ident, url=absolute)
+        latest = [link for link in links if link[0] == "meeting"]
+        if latest:
+            _, doc_id, text, doc_url = latest[0]
+            entry.latest_doc_id, entry.latest_url = doc_id, doc_url
+            entry.latest_document_type = document_type_of(text)
+            rest = " ".join(block_cells(block))
+            m = DATE_RE.search(rest.replace(name, " ", 1))
+            entry.latest_date = parse_fi_date(m.group(0)) if m else None
+        rec.bodies.append(entry)
+    if not rec.bodies:
+        # Dynasty's record comments name every body even when its row is unusual.
+        for tietue in tietue_records(page.root):
+            m = re.fullmatch(r"TELIN-(\d+)", tietue["key"])
+            if m and tietue.get("name") and m.group(1) not in seen:
+                seen.add(m.group(1))
+                rec.bodies.append(BodyEntry(
+                    name=clean_text(html.unescape(tietue["name"])), dynasty_id=m.group(1),
+                    url=_sibling_url(page, "kokous", f"TELIN-{m.group(1)}.HTM")))
+        if rec.bodies:
+            rec.warn("bodies read from record comments only")
+    if not rec.bodies:
+        # Dynamic pages may offer the bodies only as a <select name="id"> of a search form.
+        for select in page.root.iter("select"):
+            if (select.get("name") or "").strip().lower() != "id":
+                continue
+            for option in select.iter("option"):
+                value = (option.get("value") or "").strip()
+                name = clean_text(option.text_content())
+                if value.isdigit() and name and value not in seen:
+                    seen.add(value)
+                    rec.bodies.append(BodyEntry(
+                        name=name, dynasty_id=value,
+                        url=_sibling_url(page, "cgi", f"DREQUEST.PHP?page=meetings&id={value}")))
+        if rec.bodies:
+            rec.warn("bodies read from a selection list only")
+    if not rec.bodies:
+        rec.warn("frameset: no bodies on this page; see frames" if rec.frames
+                 else "no bodies found")
+
+
+def _sibling_url(page: Page, folder: str, name: str) -> str | None:
+    """``name`` in the site's ``/kokous/`` or ``/cgi/`` folder, seen from the page's URL."""
+    if not page.url:
+        return None
+    path = urlsplit(page.url).path.lower()
+    here = "kokous" if "/kokous/" in path else "cgi" if "/cgi/" in path else None
+    if here is None:
+        return page.resolve(name)
+    return page.resolve(name if here == folder else f"../{folder}/{name}")
+
+
+def parse_body_list(data: bytes, url: str | None = None,
+                    content_type: str | None = None) -> BodyListRecord:
+    """Parse a body list (``TELIMET.HTM``, ``page=meeting_frames``/``meeting_handlers``).
+
+    Pure and never raises; ``url`` resolves relative links.
+    """
+    rec = BodyListRecord()
+    try:
+        _parse_body_list(rec, data, url, content_type)
+    except Exception as exc:  # a parser records problems, it does not raise
+        rec.warn(f"parser error: {type(exc).__name__}: {exc}")
+    return rec
+
+
+# --- meeting list ---------------------------------------------------------------------
+
+
+def _body_id_from_url(url: str | None) -> str | None:
+    kind, ident = classify_link(url)
+    return ident if kind == "body" else None
+
+
+def _parse_meeting_list(rec: MeetingListRecord, data, url, content_type) -> None:
+    warnings: list[str] = []
+    page = read_page(data, url, content_type, warnings)
+    for w in warnings:
+        rec.warn(w)
+    rec.body_id = _body_id_from_url(url)
+    if page.root is None:
+        return
+    lines = [ln for ln in page.label if ln.casefold() not in _GENERIC_LABELS]
+    if lines:
+        rec.body = lines[-1]
+    # The navigation line names the body too: ``Toimielimet | Kaupunginhallitus``.
+    for block in page.blocks:
+        if block.in_data and page.markers:
+            continue
+        for kind, ident, text, _ in block_links(block, page):
+            if kind == "body" and text:
+                if rec.body_id is None or rec.body_id == ident:
+                    rec.body_id = rec.body_id or ident
+                    rec.body = rec.body or text
+    seen: set[str] = set()
+    for block in page.data:
+        if block.kind == "hr":
+            continue
+        docs = [link for link in block_links(block, page) if link[0] == "meeting"]
+        if not docs:
+            continue
+        cells = block_cells(block)
+        text = " ".join(cells)
+        dates = DATE_RE.findall(text)
+        if len(docs) > 1 and len(dates) > 1:
+            rec.warn("several documents in one row; each takes the row's first date")
+        m = DATE_RE.search(text)
+        date = parse_fi_date(m.group(0)) if m else None
+        for _, doc_id, label, absolute in docs:
+            key = doc_id or absolute or label
+            if key in seen:
+                continue
+            seen.add(key)
+            rec.meetings.append(MeetingListEntry(
+                meeting_date=date, document_type=document_type_of(label) or
+                document_type_of(text), label=label or None, dynasty_id=doc_id, url=absolute))
+    # Fill gaps (and find rows without a link) from Dynasty's record comments.
+    by_id = {e.dynasty_id: e for e in rec.meetings if e.dynasty_id}
+    for tietue in tietue_records(page.root):
+        key = tietue["key"]
+        if not key.isdigit():
+            continue
+        iso = tietue.get("date")
+        entry = by_id.get(key)
+        if entry is None:
+            continue
+        if entry.meeting_date is None and iso:
+            entry.meeting_date = iso
+        elif iso and entry.meeting_date != iso:
+            rec.warn(f"{key}: row date {entry.meeting_date}, record comment {iso}")
+    for entry in rec.meetings:
+        if entry.meeting_date is None:
+            rec.warn(f"no date for document {entry.dynasty_id or entry.url}")
+        if entry.document_type is None:
+            rec.warn(f"unknown document type for {entry.dynasty_id or entry.url}")
+    if not rec.meetings:
+        rec.warn("no meetings found")
+    if rec.body is None:
+        rec.warn("missing: body")
+
+
+def parse_meeting_list(data: bytes, url: str | None = None,
+                       content_type: str | None = None) -> MeetingListRecord:
+    """Parse a body's meeting list (``TELIN-<id>.HTM`` / ``page=meetings&id=``).
+
+    Pure and never raises; ``url`` resolves relative links and gives the body's id.
+    """
+    rec = MeetingListRecord()
+    try:
+        _parse_meeting_list(rec, data, url, content_type)
+    except Exception as exc:  # a parser records problems, it does not raise
+        rec.warn(f"parser error: {type(exc).__name__}: {exc}")
+    return rec
