@@ -67,16 +67,12 @@ _SPACE_RE = re.compile(r"\s+")
 # --- index ---------------------------------------------------------------------------
 
 
-def item_texts(row: Mapping[str, Any], preparer_names: Iterable[str | None] = ()) -> list[str]:
-    """The texts an item's lemmas are made of: its text columns and its preparers' names."""
-    texts = [row.get(c) for c in TEXT_COLUMNS]
-    return [t for t in (*texts, *preparer_names) if t]
-
-
 def item_lemmas(row: Mapping[str, Any], preparer_names: Iterable[str | None] = (),
                 lemmatiser: Lemmatiser | None = None) -> str:
-    """The ``lemmas`` value of one item row."""
-    return (lemmatiser or default_lemmatiser()).lemmas_text(item_texts(row, preparer_names))
+    """The ``lemmas`` value of one item row: base forms and compound parts its text columns
+    do not already hold as written, and every token of its preparers' names."""
+    texts = [row.get(c) for c in TEXT_COLUMNS]
+    return (lemmatiser or default_lemmatiser()).lemmas_text(texts, preparer_names)
 
 
 def install(db: sqlite_utils.Database, lemmatiser: Lemmatiser | None = None) -> None:

@@ -32,23 +32,24 @@ import threading
 import unicodedata
 import warnings
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 log = logging.getLogger(__name__)
 
 #: bumped whenever the tokens produced for a word change: stored indexes are rebuilt
-LEMMAS_VERSION = "1"
+LEMMAS_VERSION = "2"
 #: distinct word forms whose analysis is kept
 CACHE_SIZE = 500_000
 
 SOFT_HYPHEN = "\u00ad"
-_CHAR = r"(?:[^\W_]|\u00ad)"
+_WORD = r"{c}+(?:(?:-|(?<=\d)[.,:/\u2013\u2014](?=\d)){c}+)*(?::[^\W\d_]+)?"
 #: a word: letters/digits, joined by inner hyphens; digits also by . , : / and dashes
-#: (``12.3.2025``, ``123/2024``, ``2018–2020``); an optional ``:case`` ending (``EU:n``)
-WORD_RE = re.compile(
-    rf"{_CHAR}+(?:(?:-|(?<=\d)[.,:/\u2013\u2014](?=\d)){_CHAR}+)*(?::[^\W\d_]+)?"
-)
+#: (``12.3.2025``, ``123/2024``, ``2018–2020``); an optional ``:case`` ending (``EU:n``).
+#: Soft hyphens inside a word belong to it (for highlighting the original text).
+WORD_RE = re.compile(_WORD.format(c=r"(?:[^\W_]|\u00ad)"))
+#: the same on text whose soft hyphens are gone (faster: one character class)
+_PLAIN_WORD_RE = re.compile(_WORD.format(c=r"[^\W_]"))
 #: what FTS5's unicode61 tokenizer keeps together: runs of letters and digits
 _FTS_TOKEN_RE = re.compile(r"[^\W_]+")
 _NUMERIC_RE = re.compile(r"\d+(?:[^\w]\d+)*")
@@ -149,59 +150,79 @@ class VoikkoAnalyser:
             if not baseform:
                 continue
             lemmas.add(_token(baseform))
-            parts.update(compound_parts(baseform, analysis.get("WORDBASES")))
+            parts.update(compound_parts(baseform, analysis.get("WORDBASES"),
+                                        analysis.get("STRUCTURE")))
         lemmas.discard("")
         if not lemmas:
             return None
         return Reading(frozenset(lemmas), frozenset(parts - lemmas - {""}))
 
 
-def compound_parts(baseform: str, wordbases: str | None) -> set[str]:
+def _part_starts(structure: str) -> set[int]:
+    """Where the parts of a compound start in the word, from Voikko's ``STRUCTURE``."""
+    starts, pos = set(), 0
+    for ch in structure:
+        if ch == "=":
+            starts.add(pos)
+        else:
+            pos += 1
+    return starts
+
+
+#: neighbouring compound parts that only mean something together: a search for *kunta*
+#: should not find every *lautakunta*
+LEXICALISED = frozenset({("lauta", "kunta"), ("toimi", "elin")})
+
+
+def compound_parts(baseform: str, wordbases: str | None, structure: str | None = None
+                   ) -> set[str]:
     """Base forms of a compound's parts and of each run of neighbouring parts.
 
     ``WORDBASES`` lists morphemes as ``+surface(base)``: ``+asema(asema)+kaava(kaava)
-    +muutos(muutos)``; derivational suffixes have a base starting with ``+``
-    (``+kuljet(kuljettaa)+us(+us)``) and belong to the part before them; ``+-`` is a
-    hyphen. A run ending in the last part takes its base from the word's base form
-    (``kaupungin`` + ``hallitus``), inner runs end in their last part's base
-    (``asema`` + ``kaava``).
+    +muutos(muutos)``; ``STRUCTURE`` (``=ppppp=ppppp=pppppp``) says where the parts
+    start, so derivational pieces (``+kuljet(kuljettaa)+us(+us)``, ``+paika(paikka)+lli
+    +nen(+nen)``) stay inside their part; ``+-`` is a hyphen. A run ending in the last
+    part takes its base from the word's base form (``kaupungin`` + ``hallitus``), inner
+    runs end in their last part's base (``asema`` + ``kaava``).
     """
     if not wordbases:
         return set()
-    # each part: [surface, base or None when derived (then the surface is its base)]
+    morphemes = _MORPHEME_RE.findall(wordbases)
+    if len(morphemes) == 1:
+        # a proper noun's inner structure: +Leppävaara(Leppä=vaara)
+        pieces = [p for p in morphemes[0][1].split("=") if p]
+        return {_token(p) for p in pieces} if len(pieces) > 1 else set()
+    starts = _part_starts(structure) if structure else None
+    # each part: [surface, base (None: derived or bare: use the surface), start in text,
+    # whether it is a word of its own (not a bare stem like yhteis-, varhais-)]
     parts: list[list[Any]] = []
-    hyphens = ""  # surface text between parts, kept for the prefix length
-    prefix_lengths: list[int] = []
-    consumed = 0
-    for surface, base in _MORPHEME_RE.findall(wordbases):
-        if surface == "-":
-            hyphens += "-"
-            consumed += 1
+    text = ""  # the surfaces so far, hyphens included
+    for surface, base in morphemes:
+        if not surface:
             continue
-        if base.startswith("+") and parts:
+        if surface == "-":
+            text += surface
+            continue
+        derived = base.startswith("+")
+        if starts is not None:
+            new_part = not parts or len(text) in starts
+        else:
+            new_part = not parts or not derived
+        if new_part:
+            parts.append([surface, None if derived else (base or None), len(text), bool(base)])
+        else:
             parts[-1][0] += surface
             parts[-1][1] = None
-            consumed += len(surface)
-            continue
-        if not base and not surface:
-            continue
-        prefix_lengths.append(consumed)
-        consumed += len(surface)
-        if "=" in base and not parts and len(_MORPHEME_RE.findall(wordbases)) == 1:
-            # a proper noun's inner structure: +Leppävaara(Leppä=vaara)
-            pieces = [p for p in base.split("=") if p]
-            return {_token(p) for p in pieces} if len(pieces) > 1 else set()
-        parts.append([surface, base or surface])
-    parts, prefix_lengths = _merge_lexicalised(parts, prefix_lengths)
+        text += surface
+    parts = _merge_lexicalised(parts)
     if len(parts) < 2:
         return set()
     surfaces = [p[0] for p in parts]
-    bases = [p[1] if p[1] is not None else p[0] for p in parts]
-    base_lower = baseform.lower()
-    last_prefix = base_lower[: prefix_lengths[-1]]
-    if base_lower.startswith(last_prefix) and len(base_lower) > len(last_prefix):
-        bases[-1] = baseform[prefix_lengths[-1]:]
-    out: set[str] = {_token(b) for b in bases}
+    bases = [p[1] or p[0] for p in parts]
+    prefix = text[: parts[-1][2]].lower()
+    if baseform.lower().startswith(prefix) and len(baseform) > len(prefix):
+        bases[-1] = baseform[len(prefix):]
+    out: set[str] = {_token(b) for b, p in zip(bases, parts, strict=True) if p[3]}
     n = len(parts)
     for i in range(n):
         for j in range(i + 1, n):
@@ -211,23 +232,16 @@ def compound_parts(baseform: str, wordbases: str | None) -> set[str]:
     return {t for t in out if len(t) > 1}
 
 
-#: neighbouring compound parts that only mean something together: a search for *kunta*
-#: should not find every *lautakunta*
-LEXICALISED = frozenset({("lauta", "kunta"), ("toimi", "elin")})
-
-
-def _merge_lexicalised(parts: list[list[Any]], prefix_lengths: list[int]
-                       ) -> tuple[list[list[Any]], list[int]]:
+def _merge_lexicalised(parts: list[list[Any]]) -> list[list[Any]]:
     merged: list[list[Any]] = []
-    lengths: list[int] = []
-    for part, length in zip(parts, prefix_lengths, strict=True):
-        if merged and (_token(merged[-1][1] or merged[-1][0]), _token(part[1] or part[0])) in \
-                LEXICALISED:
-            merged[-1] = [merged[-1][0] + part[0], merged[-1][0] + (part[1] or part[0])]
+    for part in parts:
+        if merged and (_token(merged[-1][1] or merged[-1][0]), _token(part[1] or part[0])) \
+                in LEXICALISED:
+            last = merged[-1]
+            merged[-1] = [last[0] + part[0], last[0] + (part[1] or part[0]), last[2], True]
             continue
         merged.append(list(part))
-        lengths.append(length)
-    return merged, lengths
+    return merged
 
 
 @dataclass(frozen=True)
@@ -237,10 +251,10 @@ class WordTokens:
     lemmas: frozenset[str]  # whole-word base forms (or stems)
     parts: frozenset[str]  # compound parts, hyphen parts and their base forms
     known: bool  # the analyser knew the word (or it needs no analysis)
+    index_tokens: frozenset[str] = field(init=False, compare=False, repr=False)
 
-    @property
-    def index_tokens(self) -> frozenset[str]:
-        return self.lemmas | self.parts
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "index_tokens", self.lemmas | self.parts)
 
 
 _EMPTY = WordTokens(frozenset(), frozenset(), True)
@@ -314,21 +328,32 @@ class Lemmatiser:
         return WordTokens(frozenset(lemmas), frozenset(parts - lemmas - {""}),
                           whole.known or all(t.known for t in piece_tokens))
 
-    def text_tokens(self, texts: Iterable[str | None]) -> set[str]:
-        """Every index token of the words of ``texts``; each distinct word analysed once."""
+    @staticmethod
+    def distinct_words(texts: Iterable[str | None]) -> set[str]:
         distinct: set[str] = set()
         for text in texts:
             if text:
-                distinct.update(WORD_RE.findall(text))
-        tokens: set[str] = set()
-        word = self.word
-        for w in distinct:
-            tokens |= word(w).index_tokens
-        return tokens
+                distinct.update(_PLAIN_WORD_RE.findall(text.replace(SOFT_HYPHEN, "")))
+        return distinct
 
-    def lemmas_text(self, texts: Iterable[str | None]) -> str:
-        """The ``lemmas`` column: sorted distinct tokens separated by spaces."""
-        return " ".join(sorted(self.text_tokens(texts)))
+    def text_tokens(self, texts: Iterable[str | None]) -> set[str]:
+        """Every index token of the words of ``texts``; each distinct word analysed once."""
+        word = self.word
+        return set().union(*[word(w).index_tokens for w in self.distinct_words(texts)])
+
+    def lemmas_text(self, texts: Iterable[str | None], extra: Iterable[str | None] = ()) -> str:
+        """The ``lemmas`` column: sorted distinct tokens separated by spaces.
+
+        ``texts`` are indexed as written too, so tokens that are words of theirs
+        (*kaava* in "kaava ja kaavan") are left out; ``extra`` (names the index has
+        nowhere else) contributes all its tokens.
+        """
+        written = self.distinct_words(texts)
+        word = self.word
+        tokens = set().union(*[word(w).index_tokens for w in written])
+        tokens.difference_update([w.lower() for w in written])
+        tokens.update(self.text_tokens(extra))
+        return " ".join(sorted(tokens))
 
 
 _warned = False

@@ -42,15 +42,25 @@ def test_lexicalised_compounds_are_not_split(voikko):
     assert "kunta" not in voikko.word("ympäristölautakunnan").parts
 
 
-def test_compound_parts_from_wordbases():
-    assert compound_parts("asemakaavamuutos", "+asema(asema)+kaava(kaava)+muutos(muutos)") == {
+def test_compound_parts_from_wordbases_and_structure():
+    assert compound_parts("asemakaavamuutos", "+asema(asema)+kaava(kaava)+muutos(muutos)",
+                          "=ppppp=ppppp=pppppp") == {
         "asema", "kaava", "muutos", "asemakaava", "kaavamuutos"}
-    assert compound_parts("sote-uudistus", "+sote(sote)+-+uudist(uudistaa)+us(+us)") == {
-        "sote", "uudistus"}
-    assert compound_parts("varhaiskasvatus", "+varhais+kasvat(kasvattaa)+us(+us)") == {
-        "varhais", "kasvatus"}
+    assert compound_parts("sote-uudistus", "+sote(sote)+-+uudist(uudistaa)+us(+us)",
+                          "=pppp-=pppppppp") == {"sote", "uudistus"}
+    # a bare first part (no base form of its own) is only part of runs
+    assert compound_parts("varhaiskasvatus", "+varhais+kasvat(kasvattaa)+us(+us)",
+                          "=ppppppp=pppppppp") == {"kasvatus"}
+    # derivational pieces without a base stay inside their part
+    assert compound_parts("paikallinen", "+paika(paikka)+lli+nen(+nen)", "=ppppppppppp") == set()
+    assert compound_parts("kokeilutoiminta",
+                          "+kokeil(kokeilla)+u(+u)+toimi(toimia)+n+ta(+ta)",
+                          "=ppppppp=pppppppppp") == {"kokeilu", "toiminta"}
+    # without STRUCTURE: derivations (base +...) join the part before them
+    assert compound_parts("koulukuljetus", "+koulu(koulu)+kuljet(kuljettaa)+us(+us)") == {
+        "koulu", "kuljetus"}
     assert compound_parts("Leppävaara", "+Leppävaara(Leppä=vaara)") == {"leppä", "vaara"}
-    assert compound_parts("avustus", "+avust(avustaa)+us(+us)") == set()
+    assert compound_parts("avustus", "+avust(avustaa)+us(+us)", "=ppppppp") == set()
     assert compound_parts("kaava", None) == set()
 
 
@@ -104,11 +114,13 @@ def test_lemmas_text_is_sorted_distinct_and_each_word_is_analysed_once(snowball)
             return None
 
     lemmatiser = Lemmatiser(Counting())
-    text = lemmatiser.lemmas_text(["kaava kaava kaavan", None, "kaava"])
-    assert text == "kaava"
-    assert sorted(calls) == ["kaava", "kaavan"]
-    lemmatiser.lemmas_text(["kaavan kaava"])
-    assert sorted(calls) == ["kaava", "kaavan"]  # the cache answered
+    assert lemmatiser.lemmas_text(["kaavat kaavat kaavan", None, "kaavan"]) == "kaava"
+    assert sorted(calls) == ["kaavan", "kaavat"]
+    lemmatiser.lemmas_text(["kaavan kaavat"])
+    assert sorted(calls) == ["kaavan", "kaavat"]  # the cache answered
+    # tokens written as such in the text are indexed there already; extra texts count whole
+    assert lemmatiser.lemmas_text(["kaava ja kaavat"]) == ""
+    assert lemmatiser.lemmas_text(["kaava"], extra=["Kaava Oja"]) == "kaava oja"
 
 
 def test_without_voikko_a_clear_warning_once_and_snowball(monkeypatch):

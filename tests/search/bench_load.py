@@ -1,0 +1,122 @@
+"""Loading speed with Finnish lemmatisation: items per second through ``store_item``.
+
+    .venv/bin/python -m tests.search.bench_load [--items N] [--words W] [--analyser voikko]
+
+Items are made from the sentences of the search fixture, the demo site's items and, when
+present, the real documents in ``../shared/corpus`` (read, never copied), shuffled into
+items of about ``W`` words; each also gets a few new compounds (two known words joined)
+so that, as in a real archive, some words are always new to the cache. Every run starts
+from an empty lemmatiser cache and a new database file. Reported, not asserted: timings
+belong here, not in unit tests (target: 2,000 items/s including lemmatisation).
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import re
+import tempfile
+import time
+from pathlib import Path
+
+from db import fts, store
+from db.lemmas import Lemmatiser, SnowballAnalyser, VoikkoAnalyser, words
+from demosite import expected_items
+from tests.search.helpers import CORPUS, NOW, SOURCE, item_write
+
+SHARED = Path(__file__).resolve().parents[3] / "shared" / "corpus"
+FIELDS = ("title", "background", "proposal", "decision", "discussion")
+
+
+def sentence_pool() -> list[str]:
+    texts = [e.get(f) or "" for e in CORPUS for f in FIELDS]
+    texts += [e.get(f) or "" for e in expected_items() for f in FIELDS]
+    if SHARED.is_dir():
+        texts += [p.read_text(encoding="utf-8", errors="replace")
+                  for p in sorted(SHARED.glob("seeds/*.txt"))]
+    sentences = [s.strip() for t in texts for s in re.split(r"(?<=[.!?])\s+", t)]
+    return [s for s in sentences if len(s.split()) >= 3]
+
+
+def make_items(n: int, words_per_item: int, seed: int = 1) -> list[dict]:
+    rng = random.Random(seed)
+    pool = sentence_pool()
+    vocabulary = sorted({w.lower() for s in pool for w in words(s) if w.isalpha() and len(w) > 3})
+    items = []
+    for i in range(n):
+        text: list[str] = []
+        while sum(len(s.split()) for s in text) < words_per_item:
+            text.append(rng.choice(pool))
+        novel = " ".join(rng.choice(vocabulary) + rng.choice(vocabulary) for _ in range(5))
+        cut = len(text) // 3
+        items.append({
+            "id": f"{9000 + i // 20}-{i % 20 + 1}", "body": "Kaupunginhallitus",
+            "date": f"2025-{1 + i % 12:02d}-{1 + i % 28:02d}", "section": str(i % 200),
+            "title": text[0][:120], "background": " ".join(text[1:cut] + [novel]),
+            "proposal": " ".join(text[cut:2 * cut]), "decision": " ".join(text[2 * cut:]),
+            "preparers": ["Liisa Mäkinen"],
+        })
+    return items
+
+
+def run(items: list[dict], lemmatiser: Lemmatiser | None, batch: int = 1) -> float:
+    """Seconds to store ``items``, ``batch`` items per transaction; ``lemmatiser=None``:
+    without lemmas (the baseline)."""
+    from db.schema import open_db
+
+    with tempfile.TemporaryDirectory() as tmp:
+        db = open_db(Path(tmp) / "bench.db")
+        store.ensure_source(db, store.SourceRow(id=SOURCE, name="B", base_url="http://b"), NOW)
+        body_id = store.ensure_body(db, SOURCE, "Kaupunginhallitus")
+        original = fts.item_lemmas
+        if lemmatiser is None:
+            fts.item_lemmas = lambda *a, **k: ""
+        else:
+            fts.use_lemmatiser(db, lemmatiser)
+        try:
+            start = time.perf_counter()
+            for i in range(0, len(items), batch):
+                with db.atomic():
+                    for entry in items[i:i + batch]:
+                        store.store_item(db, item_write(entry, body_id, None), NOW)
+            return time.perf_counter() - start
+        finally:
+            fts.item_lemmas = original
+            db.close()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--items", type=int, default=3000)
+    parser.add_argument("--words", type=int, default=400)
+    parser.add_argument("--analyser", choices=["voikko", "snowball"], default="voikko")
+    args = parser.parse_args()
+    items = make_items(args.items, args.words)
+    n_words = sum(len(words(" ".join(str(e.get(f) or "") for f in FIELDS))) for e in items)
+    distinct = len({w for e in items for f in FIELDS for w in words(str(e.get(f) or ""))})
+
+    def analyser():
+        return VoikkoAnalyser.load() if args.analyser == "voikko" else SnowballAnalyser()
+
+    lemmatiser = Lemmatiser(analyser())
+    start = time.perf_counter()
+    for entry in items:
+        lemmatiser.lemmas_text(entry.get(f) for f in FIELDS)
+    lemmas_only = time.perf_counter() - start
+    baseline = run(items, None)
+    full = run(items, Lemmatiser(analyser()))
+    batched_baseline = run(items, None, batch=500)
+    batched = run(items, Lemmatiser(analyser()), batch=500)
+    n = len(items)
+    print(f"{n} items, {n_words} words ({n_words // n} per item, {distinct} distinct forms), "
+          f"analyser {args.analyser}")
+    print(f"lemmatisation only (cold cache): {n / lemmas_only:8.0f} items/s "
+          f"{n_words / lemmas_only:10.0f} words/s")
+    print(f"store_item, FTS without lemmas:   {n / baseline:8.0f} items/s")
+    print(f"store_item with lemmas + FTS:     {n / full:8.0f} items/s")
+    print(f"500 items per transaction, FTS without lemmas: {n / batched_baseline:6.0f} items/s")
+    print(f"500 items per transaction, lemmas + FTS:       {n / batched:6.0f} items/s")
+
+
+if __name__ == "__main__":
+    main()
