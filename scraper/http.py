@@ -11,6 +11,7 @@ not stop a harvest.
 
 from __future__ import annotations
 
+import http.client
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -18,6 +19,7 @@ from email.utils import parsedate_to_datetime
 from urllib.parse import urljoin, urlsplit
 
 import requests
+import urllib3
 
 from scraper import __version__
 
@@ -26,6 +28,17 @@ DEFAULT_USER_AGENT = (
     "archive of Finnish municipal meeting minutes)"
 )
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+#: errors the same request would meet again: not retried, and not tried again later
+PERMANENT_ERRORS = ("too large", "refused", "too many redirects")
+
+
+def is_transient(status: int | None, error: str | None) -> bool:
+    """Whether a failed fetch may succeed when simply tried again: a network error, a
+    timeout, a truncated body, 429 or a 5xx — not a 404, an oversized body or a redirect
+    off the source's host."""
+    if error is not None:
+        return not error.startswith(PERMANENT_ERRORS)
+    return status in RETRY_STATUSES
 
 
 @dataclass
@@ -66,11 +79,24 @@ class FetchResult:
 
     @property
     def content_type(self) -> str | None:
-        return self.headers.get("Content-Type") or self.headers.get("content-type")
+        return self.header("Content-Type")
+
+    def header(self, name: str) -> str | None:
+        """A response header by name, in any case (``dict(resp.headers)`` keeps the server's)."""
+        name = name.lower()
+        return next((v for k, v in self.headers.items() if k.lower() == name), None)
 
 
 class TooLarge(Exception):
     pass
+
+
+class Truncated(Exception):
+    """The connection ended before the body the server declared (``Content-Length``)."""
+
+
+#: statuses that carry no body whatever their Content-Length says (RFC 9110 §8.6)
+BODYLESS_STATUSES = frozenset({204, 304})
 
 
 class HttpClient:
@@ -107,8 +133,9 @@ class HttpClient:
             if urlsplit(current).netloc != host:
                 return FetchResult(url=url, error=f"refused: {current} is not on {host}")
             result = self._with_retries(current, headers or {})
-            if result.status in (301, 302, 303, 307, 308) and "Location" in result.headers:
-                current = urljoin(current, result.headers["Location"])
+            location = result.header("Location")
+            if result.status in (301, 302, 303, 307, 308) and location:
+                current = urljoin(current, location)
                 continue
             result.url = url
             return result
@@ -122,11 +149,9 @@ class HttpClient:
         for attempt in range(self.policy.retries + 1):
             result = self._throttled(url, headers)
             result.attempts = attempt + 1
-            retryable = result.error is not None and not result.error.startswith("too large")
-            retryable = retryable or result.status in RETRY_STATUSES
-            if not retryable or attempt == self.policy.retries:
+            if not is_transient(result.status, result.error) or attempt == self.policy.retries:
                 return result
-            wait = _retry_after(result.headers.get("Retry-After")) if result.status else None
+            wait = _retry_after(result.header("Retry-After")) if result.status else None
             self.sleep(min(wait if wait is not None else delay, self.policy.max_backoff))
             delay *= 2
         return result
@@ -157,6 +182,8 @@ class HttpClient:
                 )
         except TooLarge as exc:
             return FetchResult(url=url, error=f"too large: {exc}", elapsed_ms=_ms_since(started))
+        except Truncated as exc:
+            return FetchResult(url=url, error=f"truncated: {exc}", elapsed_ms=_ms_since(started))
         except requests.RequestException as exc:
             return FetchResult(url=url, error=f"{type(exc).__name__}: {exc}",
                                elapsed_ms=_ms_since(started))
@@ -167,12 +194,54 @@ class HttpClient:
             raise TooLarge(f"Content-Length {declared} > {self.policy.max_bytes}")
         chunks: list[bytes] = []
         size = 0
-        for chunk in resp.iter_content(64 * 1024):
-            size += len(chunk)
-            if size > self.policy.max_bytes:
-                raise TooLarge(f"more than {self.policy.max_bytes} bytes")
-            chunks.append(chunk)
+        try:
+            for chunk in resp.iter_content(64 * 1024):
+                size += len(chunk)
+                if size > self.policy.max_bytes:
+                    raise TooLarge(f"more than {self.policy.max_bytes} bytes")
+                chunks.append(chunk)
+        except requests.exceptions.ChunkedEncodingError as exc:
+            if _incomplete_read(exc):  # urllib3 2 noticed the short body: say so plainly
+                _check_length(resp, declared)
+            raise
+        _check_length(resp, declared)
         return b"".join(chunks)
+
+
+def _incomplete_read(exc: BaseException) -> bool:
+    """Whether ``exc`` wraps an ``IncompleteRead`` (urllib3's or http.client's)."""
+    seen: set[int] = set()
+    todo: list[object] = [exc]
+    while todo:
+        e = todo.pop()
+        if not isinstance(e, BaseException) or id(e) in seen:
+            continue
+        seen.add(id(e))
+        if isinstance(e, urllib3.exceptions.IncompleteRead | http.client.IncompleteRead):
+            return True
+        todo += [*e.args, e.__cause__, e.__context__]
+    return False
+
+
+def _check_length(resp: requests.Response, declared: str | None) -> None:
+    """Raise :class:`Truncated` when fewer bytes arrived than ``Content-Length`` declared.
+
+    urllib3 2 raises on its own, but urllib3 1.x (which ``requests`` still accepts) hands
+    back a short body without a word when the server closes early, and a short PDF or
+    page must not be archived as the document. The count is of bytes off the wire
+    (``raw.tell()``), which is what ``Content-Length`` measures also for a gzipped body.
+    """
+    if resp.status_code in BODYLESS_STATUSES or not declared or not declared.strip().isdigit():
+        return
+    if "chunked" in resp.headers.get("Transfer-Encoding", "").lower():
+        return  # chunked framing wins over a Content-Length (RFC 9112 §6.3)
+    tell = getattr(resp.raw, "tell", None)
+    got = tell() if callable(tell) else None
+    if not isinstance(got, int):
+        return
+    expected = int(declared.strip())
+    if got < expected:
+        raise Truncated(f"got {got} of {expected} bytes")
 
 
 def _retry_after(value: str | None) -> float | None:
