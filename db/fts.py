@@ -112,22 +112,34 @@ def ensure_index(db: sqlite_utils.Database, lemmatiser: Lemmatiser) -> bool:
     return True
 
 
-def reindex(db: sqlite_utils.Database, lemmatiser: Lemmatiser) -> int:
-    """Recompute ``lemmas`` of every item (the triggers update ``items_fts``); rows changed."""
+def reindex(db: sqlite_utils.Database, lemmatiser: Lemmatiser, chunk: int = 1000) -> int:
+    """Recompute ``lemmas`` of every item (the triggers update ``items_fts``); rows changed.
+
+    One transaction, so readers see the old index or the new one; items are read
+    ``chunk`` at a time by rowid, each chunk in full before it is written.
+    """
     columns = ", ".join(f"items.[{c}]" for c in TEXT_COLUMNS)
-    sql = (f"select items.id, items.lemmas, {columns}, "
+    sql = (f"select items.rowid as _rowid, items.id, items.lemmas, {columns}, "
            "(select group_concat(name, char(10)) from item_preparers p where p.item_id = items.id)"
-           " as preparers from items")
-    changes = []
-    for row in db.query(sql):
-        names = (row.pop("preparers") or "").split("\n")
-        value = item_lemmas(row, names, lemmatiser)
-        if value != row["lemmas"]:
-            changes.append((value, row["id"]))
+           " as preparers from items where items.rowid > ? order by items.rowid limit ?")
+    changed = 0
+    last = -(2 ** 63)
     with db.atomic():
-        db.conn.executemany("update items set lemmas = ? where id = ?", changes)
+        while True:
+            rows = list(db.query(sql, [last, chunk]))
+            if not rows:
+                break
+            last = rows[-1]["_rowid"]
+            changes = []
+            for row in rows:
+                names = (row.pop("preparers") or "").split("\n")
+                value = item_lemmas(row, names, lemmatiser)
+                if value != row["lemmas"]:
+                    changes.append((value, row["id"]))
+            db.conn.executemany("update items set lemmas = ? where id = ?", changes)
+            changed += len(changes)
         _write_meta(db, lemmatiser)
-    return len(changes)
+    return changed
 
 
 def _write_meta(db: sqlite_utils.Database, lemmatiser: Lemmatiser) -> None:
