@@ -6,9 +6,13 @@ import dataclasses
 import fcntl
 import os
 from pathlib import Path
+from typing import Any
 
 from db.schema import open_db
 from db.status import SourceStatus, open_readonly, source_statuses, unfinished_latest_run
+from kokousarkisto.check_corpus import CorpusReport
+from kokousarkisto.check_corpus import check_corpus as run_corpus_check
+from kokousarkisto.check_corpus import parse_page as parse_any_page
 from parsers.dynasty_feed import parse_feed
 from parsers.dynasty_item_html import parse_item_html
 from parsers.dynasty_item_pdf import parse_item_pdf
@@ -146,3 +150,20 @@ def status(db_path: str | Path, archive_dir: str | Path | None = None) -> Status
         return StatusReport(source_statuses(conn, count_feed, skip_run=running), running)
     finally:
         conn.close()
+
+
+def check_corpus(directory: str | Path,
+                 golden_dirs: list[str | Path] | None = None) -> CorpusReport:
+    """Parse every page of ``directory`` that has a golden file and compare field by field.
+
+    Goldens are ``NAME.expected.json`` or ``NAME.golden.json`` in ``golden_dirs``
+    (default: ``directory``); see :mod:`kokousarkisto.check_corpus`.
+    """
+    return run_corpus_check(directory, golden_dirs)
+
+
+def parse_page(data: bytes, url: str | None = None, content_type: str | None = None,
+               kind: str | None = None) -> tuple[str, Any]:
+    """Parse any saved Dynasty page (item HTML or PDF, meeting page, body list, meeting
+    list) with the parser its content calls for; returns ``(kind, record)``."""
+    return parse_any_page(data, url=url, content_type=content_type, kind=kind)

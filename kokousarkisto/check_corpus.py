@@ -6,7 +6,10 @@ A page ``DIR/NAME`` (``.HTM``, ``.HTML`` or ``.PDF``) is checked when a golden f
 exists in one of the golden folders (by default ``DIR`` itself):
 
 * ``NAME.expected.json`` – the item goldens of ``tests/golden/<site>/`` use this name;
-* ``NAME.golden.json`` – any page kind. (The item parser's tests read every
+* ``NAME.golden.json`` – any page kind.
+
+NAME is the page's file name (``2017406946.HTM``) or its stem (``2017406946``, as in the
+parsers' fixture folders ``tests/parsers/dynasty_*/``). (The item parser's tests read every
   ``*.expected.json`` under ``tests/golden`` as an *item* golden, so goldens of meeting
   and list pages use this name.)
 
@@ -314,13 +317,16 @@ class CorpusReport:
 
 
 def find_goldens(page: Path, golden_dirs: list[Path]) -> list[Path]:
-    """Golden files for ``page``: ``NAME.expected.json`` / ``NAME.golden.json`` in each dir."""
+    """Golden files for ``page``: ``NAME.expected.json`` / ``NAME.golden.json`` in each dir,
+    where NAME is the page's file name with or without its extension (the parsers' fixture
+    folders name ``x.HTM``'s golden ``x.expected.json``)."""
     found = []
     for folder in golden_dirs:
-        for suffix in GOLDEN_SUFFIXES:
-            candidate = folder / f"{page.name}{suffix}"
-            if candidate.is_file() and candidate not in found:
-                found.append(candidate)
+        for stem in (page.name, page.stem):
+            for suffix in GOLDEN_SUFFIXES:
+                candidate = folder / f"{stem}{suffix}"
+                if candidate.is_file() and candidate not in found:
+                    found.append(candidate)
     return found
 
 

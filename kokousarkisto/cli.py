@@ -259,6 +259,33 @@ def status(db_path: str, archive_dir: str | None, as_json: bool) -> None:
     sys.exit(1 if broken else 0)
 
 
+@cli.command("check-corpus")
+@click.argument("directory", type=click.Path(exists=True, file_okay=False))
+@click.option("--golden", "golden_dirs", multiple=True,
+              type=click.Path(exists=True, file_okay=False),
+              help="Folder of golden files NAME.expected.json / NAME.golden.json "
+                   "(repeatable; default: DIRECTORY itself).")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@click.option("--all-diffs", is_flag=True, help="Print every difference, not the first per field.")
+def check_corpus_command(directory: str, golden_dirs: tuple[str, ...], as_json: bool,
+                         all_diffs: bool) -> None:
+    """Parse every page in DIRECTORY that has a golden file and print per-field accuracy.
+
+    The parser (item, item PDF, meeting page, body list, meeting list) is chosen by the
+    page's content or the golden's ``_parser``. Exits 0 when every field is right, 1
+    otherwise (also when no page has a golden).
+    """
+    report = api.check_corpus(directory, list(golden_dirs) or None)
+    if as_json:
+        click.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        for line in report.lines(verbose=all_diffs):
+            click.echo(line)
+        if not report.pages:
+            click.echo("no page in the folder has a golden file", err=True)
+    sys.exit(0 if report.ok else 1)
+
+
 @cli.command("demo-site")
 @click.option("--port", default=8765, show_default=True, type=int)
 def demo_site(port: int) -> None:
