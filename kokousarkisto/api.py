@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import fcntl
 import os
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +19,7 @@ from parsers.dynasty_item_html import parse_item_html
 from parsers.dynasty_item_pdf import parse_item_pdf
 from parsers.records import ItemRecord
 from scraper.archive import RawArchive
+from scraper.backfill import BackfillHarvester, BackfillStats
 from scraper.config import CatalogEntry, catalog, load_config
 from scraper.harvest import RECHECK_DAYS, Harvester, RunSummary
 from scraper.http import FetchPolicy, HttpClient
@@ -167,3 +169,31 @@ def parse_page(data: bytes, url: str | None = None, content_type: str | None = N
     """Parse any saved Dynasty page (item HTML or PDF, meeting page, body list, meeting
     list) with the parser its content calls for; returns ``(kind, record)``."""
     return parse_any_page(data, url=url, content_type=content_type, kind=kind)
+
+
+def harvest_backfill(db_path: str | Path, plan: list[tuple[Source, FetchPolicy]],
+                     since: date | str | None, *, archive_dir: str | Path | None = None,
+                     recheck_days: int = RECHECK_DAYS) -> tuple[RunSummary, BackfillStats]:
+    """Like :func:`harvest_plan`, and after each source's feeds walk its body and meeting
+    lists for meetings on or after ``since`` and store every listed item not stored yet
+    (:mod:`scraper.backfill`). Returns the run summary and the backfill's counts.
+    """
+    Path(db_path).parent.mkdir(parents=True, exist_ok=True)
+    groups: dict[tuple, tuple[FetchPolicy, list[Source]]] = {}
+    for source, policy in plan:
+        groups.setdefault(dataclasses.astuple(policy), (policy, []))[1].append(source)
+    total, stats = RunSummary(), BackfillStats()
+    for policy, sources in groups.values():
+        with harvest_lock(db_path):
+            db = open_db(db_path)
+            try:
+                harvester = BackfillHarvester(
+                    db, HttpClient(policy), RawArchive(archive_dir or default_archive_dir(db_path)),
+                    recheck_days=recheck_days, since=since)
+                summary = harvester.run(sources)
+            finally:
+                db.close()
+        stats.add(harvester.stats)
+        for f in dataclasses.fields(RunSummary):
+            setattr(total, f.name, getattr(total, f.name) + getattr(summary, f.name))
+    return total, stats

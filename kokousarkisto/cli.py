@@ -101,10 +101,19 @@ def _selected(source_args: tuple[str, ...], config: Config | None,
               show_default=f"{RECHECK_DAYS}, or the config's recheck_days",
               help="Re-fetch items of meetings this recent (0: never); changed pages are "
                    "re-parsed and versioned.")
+@click.option("--backfill", is_flag=True,
+              help="After the feeds, walk each source's body and meeting lists and store "
+                   "every item of meetings since --since that is not stored yet.")
+@click.option("--since", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              metavar="YYYY-MM-DD", help="With --backfill: the first meeting date to walk.")
 def harvest(db_path: str, source_args: tuple[str, ...], config_path: str | None,
             all_registry: bool, archive_dir: str | None, delay: float | None,
-            contact: str | None, recheck_days: int | None) -> None:
-    """Poll the sources' RSS feeds and store every new item."""
+            contact: str | None, recheck_days: int | None, backfill: bool,
+            since) -> None:
+    """Poll the sources' RSS feeds and store every new item (--backfill: and older ones
+    found through the body and meeting lists)."""
+    if backfill != (since is not None):
+        raise click.UsageError("--backfill and --since YYYY-MM-DD go together")
     config = _config(config_path)
     entries = _selected(source_args, config, all_registry)
     if not entries:
@@ -122,13 +131,21 @@ def harvest(db_path: str, source_args: tuple[str, ...], config_path: str | None,
         entry_delay, entry_contact = fetch_settings(entry, settings)
         plan.append((entry.to_source(),
                      FetchPolicy(min_interval=entry_delay, contact=entry_contact)))
+    stats = None
     try:
-        summary = api.harvest_plan(db_path, plan, archive_dir=archive_dir,
-                                   recheck_days=recheck_days)
+        if backfill:
+            summary, stats = api.harvest_backfill(db_path, plan, since.date(),
+                                                  archive_dir=archive_dir,
+                                                  recheck_days=recheck_days)
+        else:
+            summary = api.harvest_plan(db_path, plan, archive_dir=archive_dir,
+                                       recheck_days=recheck_days)
     except HarvestLocked as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(EXIT_LOCKED)
     _report(summary)
+    if stats is not None:
+        click.echo(f"backfill: {stats.line()}")
     sys.exit(summary.exit_code)
 
 
