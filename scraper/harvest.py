@@ -9,6 +9,7 @@ pages change without the feed saying so.
 
 from __future__ import annotations
 
+import json
 import logging
 import time
 from collections.abc import Callable
@@ -20,12 +21,12 @@ import sqlite_utils
 from db import store
 from parsers import PARSER_VERSION
 from parsers.crosscheck import parse_item_documents
-from parsers.dynasty_feed import FeedEntry, parse_feed
+from parsers.dynasty_feed import FeedEntry, FeedResult, parse_feed
 from parsers.dynasty_official_decision import parse_official_decision
 from parsers.records import ItemRecord
 from scraper.archive import RawArchive
 from scraper.fetcher import ArchivingFetcher, Fetched
-from scraper.http import HttpClient
+from scraper.http import HttpClient, is_transient
 from scraper.sources import Source
 
 log = logging.getLogger(__name__)
@@ -114,9 +115,7 @@ class Harvester:
             summary.failed += 1
             summary.failures.append(f"{source.id}: items feed: {items_feed.reason}")
             return
-        parsed = parse_feed(items_feed.result.content)
-        for warning in parsed.warnings:
-            log.warning("%s items feed: %s", source.id, warning)
+        parsed = _parse_feed(source, "items feed", items_feed)
         known = store.known_item_ids(self.db, source.id)
         fresh: set[str] = set()
         consecutive = 0
@@ -125,8 +124,7 @@ class Harvester:
                 continue
             known.add(entry.dynasty_id)
             fresh.add(entry.dynasty_id)
-            consecutive = _count(summary, self.harvest_item(source, entry), entry.link,
-                                 source, consecutive)
+            consecutive = self._item(source, summary, entry, None, consecutive)
             if consecutive >= MAX_CONSECUTIVE_FAILURES:
                 summary.failures.append(f"{source.id}: gave up after {consecutive} failures")
                 return
@@ -137,40 +135,96 @@ class Harvester:
         """Re-fetch the pages of recent meetings' items; store those whose bytes changed.
 
         Requests are conditional, so an unchanged page costs a 304. Items just taken from
-        the feed in this run are skipped.
+        the feed in this run are skipped. Items whose PDF or an attachment could not be
+        fetched for a passing reason are taken again whatever their age, so a later run
+        completes them.
         """
-        if self.recheck_days <= 0:
-            return
-        since = (self.today() - timedelta(days=self.recheck_days)).isoformat()
-        rows = list(self.db.query(
-            "select items.dynasty_id, items.url, items.html_sha256, items.meeting_date, "
-            "items.title, bodies.name as body from items "
-            "left join bodies on bodies.id = items.body_id "
-            "where items.source_id = ? and items.meeting_date >= ? order by items.id",
-            [source.id, since]))
+        rows: list[dict] = []
+        if self.recheck_days > 0:
+            since = (self.today() - timedelta(days=self.recheck_days)).isoformat()
+            rows = list(self.db.query(
+                f"{_ITEM_ROWS} where items.source_id = ? and items.meeting_date >= ? "
+                "order by items.id", [source.id, since]))
+        incomplete = self._incomplete_items(source)
+        seen = {row["dynasty_id"] for row in rows}
+        rows += [row for row in incomplete.values() if row["dynasty_id"] not in seen]
         consecutive = 0
         for row in rows:
             if row["dynasty_id"] in fresh or not row["url"]:
                 continue
             page = self.fetcher.get(source, row["url"])
-            if page.usable and page.sha256 == row["html_sha256"]:
+            if (page.usable and page.sha256 == row["html_sha256"]
+                    and row["dynasty_id"] not in incomplete):
                 continue
             entry = FeedEntry(link=row["url"], dynasty_id=row["dynasty_id"],
                               page="meetingitem", raw_title="", body=row["body"],
                               meeting_date=row["meeting_date"], subject=row["title"],
                               description=None)
-            consecutive = _count(summary, self.harvest_item(source, entry, page), row["url"],
-                                 source, consecutive)
+            consecutive = self._item(source, summary, entry, page, consecutive)
             if consecutive >= MAX_CONSECUTIVE_FAILURES:
                 summary.failures.append(f"{source.id}: gave up after {consecutive} failures")
                 return
+
+    def _incomplete_items(self, source: Source) -> dict[str, dict]:
+        """Stored items whose PDF or an attachment failed on its last try for a reason
+        that may pass (network trouble, a truncated body, 429 or 5xx), by dynasty id."""
+        rows = self.db.query(
+            f"{_ITEM_ROWS} where items.source_id = ? and (items.pdf_sha256 is null or exists "
+            "(select 1 from attachments where attachments.item_id = items.id "
+            "and attachments.status = 'error')) order by items.id", [source.id])
+        out = {}
+        for row in rows:
+            urls = [source.static(f"{row['dynasty_id']}.PDF")] if not row["pdf_sha256"] else []
+            urls += [a["url"] for a in self.db.query(
+                "select url from attachments where item_id = ? and status = 'error' "
+                "and url is not null", [row["id"]])]
+            if any(self._failed_transiently(url) for url in urls):
+                out[row["dynasty_id"]] = row
+        return out
+
+    def _failed_transiently(self, url: str) -> bool:
+        last = next(self.db.query(
+            "select status, error from fetches where url = ? order by id desc limit 1", [url]),
+            None)
+        return last is not None and is_transient(last["status"], last["error"])
+
+    def _item(self, source: Source, summary: RunSummary, entry: FeedEntry, page: Fetched | None,
+              consecutive: int) -> int:
+        """Harvest one item into ``summary``; return the run of consecutive failed items.
+
+        A failure says why. An exception (a parser or store bug on odd bytes) fails this
+        item only: otherwise one poisoned item would stop its source on every run.
+        """
+        problems: list[str] = []
+        try:
+            page = page or self.fetcher.get(source, entry.link)
+            status = self.harvest_item(source, entry, page, problems)
+        except Exception as exc:
+            log.exception("item %s failed", entry.link)
+            status = "failed"
+            problems.append(f"{type(exc).__name__}: {exc}")
+        if status == "failed":
+            reason = "; ".join(problems) or (page.reason if page else "failed")
+            summary.failed += 1
+            summary.failures.append(f"{source.id}: {entry.link}: {reason}")
+            return consecutive + 1
+        if status == "new":
+            summary.new_items += 1
+        elif status == "updated":
+            summary.updated_items += 1
+        else:
+            summary.unchanged_items += 1
+        if problems:  # stored, but a PDF or an attachment is missing until a later run
+            summary.failed += 1
+            summary.failures.append(f"{source.id}: {entry.link}: {'; '.join(problems)}")
+        return 0
 
     def _harvest_meetings_feed(self, source: Source, summary: RunSummary) -> None:
         fetched = self.fetcher.get(source, source.cgi("rss/meetings", show=FEED_SIZE))
         if not fetched.usable:
             summary.failures.append(f"{source.id}: meetings feed: {fetched.reason}")
             return
-        for entry in parse_feed(fetched.result.content).entries:
+        for entry in _parse_feed(source, "meetings feed", fetched).entries:
             if not (entry.body and entry.meeting_date and entry.dynasty_id):
                 continue
             body_id = store.ensure_body(self.db, source.id, entry.body)
@@ -187,7 +241,7 @@ class Harvester:
                 summary.failures.append(f"{source.id}: official decisions feed: {feed.reason}")
             return
         known = store.known_official_decision_ids(self.db, source.id)
-        for entry in parse_feed(feed.result.content).entries:
+        for entry in _parse_feed(source, "official decisions feed", feed).entries:
             if entry.dynasty_id is None or entry.dynasty_id in known:
                 continue
             known.add(entry.dynasty_id)
@@ -209,11 +263,23 @@ class Harvester:
 
     # -- one item ------------------------------------------------------------------
 
-    def harvest_item(self, source: Source, entry: FeedEntry, page: Fetched | None = None) -> str:
-        """Fetch, archive, parse and store one item; ``"failed"`` when its page is missing."""
+    def harvest_item(self, source: Source, entry: FeedEntry, page: Fetched | None = None,
+                     problems: list[str] | None = None) -> str:
+        """Fetch, archive, parse and store one item; ``"failed"`` when its page is missing.
+
+        ``problems`` collects why the item's PDF or an attachment is missing when that may
+        pass (a timeout, a truncated body, a 5xx): the item is stored without it and taken
+        again by a later run.
+        """
+        problems = [] if problems is None else problems
         page = page or self.fetcher.get(source, entry.link)
         if not page.usable:
             log.warning("item %s: %s", entry.link, page.reason)
+            problems.append(page.reason)
+            return "failed"
+        if not page.result.content.strip():  # a crashed script's blank 200 is no item
+            log.warning("item %s: empty page", entry.link)
+            problems.append("empty page")
             return "failed"
         pdf_url: str | None = source.static(f"{entry.dynasty_id}.PDF")
         pdf = self.fetcher.get(source, pdf_url)
@@ -225,13 +291,28 @@ class Harvester:
             pdf=pdf.result.content if pdf_ok else None, pdf_url=pdf_url)
         if not pdf_ok:
             record.warn(f"item pdf: {'not a PDF' if pdf.usable else pdf.reason}")
+            if not pdf.usable and is_transient(pdf.result.status, pdf.result.error):
+                problems.append(f"item pdf: {pdf.reason}")
+        if _structure_lost(record.warnings) and self._stored_with_structure(source, entry):
+            # an error page answered 200: it must not replace the item already stored
+            reason = "page has no Dynasty item structure; the stored item is kept"
+            log.warning("item %s: %s", entry.link, reason)
+            problems.append(reason)
+            return "failed"
         for name, value in (("body", entry.body), ("meeting_date", entry.meeting_date),
                             ("title", entry.subject)):
             record.fill(name, value, "feed")
-        return self._store(source, entry, record, page, pdf, pdf_url, agreement)
+        return self._store(source, entry, record, page, pdf, pdf_url, agreement, problems)
+
+    def _stored_with_structure(self, source: Source, entry: FeedEntry) -> bool:
+        """Whether the item is stored already from a page the parser recognised."""
+        row = next(self.db.query("select warnings from items where id = ?",
+                                 [f"{source.id}/{entry.dynasty_id}"]), None)
+        return row is not None and not _structure_lost(json.loads(row["warnings"] or "[]"))
 
     def _store(self, source: Source, entry: FeedEntry, record: ItemRecord, page: Fetched,
-               pdf: Fetched, pdf_url: str | None, agreement: float | None) -> str:
+               pdf: Fetched, pdf_url: str | None, agreement: float | None,
+               problems: list[str]) -> str:
         body_id = meeting_id = None
         if record.body:
             body_id = store.ensure_body(self.db, source.id, record.body)
@@ -241,7 +322,7 @@ class Harvester:
                     self.db, source_id=source.id, body_id=body_id, date=record.meeting_date,
                     document_type=record.document_type, doc_id=doc_id,
                     url=source.cgi("meeting", id=doc_id) if doc_id else None)
-        attachments = [self._attachment(source, entry, i, a.title, a.url)
+        attachments = [self._attachment(source, entry, i, a.title, a.url, problems)
                        for i, a in enumerate(record.attachments)]
         return store.store_item(self.db, store.ItemWrite(
             source_id=source.id, dynasty_id=entry.dynasty_id or "", meeting_id=meeting_id,
@@ -250,7 +331,7 @@ class Harvester:
             parser_version=PARSER_VERSION, attachments=attachments), self.now())
 
     def _attachment(self, source: Source, entry: FeedEntry, position: int, title: str,
-                    url: str | None) -> dict:
+                    url: str | None, problems: list[str]) -> dict:
         row = {"id": f"{source.id}/{entry.dynasty_id}#{position + 1}", "position": position,
                "title": title, "url": url, "sha256": None, "content_type": None, "size": None,
                "status": "not_fetched", "error": None}
@@ -260,6 +341,8 @@ class Harvester:
         result = fetched.result
         if not fetched.usable:
             row.update(status="error", error=fetched.reason)
+            if is_transient(result.status, result.error):
+                problems.append(f"attachment {url}: {fetched.reason}")
         else:
             is_pdf = result.content.startswith(b"%PDF")
             row.update(sha256=fetched.sha256, content_type=result.content_type,
@@ -268,19 +351,26 @@ class Harvester:
         return row
 
 
-def _count(summary: RunSummary, status: str, url: str, source: Source, consecutive: int) -> int:
-    """Add one item's outcome to the summary; return the run of consecutive failures."""
-    if status == "failed":
-        summary.failed += 1
-        summary.failures.append(f"{source.id}: {url}")
-        return consecutive + 1
-    if status == "new":
-        summary.new_items += 1
-    elif status == "updated":
-        summary.updated_items += 1
-    else:
-        summary.unchanged_items += 1
-    return 0
+_ITEM_ROWS = ("select items.id, items.dynasty_id, items.url, items.html_sha256, "
+              "items.pdf_sha256, items.meeting_date, items.title, bodies.name as body "
+              "from items left join bodies on bodies.id = items.body_id")
+
+
+#: parser warnings saying an item page is no Dynasty item page at all
+_NO_STRUCTURE = ("empty document", "unknown template")
+
+
+def _structure_lost(warnings: list[str]) -> bool:
+    return any(w.startswith(_NO_STRUCTURE) for w in warnings)
+
+
+def _parse_feed(source: Source, name: str, fetched: Fetched) -> FeedResult:
+    """Parse a fetched feed; a malformed one keeps the entries before the break, with a
+    warning in the log."""
+    parsed = parse_feed(fetched.result.content)
+    for warning in parsed.warnings:
+        log.warning("%s %s: %s", source.id, name, warning)
+    return parsed
 
 
 def _document_type(subject: str | None) -> str | None:

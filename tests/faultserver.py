@@ -30,7 +30,8 @@ class Fault:
 
     ``ok``       the response as given (status, headers, body, a correct Content-Length);
     ``truncate`` Content-Length of the whole ``body`` but only ``cut`` bytes sent, then close;
-    ``reset``    headers and ``cut`` bytes of the body, then a TCP reset (RST);
+    ``reset``    headers and ``cut`` bytes of the body, then a TCP reset (RST); without a
+                 body the reset comes at once, before the status line;
     ``stall``    read the request, send nothing and hold the socket for ``stall`` seconds
                  (or until the server closes), then close;
     ``unsized``  no Content-Length, the body ends when the connection closes.
@@ -183,6 +184,9 @@ class FaultServer:
     def _answer(self, conn: socket.socket, fault: Fault) -> None:
         if fault.kind == "stall":
             self._stop.wait(fault.stall)
+            return
+        if fault.kind == "reset" and not fault.body:  # reset before a byte of the answer
+            conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
             return
         lines = [f"HTTP/1.1 {fault.status} {REASONS.get(fault.status, 'Status')}"]
         lines += [f"{k}: {v}" for k, v in fault.headers.items()]
