@@ -164,6 +164,9 @@ class Backfiller:
         stats.meeting_pages += 1
         meeting = parse_meeting_html(ok.result.content, url=doc.url,
                                      content_type=ok.result.content_type)
+        if any(w.startswith("items belong to document") for w in meeting.warnings):
+            # a stateful server answered with another meeting's page: retry on a later run
+            self._fail(source, summary, stats, f"{doc.url}: another meeting's page was served")
         date_iso = meeting.meeting_date or doc.meeting_date
         if not self._on_or_after(date_iso):
             return consecutive

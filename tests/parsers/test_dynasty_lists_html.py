@@ -121,6 +121,27 @@ def test_bodies_from_record_comments_when_rows_have_no_links():
     assert record.warnings == ["bodies read from record comments only"]
 
 
+def test_bodies_from_record_comments_on_a_dynamic_page_link_to_the_static_lists():
+    page = (b"<html><body><!--DATA_BEGIN--><table><!--TIETUE:TELIN-77--><!--Tekninen lautakunta-->"
+            b"<tr><td>Tekninen lautakunta</td></tr><!--TIETUE--><!--DATA_END--></body></html>")
+    record = parse_body_list(page, url="http://testila.example/cgi/DREQUEST.PHP?page=x")
+    assert record.bodies[0].url == "http://testila.example/kokous/TELIN-77.HTM"
+
+
+def test_bodies_from_a_selection_list():
+    page = ("<html><body><form action='DREQUEST.PHP'><select name='id'>"
+            "<option value=''>Valitse toimielin</option><option value='12'>Kunnanhallitus</option>"
+            "<option value='15'>Tekninen lautakunta</option></select></form>"
+            "<table><tr><td>1.2.2024</td><td><a href='DREQUEST.PHP?page=meeting&amp;id=5'>"
+            "Pöytäkirja</a></td></tr></table></body></html>").encode()
+    record = parse_body_list(page, url="http://testila.example/cgi/DREQUEST.PHP?page=meetings&id=12")
+    assert [(b.name, b.dynasty_id, b.url) for b in record.bodies] == [
+        ("Kunnanhallitus", "12", "http://testila.example/cgi/DREQUEST.PHP?page=meetings&id=12"),
+        ("Tekninen lautakunta", "15",
+         "http://testila.example/cgi/DREQUEST.PHP?page=meetings&id=15")]
+    assert "bodies read from a selection list only" in record.warnings
+
+
 # --- goldens on the real corpus ---------------------------------------------------------
 
 

@@ -145,6 +145,19 @@ def test_broken_pages_are_failures_and_the_rest_is_stored(tmp_path):
     assert any("2025020501-4.HTM" in f for f in summary.failures)
 
 
+def test_another_meetings_page_served_is_a_failure(tmp_path):
+    h = harvester(tmp_path)
+    with ScriptedServer() as site:
+        _scripted_demo(site, lambda p: True)
+        site.routes["/kokous/2024091101.HTM"] = site.routes["/kokous/2024100701.HTM"]
+        summary = RunSummary()
+        Backfiller(h, "2024-01-01").run(Source(id="demo", base_url=site.url), summary)
+    assert summary.failed == 1
+    assert "2024091101.HTM: another meeting's page was served" in summary.failures[0]
+    missing = {i for i in ALL_ITEMS if i.startswith("2024091101-")}
+    assert stored_ids(h) == ALL_ITEMS - missing
+
+
 def test_no_body_list_is_one_failure(tmp_path):
     h = harvester(tmp_path)
     with ScriptedServer() as site:
