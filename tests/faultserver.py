@@ -190,7 +190,8 @@ class FaultServer:
             return
         lines = [f"HTTP/1.1 {fault.status} {REASONS.get(fault.status, 'Status')}"]
         lines += [f"{k}: {v}" for k, v in fault.headers.items()]
-        if fault.kind != "unsized":
+        declared = any(k.lower() == "content-length" for k in fault.headers)
+        if fault.kind != "unsized" and not declared:  # a scripted Content-Length may lie
             lines.append(f"Content-Length: {len(fault.body)}")
         lines.append("Connection: close")
         head = ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
