@@ -18,7 +18,6 @@ Expected values may be plain JSON values (compared with ``==``) or operator obje
 from __future__ import annotations
 
 import functools
-import hashlib
 import json
 import os
 import re
@@ -31,6 +30,7 @@ from hypothesis import strategies as st
 from lxml import html as lxml_html
 
 import parsers.dynasty_item_html as item_module
+from kokousarkisto.check_corpus import compare
 from parsers.dynasty_item_html import parse_item_html
 from parsers.html_text import decode_html
 from parsers.records import ItemRecord
@@ -45,58 +45,7 @@ TEXT_FIELDS = ("title", "proposal", "decision", "discussion", "background", "for
                "supplementary", "appeal")
 
 
-# --- comparison -----------------------------------------------------------------------
-
-
-def digest(value) -> str:
-    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False,
-                                                           sort_keys=True)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
-def _describe(value) -> str:
-    if isinstance(value, str):
-        return f"len {len(value)}, {len(value.split(chr(10) * 2))} paragraphs"
-    if isinstance(value, list):
-        return f"{len(value)} items"
-    return repr(value)
-
-
-def compare(actual, expected, path: str) -> list[str]:
-    """Differences between a parsed value and an expected value (see module doc)."""
-    if isinstance(expected, dict) and expected and all(k.startswith("$") for k in expected):
-        diffs = []
-        for op, arg in expected.items():
-            if op == "$sha256":
-                if actual is None or digest(actual) != arg:
-                    want = {k: v for k, v in expected.items() if k != "$sha256"}
-                    diffs.append(f"{path}: digest differs; got {_describe(actual)}, want {want}")
-            elif op in ("$len", "$count"):
-                if actual is None or len(actual) != arg:
-                    diffs.append(f"{path}: {op} {arg}, got {_describe(actual)}")
-            elif op == "$paragraphs":
-                if not isinstance(actual, str) or len(actual.split("\n\n")) != arg:
-                    diffs.append(f"{path}: {arg} paragraphs, got {_describe(actual)}")
-            elif op == "$startswith":
-                if not isinstance(actual, str) or not actual.startswith(arg):
-                    diffs.append(f"{path}: should start with {arg!r}, got {str(actual)[:80]!r}")
-            elif op == "$endswith":
-                if not isinstance(actual, str) or not actual.endswith(arg):
-                    diffs.append(f"{path}: should end with {arg!r}, got {str(actual)[-80:]!r}")
-            elif op == "$contains":
-                for item in arg:
-                    if actual is None or item not in actual:
-                        diffs.append(f"{path}: should contain {item!r}")
-            elif op == "$not_contains":
-                for item in arg:
-                    if actual is not None and item in actual:
-                        diffs.append(f"{path}: should not contain {item!r}")
-            else:
-                diffs.append(f"{path}: unknown operator {op}")
-        return diffs
-    if actual != expected:
-        return [f"{path}: expected {expected!r}\n{' ' * len(path)}       got {actual!r}"]
-    return []
+# --- comparison: the same rules as `kokousarkisto check-corpus` ---------------------
 
 
 def load_expected(path: Path) -> tuple[dict, dict]:
