@@ -57,7 +57,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from urllib.parse import urljoin
 
 from parsers.fields import (
     EMAIL_RE,
@@ -72,7 +71,14 @@ from parsers.fields import (
     parse_people,
     parse_proposer,
 )
-from parsers.html_text import Block, cell_text, decode_html, extract_blocks, parse_tree
+from parsers.html_text import (
+    Block,
+    cell_text,
+    decode_html,
+    extract_blocks,
+    parse_tree,
+    resolve_url,
+)
 from parsers.records import Attachment, Handling, ItemRecord, Person
 
 __all__ = ["parse_item_html"]
@@ -593,13 +599,7 @@ class _ItemParser:
         return found
 
     def resolve(self, href: str) -> str:
-        href = href.strip()
-        if self.url:
-            try:
-                return urljoin(self.url, href)
-            except ValueError:
-                return href
-        return href
+        return resolve_url(self.url, href)
 
 
 def _is_unit_line(line: str) -> bool:

@@ -30,12 +30,19 @@ import datetime
 import html
 import re
 from dataclasses import dataclass, field
-from urllib.parse import parse_qs, urljoin, urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 from lxml import etree
 
 from parsers.fields import DATE_RE, clean_text, parse_fi_date
-from parsers.html_text import Block, cell_text, decode_html, extract_blocks, parse_tree
+from parsers.html_text import (
+    Block,
+    cell_text,
+    decode_html,
+    extract_blocks,
+    parse_tree,
+    resolve_url,
+)
 from parsers.records import BodyEntry, BodyListRecord, MeetingListEntry, MeetingListRecord
 
 __all__ = ["classify_link", "document_type_of", "parse_body_list", "parse_meeting_list",
@@ -129,15 +136,7 @@ class Page:
     body_class: str = ""
 
     def resolve(self, href: str | None) -> str | None:
-        if not href:
-            return None
-        href = href.strip()
-        if self.url:
-            try:
-                return urljoin(self.url, href)
-            except ValueError:
-                return href
-        return href
+        return resolve_url(self.url, href) if href else None
 
 
 def read_page(data: bytes | str, url: str | None, content_type: str | None,

@@ -21,6 +21,7 @@ from __future__ import annotations
 import codecs
 import re
 from dataclasses import dataclass, field
+from urllib.parse import urljoin
 
 from lxml import etree, html
 
@@ -61,6 +62,17 @@ def normalise_charset(label: str | None) -> str | None:
     if name.startswith("utf-16") or name.startswith("utf-32"):
         return "utf-8"
     return name
+
+
+def resolve_url(base: str | None, href: str) -> str:
+    """An absolute URL for a link on a page; a malformed one is kept as written."""
+    href = href.strip()
+    if not base:
+        return href
+    try:
+        return urljoin(base, href)
+    except ValueError:
+        return href
 
 
 def _decode_cp1252(data: bytes) -> str:

@@ -19,13 +19,12 @@ from __future__ import annotations
 
 import functools
 import json
-import os
 import re
 import warnings
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 from lxml import html as lxml_html
 
@@ -34,6 +33,7 @@ from kokousarkisto.check_corpus import compare
 from parsers.dynasty_item_html import parse_item_html
 from parsers.html_text import decode_html
 from parsers.records import ItemRecord
+from tests.parsers.cases import PROPERTY_SETTINGS, assert_folder_complete, assert_sane, load_spec
 
 HERE = Path(__file__).resolve().parent
 REPO = Path(__file__).resolve().parents[2]
@@ -48,29 +48,18 @@ TEXT_FIELDS = ("title", "proposal", "decision", "discussion", "background", "for
 # --- comparison: the same rules as `kokousarkisto check-corpus` ---------------------
 
 
-def load_expected(path: Path) -> tuple[dict, dict]:
-    spec = json.loads(path.read_text(encoding="utf-8"))
-    inputs = spec.get("_input", {})
-    fields = {k: v for k, v in spec.items() if not k.startswith("_")}
-    return inputs, fields
-
-
 # --- fixtures as data -----------------------------------------------------------------
 
 FIXTURE_NAMES = sorted(p.stem for p in FIXTURES.glob("*.HTM"))
 
 
 def test_fixture_folder_is_complete():
-    assert len(FIXTURE_NAMES) >= 8
-    for name in FIXTURE_NAMES:
-        assert (FIXTURES / f"{name}.expected.json").exists(), f"{name}.expected.json missing"
-    for path in FIXTURES.glob("*.expected.json"):
-        assert (FIXTURES / path.name.replace(".expected.json", ".HTM")).exists(), path.name
+    assert_folder_complete(FIXTURES, 8)
 
 
 @pytest.mark.parametrize("name", FIXTURE_NAMES)
 def test_fixture(name):
-    inputs, expected = load_expected(FIXTURES / f"{name}.expected.json")
+    inputs, expected = load_spec(FIXTURES / f"{name}.expected.json")
     unknown = set(expected) - RECORD_FIELDS
     assert not unknown, f"expected file names fields ItemRecord does not have: {unknown}"
     data = (FIXTURES / f"{name}.HTM").read_bytes()
@@ -231,7 +220,7 @@ def test_decode_undeclared():
 def _golden_params():
     params = []
     for path in sorted(GOLDEN.rglob("*.expected.json")):
-        _, fields = load_expected(path)
+        _, fields = load_spec(path)
         for field in fields:
             params.append(pytest.param(path, field, id=f"{path.name.split('.')[0]}-{field}"))
     return params
@@ -255,7 +244,7 @@ def test_golden_field(golden, field):
 
 def test_goldens_cover_every_field():
     for path in GOLDEN.rglob("*.expected.json"):
-        _, fields = load_expected(path)
+        _, fields = load_spec(path)
         assert set(fields) == RECORD_FIELDS - {"source_format"}, path.name
 
 
@@ -352,15 +341,8 @@ def _pages() -> list[bytes]:
 
 PAGES = _pages()
 #: ``KOKOUSARKISTO_HYPOTHESIS_EXAMPLES=5000 pytest …`` for a longer search.
-PROPERTY_SETTINGS = settings(max_examples=int(os.environ.get("KOKOUSARKISTO_HYPOTHESIS_EXAMPLES",
-                                                             "150")), deadline=None,
-                             suppress_health_check=[HealthCheck.too_slow])
-
-
 def _check(rec) -> None:
-    assert isinstance(rec, ItemRecord)
-    json.dumps(rec.to_dict())
-    assert not any(w.startswith("parser error") for w in rec.warnings), rec.warnings
+    assert_sane(rec, ItemRecord)
 
 
 @PROPERTY_SETTINGS

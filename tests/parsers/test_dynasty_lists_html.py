@@ -17,11 +17,10 @@ from __future__ import annotations
 
 import functools
 import json
-import os
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 import parsers.dynasty_lists_html as lists_module
@@ -29,6 +28,7 @@ from demosite import build_site, expected_bodies, expected_documents
 from kokousarkisto.check_corpus import compare, resolve_path
 from parsers.dynasty_lists_html import classify_link, parse_body_list, parse_meeting_list
 from parsers.records import BodyListRecord, MeetingListRecord
+from tests.parsers.cases import PROPERTY_SETTINGS, assert_folder_complete, assert_sane
 
 HERE = Path(__file__).resolve().parent
 REPO = Path(__file__).resolve().parents[2]
@@ -45,11 +45,7 @@ FIXTURE_NAMES = sorted(p.stem for p in FIXTURES.glob("*.HTM"))
 
 
 def test_fixture_folder_is_complete():
-    assert len(FIXTURE_NAMES) >= 5
-    for name in FIXTURE_NAMES:
-        assert (FIXTURES / f"{name}.expected.json").exists(), f"{name}.expected.json missing"
-    for path in FIXTURES.glob("*.expected.json"):
-        assert (FIXTURES / path.name.replace(".expected.json", ".HTM")).exists(), path.name
+    assert_folder_complete(FIXTURES, 5)
 
 
 @pytest.mark.parametrize("name", FIXTURE_NAMES)
@@ -273,14 +269,8 @@ def _pages() -> list[bytes]:
 
 
 PAGES = _pages()
-PROPERTY_SETTINGS = settings(
-    max_examples=int(os.environ.get("KOKOUSARKISTO_HYPOTHESIS_EXAMPLES", "100")),
-    deadline=None, suppress_health_check=[HealthCheck.too_slow])
-
-
 def _check(record) -> None:
-    json.dumps(record.to_dict())
-    assert not any(w.startswith("parser error") for w in record.warnings), record.warnings
+    assert_sane(record, (BodyListRecord, MeetingListRecord))
 
 
 @PROPERTY_SETTINGS

@@ -18,11 +18,10 @@ from __future__ import annotations
 
 import functools
 import json
-import os
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 import parsers.dynasty_meeting_html as meeting_module
@@ -30,6 +29,7 @@ from demosite import build_site, expected_documents, expected_items
 from kokousarkisto.check_corpus import compare, resolve_path
 from parsers.dynasty_meeting_html import parse_meeting_html, parse_section_list, split_attendee
 from parsers.records import MeetingRecord
+from tests.parsers.cases import PROPERTY_SETTINGS, assert_folder_complete, assert_sane, load_spec
 
 HERE = Path(__file__).resolve().parent
 REPO = Path(__file__).resolve().parents[2]
@@ -37,11 +37,6 @@ FIXTURES = HERE / "dynasty_meeting_html"
 GOLDEN = REPO / "tests" / "golden"
 CORPUS = REPO / ".." / "shared" / "corpus"
 DEMO_BASE = "http://127.0.0.1:8000"
-
-
-def load_spec(path: Path) -> tuple[dict, dict]:
-    spec = json.loads(path.read_text(encoding="utf-8"))
-    return spec.get("_input", {}), {k: v for k, v in spec.items() if not k.startswith("_")}
 
 
 def check(record: MeetingRecord, expected: dict) -> list[str]:
@@ -56,11 +51,7 @@ FIXTURE_NAMES = sorted(p.stem for p in FIXTURES.glob("*.HTM"))
 
 
 def test_fixture_folder_is_complete():
-    assert len(FIXTURE_NAMES) >= 6
-    for name in FIXTURE_NAMES:
-        assert (FIXTURES / f"{name}.expected.json").exists(), f"{name}.expected.json missing"
-    for path in FIXTURES.glob("*.expected.json"):
-        assert (FIXTURES / path.name.replace(".expected.json", ".HTM")).exists(), path.name
+    assert_folder_complete(FIXTURES, 6)
 
 
 @pytest.mark.parametrize("name", FIXTURE_NAMES)
@@ -243,15 +234,8 @@ def _pages() -> list[bytes]:
 
 
 PAGES = _pages()
-PROPERTY_SETTINGS = settings(
-    max_examples=int(os.environ.get("KOKOUSARKISTO_HYPOTHESIS_EXAMPLES", "100")),
-    deadline=None, suppress_health_check=[HealthCheck.too_slow])
-
-
 def _check(record) -> None:
-    assert isinstance(record, MeetingRecord)
-    json.dumps(record.to_dict())
-    assert not any(w.startswith("parser error") for w in record.warnings), record.warnings
+    assert_sane(record, MeetingRecord)
 
 
 @PROPERTY_SETTINGS
