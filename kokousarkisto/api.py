@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import fcntl
 import os
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -37,10 +38,12 @@ def default_archive_dir(db_path: str | Path) -> Path:
 
 def harvest(db_path: str | Path, sources: list[Source], *, policy: FetchPolicy | None = None,
             archive_dir: str | Path | None = None,
-            recheck_days: int = RECHECK_DAYS) -> RunSummary:
+            recheck_days: int = RECHECK_DAYS,
+            progress: Callable[[str, str], None] | None = None) -> RunSummary:
     """Harvest ``sources`` into the database at ``db_path`` and return the run's summary.
 
     Raises :class:`HarvestLocked` at once when another harvest runs on the same file.
+    ``progress`` is told ``(source id, item status)`` after each item.
     """
     Path(db_path).parent.mkdir(parents=True, exist_ok=True)
     with harvest_lock(db_path):
@@ -48,7 +51,8 @@ def harvest(db_path: str | Path, sources: list[Source], *, policy: FetchPolicy |
         try:
             archive = RawArchive(archive_dir or default_archive_dir(db_path))
             client = HttpClient(policy or FetchPolicy())
-            return Harvester(db, client, archive, recheck_days=recheck_days).run(sources)
+            return Harvester(db, client, archive, recheck_days=recheck_days,
+                             progress=progress).run(sources)
         finally:
             db.close()
 
@@ -76,7 +80,8 @@ def reparse(db_path: str | Path, archive_dir: str | Path | None = None) -> Repar
 
 def harvest_plan(db_path: str | Path, plan: list[tuple[Source, FetchPolicy]], *,
                  archive_dir: str | Path | None = None,
-                 recheck_days: int = RECHECK_DAYS) -> RunSummary:
+                 recheck_days: int = RECHECK_DAYS,
+                 progress: Callable[[str, str], None] | None = None) -> RunSummary:
     """Harvest sources that may each need their own fetch policy (a config file's per-source
     ``delay`` or ``contact``) and return one summary for them all.
 
@@ -89,7 +94,7 @@ def harvest_plan(db_path: str | Path, plan: list[tuple[Source, FetchPolicy]], *,
     total = RunSummary()
     for policy, sources in groups.values():
         summary = harvest(db_path, sources, policy=policy, archive_dir=archive_dir,
-                          recheck_days=recheck_days)
+                          recheck_days=recheck_days, progress=progress)
         for f in dataclasses.fields(RunSummary):
             mine, theirs = getattr(total, f.name), getattr(summary, f.name)
             setattr(total, f.name, mine + theirs)

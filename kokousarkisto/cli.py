@@ -138,8 +138,11 @@ def harvest(db_path: str, source_args: tuple[str, ...], config_path: str | None,
                                                   archive_dir=archive_dir,
                                                   recheck_days=recheck_days)
         else:
+            progress = TerminalProgress() if sys.stderr.isatty() else None
             summary = api.harvest_plan(db_path, plan, archive_dir=archive_dir,
-                                       recheck_days=recheck_days)
+                                       recheck_days=recheck_days, progress=progress)
+            if progress:
+                progress.close()
     except HarvestLocked as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(EXIT_LOCKED)
@@ -147,6 +150,23 @@ def harvest(db_path: str, source_args: tuple[str, ...], config_path: str | None,
     if stats is not None:
         click.echo(f"backfill: {stats.line()}")
     sys.exit(summary.exit_code)
+
+
+class TerminalProgress:
+    """A live item counter on a terminal; cron (no tty) gets only the summary line."""
+
+    def __init__(self) -> None:
+        self.counts: dict[str, int] = {}
+
+    def __call__(self, source_id: str, status: str) -> None:
+        self.counts[status] = self.counts.get(status, 0) + 1
+        done = sum(self.counts.values())
+        detail = " ".join(f"{k}={v}" for k, v in sorted(self.counts.items()))
+        click.echo(f"\r{source_id}: {done} items ({detail})\x1b[K", nl=False, err=True)
+
+    def close(self) -> None:
+        if self.counts:
+            click.echo("", err=True)
 
 
 def _report(summary) -> None:

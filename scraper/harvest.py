@@ -73,12 +73,15 @@ class Harvester:
 
     def __init__(self, db: sqlite_utils.Database, client: HttpClient, archive: RawArchive,
                  now: Callable[[], str] = utc_now, today: Callable[[], date] = utc_today,
-                 recheck_days: int = RECHECK_DAYS) -> None:
+                 recheck_days: int = RECHECK_DAYS,
+                 progress: Callable[[str, str], None] | None = None) -> None:
         self.db = db
         self.client = client
         self.now = now
         self.today = today
         self.recheck_days = recheck_days
+        #: told ``(source id, item status)`` after each item; the CLI draws a counter
+        self.progress = progress or (lambda source_id, status: None)
         self.fetcher = ArchivingFetcher(db, client, archive, now)
 
     def run(self, sources: list[Source]) -> RunSummary:
@@ -203,6 +206,7 @@ class Harvester:
             log.exception("item %s failed", entry.link)
             status = "failed"
             problems.append(f"{type(exc).__name__}: {exc}")
+        self.progress(source.id, status)
         if status == "failed":
             reason = "; ".join(problems) or (page.reason if page else "failed")
             summary.failed += 1

@@ -285,7 +285,7 @@ def test_harvest_selection_and_precedence_without_fetching(tmp_path, monkeypatch
 
     calls = []
 
-    def fake_plan(db_path, plan, *, archive_dir=None, recheck_days):
+    def fake_plan(db_path, plan, *, archive_dir=None, recheck_days, progress=None):
         calls.append(([(s.id, p.min_interval, p.contact) for s, p in plan], recheck_days))
         return RunSummary(sources=len(plan))
 
