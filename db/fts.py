@@ -86,6 +86,34 @@ def install(db: sqlite_utils.Database, lemmatiser: Lemmatiser | None = None) -> 
     ensure_index(db, lemmatiser or default_lemmatiser())
 
 
+#: attachment text per PDF page, and its FTS5 index (same tokenizer, same lemmatiser)
+PAGES_TABLE = "attachment_pages"
+PAGES_FTS_TABLE = f"{PAGES_TABLE}_fts"
+PAGES_FTS_COLUMNS = ("text", "lemmas")
+
+
+def page_lemmas(text: str | None, lemmatiser: Lemmatiser | None = None) -> str:
+    """The ``lemmas`` value of one attachment page (base forms not written in its text)."""
+    return (lemmatiser or default_lemmatiser()).lemmas_text([text])
+
+
+def install_attachment_pages(db: sqlite_utils.Database) -> None:
+    """Create ``attachment_pages`` and ``attachment_pages_fts`` with its triggers (migration)."""
+    table = db[PAGES_TABLE]
+    table.create(
+        {"id": int, "attachment_id": str, "sha256": str, "page": int, "text": str,
+         "lemmas": str},
+        pk="id",
+        foreign_keys=[("attachment_id", "attachments", "id"),
+                      ("sha256", "raw_documents", "sha256")],
+    )
+    table.create_index(["attachment_id", "page"], unique=True)
+    table.create_index(["attachment_id"])
+    table.create_index(["sha256"])
+    table.enable_fts(list(PAGES_FTS_COLUMNS), fts_version="FTS5", tokenize=TOKENIZE,
+                     create_triggers=True, replace=True)
+
+
 def read_meta(conn: sqlite3.Connection | sqlite_utils.Database) -> dict[str, str]:
     """``search_meta`` as a dict; empty when the table is missing."""
     try:
@@ -138,8 +166,26 @@ def reindex(db: sqlite_utils.Database, lemmatiser: Lemmatiser, chunk: int = 1000
                     changes.append((value, row["id"]))
             db.conn.executemany("update items set lemmas = ? where id = ?", changes)
             changed += len(changes)
+        if db[PAGES_TABLE].exists():
+            changed += _reindex_pages(db, lemmatiser, chunk)
         _write_meta(db, lemmatiser)
     return changed
+
+
+def _reindex_pages(db: sqlite_utils.Database, lemmatiser: Lemmatiser, chunk: int) -> int:
+    """Recompute ``attachment_pages.lemmas`` (inside :func:`reindex`'s transaction)."""
+    changed = 0
+    last = -(2 ** 63)
+    while True:
+        rows = db.execute(f"select id, text, lemmas from [{PAGES_TABLE}] where id > ? "
+                          "order by id limit ?", [last, chunk]).fetchall()
+        if not rows:
+            return changed
+        last = rows[-1][0]
+        changes = [(value, pk) for pk, text, old in rows
+                   if (value := page_lemmas(text, lemmatiser)) != old]
+        db.conn.executemany(f"update [{PAGES_TABLE}] set lemmas = ? where id = ?", changes)
+        changed += len(changes)
 
 
 def _write_meta(db: sqlite_utils.Database, lemmatiser: Lemmatiser) -> None:
@@ -152,6 +198,8 @@ def _write_meta(db: sqlite_utils.Database, lemmatiser: Lemmatiser) -> None:
 def rebuild(db: sqlite_utils.Database) -> None:
     """Rebuild ``items_fts`` from ``items`` (after a ``VACUUM``, or if in doubt)."""
     db.execute(f"insert into [{FTS_TABLE}]([{FTS_TABLE}]) values ('rebuild')")
+    if db[PAGES_FTS_TABLE].exists():
+        db.execute(f"insert into [{PAGES_FTS_TABLE}]([{PAGES_FTS_TABLE}]) values ('rebuild')")
 
 
 _for_db: weakref.WeakKeyDictionary[sqlite_utils.Database, Lemmatiser] = (

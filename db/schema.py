@@ -245,6 +245,18 @@ def m004_search(db: sqlite_utils.Database) -> None:
     fts.install(db)
 
 
+@migrations()
+def m005_attachment_pages(db: sqlite_utils.Database) -> None:
+    """Attachment text, one row per PDF page, searchable like items (``attachment_pages_fts``).
+
+    ``sha256`` names the file the text came from, so an unchanged attachment is not
+    extracted again; ``lemmas`` are built by the same lemmatiser as ``items.lemmas``.
+    """
+    from db import fts
+
+    fts.install_attachment_pages(db)
+
+
 def open_db(path: str | Path) -> sqlite_utils.Database:
     """Open (creating if needed) an archive database and bring its schema up to date.
 

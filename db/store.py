@@ -9,7 +9,7 @@ an item behind, and writing the same item twice changes nothing.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import sqlite_utils
@@ -132,6 +132,10 @@ class ItemWrite:
     pdf_agreement: float | None
     parser_version: str
     attachments: list[dict[str, Any]]  # rows for the attachments table, without item_id
+    #: attachment id → (sha256 of the file, text of each page from page 1) for attachments
+    #: whose text was extracted now; the stored pages of the others are kept while their
+    #: attachment row still names the same file
+    attachment_pages: dict[str, tuple[str, list[str]]] = field(default_factory=dict)
 
     @property
     def item_id(self) -> str:
@@ -195,8 +199,9 @@ def store_item(db: sqlite_utils.Database, item: ItemWrite, now: str) -> str:
     row = _item_row(item)
     children = _child_rows(item)
     # base forms for Finnish full-text search; the FTS triggers index them with the row
-    lemmas = fts.item_lemmas(row, [p["name"] for p in children["item_preparers"]],
-                             fts.lemmatiser_for(db))
+    lemmatiser = fts.lemmatiser_for(db)
+    lemmas = fts.item_lemmas(row, [p["name"] for p in children["item_preparers"]], lemmatiser)
+    pages = _page_rows(item, lemmatiser)
     with db.atomic():
         existing = next(db["items"].rows_where("id = ?", [item.item_id]), None)
         if existing is not None:
@@ -204,6 +209,7 @@ def store_item(db: sqlite_utils.Database, item: ItemWrite, now: str) -> str:
             if same_row and _existing_children(db, item.item_id) == children:
                 if existing.get("lemmas") != lemmas:  # only the lemmatisation changed
                     db["items"].update(item.item_id, {"lemmas": lemmas})
+                _write_attachment_pages(db, children["attachments"], pages)
                 return "unchanged"
             db["items"].update(item.item_id, {**row, "lemmas": lemmas, "updated_at": now})
             status = "updated"
@@ -216,10 +222,78 @@ def store_item(db: sqlite_utils.Database, item: ItemWrite, now: str) -> str:
                 "item_id": item.item_id, "seen_at": now, "html_sha256": item.html_sha256,
                 "pdf_sha256": item.pdf_sha256, "parser_version": item.parser_version})
         for table, rows in children.items():
+            if table == "attachments":
+                _write_attachments(db, item.item_id, rows)
+                continue
             db.execute(f"delete from [{table}] where item_id = ?", [item.item_id])
             if rows:
                 db[table].insert_all(rows)
+        _write_attachment_pages(db, children["attachments"], pages)
     return status
+
+
+def _page_rows(item: ItemWrite, lemmatiser: Any) -> dict[str, list[dict[str, Any]]]:
+    """``attachment_pages`` rows of the freshly extracted attachments (lemmas computed
+    before the write transaction); pages without text are left out, numbers kept."""
+    out: dict[str, list[dict[str, Any]]] = {}
+    for attachment_id, (sha256, texts) in item.attachment_pages.items():
+        out[attachment_id] = [
+            {"attachment_id": attachment_id, "sha256": sha256, "page": number, "text": text,
+             "lemmas": fts.page_lemmas(text, lemmatiser)}
+            for number, text in enumerate(texts, start=1) if text and text.strip()
+        ]
+    return out
+
+
+def _write_attachments(db: sqlite_utils.Database, item_id: str,
+                       rows: list[dict[str, Any]]) -> None:
+    """Replace an item's attachment rows; rows that stay are updated in place, because
+    their pages refer to them (a foreign key)."""
+    keep = {r["id"] for r in rows}
+    for (attachment_id,) in db.execute("select id from attachments where item_id = ?",
+                                       [item_id]).fetchall():
+        if attachment_id not in keep:
+            db.execute("delete from attachment_pages where attachment_id = ?", [attachment_id])
+            db.execute("delete from attachments where id = ?", [attachment_id])
+    if rows:
+        db["attachments"].upsert_all(rows, pk="id")
+
+
+def _write_attachment_pages(db: sqlite_utils.Database, attachments: list[dict[str, Any]],
+                            pages: dict[str, list[dict[str, Any]]]) -> None:
+    """Store freshly extracted pages (only when they differ from the stored ones) and drop
+    pages that no longer belong to the file their attachment row names."""
+    for att in attachments:
+        stored = db.execute("select sha256, page, text, lemmas from attachment_pages "
+                            "where attachment_id = ? order by page", [att["id"]]).fetchall()
+        fresh = pages.get(att["id"])
+        if fresh is not None:
+            wanted = [(p["sha256"], p["page"], p["text"], p["lemmas"]) for p in fresh]
+            if stored == wanted:
+                continue
+        elif not stored or (att["status"] == "ok"
+                            and all(s[0] == att["sha256"] for s in stored)):
+            continue
+        db.execute("delete from attachment_pages where attachment_id = ?", [att["id"]])
+        if fresh:
+            db["attachment_pages"].insert_all(fresh)
+
+
+def attachment_text_state(db: sqlite_utils.Database, attachment_id: str,
+                          sha256: str) -> tuple[str, str | None] | None:
+    """``(status, error)`` of a stored attachment whose text was already taken from the
+    file ``sha256`` (its pages are stored, or it had none): no need to extract again."""
+    row = db.execute("select status, error from attachments where id = ? and sha256 = ?",
+                     [attachment_id, sha256]).fetchone()
+    if row is None:
+        return None
+    if row[0] == "ok":
+        has_pages = db.execute("select 1 from attachment_pages where attachment_id = ? "
+                               "and sha256 = ? limit 1", [attachment_id, sha256]).fetchone()
+        return (row[0], row[1]) if has_pages else None
+    if row[0] == "no_text":
+        return row[0], row[1]
+    return None
 
 
 def known_official_decision_ids(db: sqlite_utils.Database, source_id: str) -> set[str]:

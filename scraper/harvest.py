@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -22,6 +23,7 @@ from db import store
 from parsers import PARSER_VERSION
 from parsers.crosscheck import parse_item_documents
 from parsers.dynasty_feed import FeedEntry, FeedResult, parse_feed
+from parsers.dynasty_item_pdf import extract_pdf_text_with_warnings
 from parsers.dynasty_official_decision import parse_official_decision
 from parsers.records import ItemRecord
 from scraper.archive import RawArchive
@@ -326,16 +328,20 @@ class Harvester:
                     self.db, source_id=source.id, body_id=body_id, date=record.meeting_date,
                     document_type=record.document_type, doc_id=doc_id,
                     url=source.cgi("meeting", id=doc_id) if doc_id else None)
-        attachments = [self._attachment(source, entry, i, a.title, a.url, problems)
+        pages: dict[str, tuple[str, list[str]]] = {}
+        attachments = [self._attachment(source, entry, i, a.title, a.url, problems, pages)
                        for i, a in enumerate(record.attachments)]
         return store.store_item(self.db, store.ItemWrite(
             source_id=source.id, dynasty_id=entry.dynasty_id or "", meeting_id=meeting_id,
             body_id=body_id, record=record, url=entry.link, pdf_url=pdf_url,
             html_sha256=page.sha256, pdf_sha256=pdf.sha256, pdf_agreement=agreement,
-            parser_version=PARSER_VERSION, attachments=attachments), self.now())
+            parser_version=PARSER_VERSION, attachments=attachments,
+            attachment_pages=pages), self.now())
 
     def _attachment(self, source: Source, entry: FeedEntry, position: int, title: str,
-                    url: str | None, problems: list[str]) -> dict:
+                    url: str | None, problems: list[str],
+                    pages: dict[str, tuple[str, list[str]]]) -> dict:
+        """The attachment's row; the text of a PDF not read before goes into ``pages``."""
         row = {"id": f"{source.id}/{entry.dynasty_id}#{position + 1}", "position": position,
                "title": title, "url": url, "sha256": None, "content_type": None, "size": None,
                "status": "not_fetched", "error": None}
@@ -352,7 +358,37 @@ class Harvester:
             row.update(sha256=fetched.sha256, content_type=result.content_type,
                        size=len(result.content), status="ok" if is_pdf else "not_pdf",
                        error=None if is_pdf else f"starts with {result.content[:16]!r}")
+            if is_pdf and fetched.sha256:
+                known = store.attachment_text_state(self.db, row["id"], fetched.sha256)
+                if known is not None:  # this file's text is stored already
+                    row.update(status=known[0], error=known[1])
+                else:
+                    status, error, texts = attachment_text(result.content)
+                    row.update(status=status, error=error)
+                    pages[row["id"]] = (fetched.sha256, texts)
         return row
+
+
+_CID_RE = re.compile(r"\(cid:\d+\)")
+
+
+def attachment_text(data: bytes) -> tuple[str, str | None, list[str]]:
+    """``(status, error, text of each page)`` of an attachment PDF; never raises.
+
+    ``status`` is ``"ok"`` when some page has text, else ``"no_text"`` (a scan, an
+    encrypted or broken file) with the reason in ``error``. Glyphs the PDF has no
+    characters for (``(cid:127)``, a bullet) are dropped.
+    """
+    try:
+        texts, warnings = extract_pdf_text_with_warnings(data)
+    except Exception as exc:  # noqa: BLE001 - a bad file must not fail its item
+        texts, warnings = [], [f"parse error: {type(exc).__name__}"]
+    texts = [_CID_RE.sub("", t) for t in texts]
+    if any(t.strip() for t in texts):
+        return "ok", None, texts
+    warnings = list(dict.fromkeys(warnings))
+    reason = "no text in PDF" + (f": {'; '.join(warnings)}" if warnings else "")
+    return "no_text", reason, []
 
 
 _ITEM_ROWS = ("select items.id, items.dynasty_id, items.url, items.html_sha256, "

@@ -1,4 +1,4 @@
-"""Rebuild every parsed item from the raw archive, without the network.
+"""Rebuild every parsed item (and its attachments' text) from the raw archive, offline.
 
 When a parser improves, the archive already holds every byte it needs: each item row
 names the sha256 of the HTML page and the PDF it came from. Values the parsers cannot
@@ -16,7 +16,7 @@ from db import store
 from parsers import PARSER_VERSION
 from parsers.crosscheck import parse_item_documents
 from scraper.archive import RawArchive
-from scraper.harvest import utc_now
+from scraper.harvest import attachment_text, utc_now
 
 log = logging.getLogger(__name__)
 
@@ -65,6 +65,7 @@ def _reparse_item(db: sqlite_utils.Database, archive: RawArchive, row: dict, now
         for a in db.query("select * from attachments where item_id = ? order by position",
                           [row["id"]])
     ]
+    pages = _attachment_pages(archive, attachments)
     body_id = row["body_id"]
     if record.body and record.body != row["body_name"]:
         body_id = store.ensure_body(db, row["source_id"], record.body)
@@ -72,4 +73,23 @@ def _reparse_item(db: sqlite_utils.Database, archive: RawArchive, row: dict, now
         source_id=row["source_id"], dynasty_id=row["dynasty_id"], meeting_id=row["meeting_id"],
         body_id=body_id, record=record, url=row["url"], pdf_url=row["pdf_url"],
         html_sha256=row["html_sha256"], pdf_sha256=row["pdf_sha256"], pdf_agreement=agreement,
-        parser_version=PARSER_VERSION, attachments=attachments), now())
+        parser_version=PARSER_VERSION, attachments=attachments, attachment_pages=pages), now())
+
+
+def _attachment_pages(archive: RawArchive,
+                      attachments: list[dict]) -> dict[str, tuple[str, list[str]]]:
+    """Extract the text of every archived attachment PDF again (updating each row's
+    status); an attachment whose file is missing from the archive keeps what it has."""
+    pages: dict[str, tuple[str, list[str]]] = {}
+    for att in attachments:
+        if att["status"] not in ("ok", "no_text") or not att["sha256"]:
+            continue
+        try:
+            data = archive.get(att["sha256"])
+        except (OSError, ValueError) as exc:
+            log.warning("attachment %s: %s", att["id"], exc)
+            continue
+        status, error, texts = attachment_text(data)
+        att.update(status=status, error=error)
+        pages[att["id"]] = (att["sha256"], texts)
+    return pages

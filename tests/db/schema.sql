@@ -1,3 +1,13 @@
+CREATE TRIGGER "attachment_pages_ad" AFTER DELETE ON "attachment_pages" BEGIN
+  INSERT INTO "attachment_pages_fts" ("attachment_pages_fts", rowid, "text", "lemmas") VALUES('delete', old.rowid, old."text", old."lemmas");
+END;
+CREATE TRIGGER "attachment_pages_ai" AFTER INSERT ON "attachment_pages" BEGIN
+  INSERT INTO "attachment_pages_fts" (rowid, "text", "lemmas") VALUES (new.rowid, new."text", new."lemmas");
+END;
+CREATE TRIGGER "attachment_pages_au" AFTER UPDATE ON "attachment_pages" BEGIN
+  INSERT INTO "attachment_pages_fts" ("attachment_pages_fts", rowid, "text", "lemmas") VALUES('delete', old.rowid, old."text", old."lemmas");
+  INSERT INTO "attachment_pages_fts" (rowid, "text", "lemmas") VALUES (new.rowid, new."text", new."lemmas");
+END;
 CREATE TRIGGER "items_ad" AFTER DELETE ON "items" BEGIN
   INSERT INTO "items_fts" ("items_fts", rowid, "title", "proposal", "decision", "discussion", "background", "for_information", "supplementary", "proposer_name", "lemmas") VALUES('delete', old.rowid, old."title", old."proposal", old."decision", old."discussion", old."background", old."for_information", old."supplementary", old."proposer_name", old."lemmas");
 END;
@@ -14,6 +24,23 @@ CREATE TABLE "_sqlite_migrations" (
    "name" TEXT,
    "applied_at" TEXT
 );
+CREATE TABLE "attachment_pages" (
+   "id" INTEGER PRIMARY KEY,
+   "attachment_id" TEXT REFERENCES "attachments"("id"),
+   "sha256" TEXT REFERENCES "raw_documents"("sha256"),
+   "page" INTEGER,
+   "text" TEXT,
+   "lemmas" TEXT
+);
+CREATE VIRTUAL TABLE "attachment_pages_fts" USING FTS5 (
+    "text", "lemmas",
+    tokenize='unicode61 remove_diacritics 2',
+    content="attachment_pages"
+);
+CREATE TABLE 'attachment_pages_fts_config'(k PRIMARY KEY, v) WITHOUT ROWID;
+CREATE TABLE 'attachment_pages_fts_data'(id INTEGER PRIMARY KEY, block BLOB);
+CREATE TABLE 'attachment_pages_fts_docsize'(id INTEGER PRIMARY KEY, sz BLOB);
+CREATE TABLE 'attachment_pages_fts_idx'(segid, term, pgno, PRIMARY KEY(segid, term)) WITHOUT ROWID;
 CREATE TABLE "attachments" (
    "id" TEXT PRIMARY KEY,
    "item_id" TEXT REFERENCES "items"("id"),
@@ -175,6 +202,12 @@ CREATE TABLE "sources" (
 );
 CREATE UNIQUE INDEX "idx__sqlite_migrations_migration_set_name"
     ON "_sqlite_migrations" ("migration_set", "name");
+CREATE INDEX "idx_attachment_pages_attachment_id"
+    ON "attachment_pages" ("attachment_id");
+CREATE UNIQUE INDEX "idx_attachment_pages_attachment_id_page"
+    ON "attachment_pages" ("attachment_id", "page");
+CREATE INDEX "idx_attachment_pages_sha256"
+    ON "attachment_pages" ("sha256");
 CREATE INDEX "idx_attachments_item_id"
     ON "attachments" ("item_id");
 CREATE INDEX "idx_attachments_sha256"
