@@ -12,6 +12,7 @@ import sqlite3
 
 import pytest
 
+from db import fts
 from db.fts import index_analyser
 from db.schema import open_db
 from demosite import DemoServer, expected_items
@@ -141,3 +142,27 @@ def test_reparse_rebuilds_the_pages_from_the_archive(demo, tmp_path):
     assert rebuilt.failed == 0
     assert pages_of(copy) == after_first
     assert search_attachments(copy, "kumppanuuspöytä")
+
+
+def test_a_change_of_analyser_relemmatises_the_pages_too(demo, tmp_path, voikko, snowball):
+    path, after_first = demo
+    copy = tmp_path / "kokousarkisto.db"
+    src, dst = sqlite3.connect(path), sqlite3.connect(copy)
+    src.backup(dst)
+    src.close()
+    dst.close()
+    db = open_db(copy)
+    assert index_analyser(db) == voikko.name
+    fts.use_lemmatiser(db, snowball)
+    assert index_analyser(db) == snowball.name
+    rows = list(db.query("select text, lemmas from attachment_pages order by id"))
+    assert len(rows) == len(after_first)
+    assert all(r["lemmas"] == fts.page_lemmas(r["text"], snowball) for r in rows)
+    assert [r["lemmas"] for r in rows] != [p[4] for p in after_first]
+    # the index follows the new lemmas (the triggers), so a query lemmatised the same way finds
+    expression = fts.match_expression("tilahaun", snowball)
+    found = db.execute("select attachment_pages.page from attachment_pages_fts join "
+                       "attachment_pages on attachment_pages.id = attachment_pages_fts.rowid "
+                       "where attachment_pages_fts match ?", [expression]).fetchall()
+    assert found == [(4,)]
+    db.close()
