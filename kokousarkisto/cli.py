@@ -18,7 +18,7 @@ import click
 
 from db.status import StatusError
 from kokousarkisto import __version__, api
-from kokousarkisto.publish import datasette_command, load_metadata
+from kokousarkisto.publish import datasette_command, inspect_command, load_metadata
 from scraper.config import (
     CatalogEntry,
     Config,
@@ -204,9 +204,11 @@ def parse(file: str) -> None:
 @click.option("--db", "db_path", required=True, type=click.Path(exists=True, dir_okay=False))
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8001, show_default=True, type=int)
-@click.option("--publish", is_flag=True, help="Serve read-only and immutable.")
+@click.option("--publish", is_flag=True,
+              help="Serve for the public: read-only and immutable (-i) with a fresh "
+                   "`datasette inspect` file; robots.txt as metadata.yml configures it.")
 def serve(db_path: str, host: str, port: int, publish: bool) -> None:
-    """Run Datasette on the database with the project's metadata.yml."""
+    """Run Datasette on the database with the project's metadata.yml and templates."""
     sys.exit(_run_datasette(db_path, host, port, publish))
 
 
@@ -218,7 +220,14 @@ def _run_datasette(db_path: str, host: str, port: int, publish: bool = False) ->
     with tempfile.TemporaryDirectory() as tmp:
         meta_file = Path(tmp) / "metadata.json"
         meta_file.write_text(json.dumps(metadata, ensure_ascii=False), encoding="utf-8")
-        args = datasette_command(db_path, meta_file, host=host, port=port, publish=publish)
+        inspect_file = None
+        if publish:
+            # immutable: counts and tables computed once, before serving
+            inspect_file = Path(tmp) / "inspect.json"
+            datasette_cli.main(args=inspect_command(db_path, inspect_file),
+                               standalone_mode=False)
+        args = datasette_command(db_path, meta_file, host=host, port=port, publish=publish,
+                                 inspect_file=inspect_file)
         click.echo(f"Datasette on http://{host}:{port}/ (Ctrl-C stops)")
         try:
             datasette_cli.main(args=args, standalone_mode=False)

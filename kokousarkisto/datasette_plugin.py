@@ -19,6 +19,11 @@ connection it registers, with the analyser that built that database's index (rea
     Datasette's own function, replaced by ``fi_query``: the search box of a table with
     an FTS index (``items``) becomes Finnish-aware too.
 
+The item page (``/<db>/items/<id>``) is a document, not a table row: the
+``extra_template_vars`` hook reads the item with its body, preparers, earlier handlings
+and attachments for the package's ``templates/row.html`` (see
+:mod:`kokousarkisto.item_page`, which escapes every scraped text it turns into HTML).
+
 Columns called ``title`` or ``snippet`` in query results are shown as HTML in which only
 ``<mark>`` tags survive; everything else is escaped again, so no SQL can inject markup.
 """
@@ -31,10 +36,12 @@ import sqlite3
 from typing import Any
 
 from datasette import hookimpl
+from datasette.utils import urlsafe_components
 from markupsafe import Markup
 
 from db import fts
 from db.lemmas import Lemmatiser
+from kokousarkisto import item_page
 
 #: query-result columns rendered as HTML (only <mark> kept)
 HTML_COLUMNS = frozenset({"title", "snippet"})
@@ -93,3 +100,21 @@ def render_cell(row, value, column, table, database, datasette):
     if table is None and column in HTML_COLUMNS and isinstance(value, str):
         return safe_marked_html(value)
     return None
+
+
+@hookimpl
+def extra_template_vars(template, database, table, view_name, request, datasette):
+    """``kk_item`` for the item page: the row with its related rows, rendered safe."""
+    if view_name != "row" or table != "items" or request is None:
+        return None
+    pks = (request.url_vars or {}).get("pks")
+    if not pks:
+        return None
+
+    async def inner():
+        components = urlsafe_components(pks)
+        if len(components) != 1:
+            return {}
+        return {"kk_item": await item_page.item_context(datasette, database, components[0])}
+
+    return inner
