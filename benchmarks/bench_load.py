@@ -1,6 +1,6 @@
 """Loading speed with Finnish lemmatisation: items per second through ``store_item``.
 
-    .venv/bin/python -m tests.search.bench_load [--items N] [--words W] [--analyser voikko]
+    .venv/bin/python -m benchmarks.bench_load [--items N] [--words W] [--analyser voikko]
 
 Items are made from the sentences of the search fixture, the demo site's items and, when
 present, the real documents in ``../shared/corpus`` (read, never copied), shuffled into
