@@ -340,7 +340,8 @@ def _pages() -> list[bytes]:
 
 
 PAGES = _pages()
-#: ``KOKOUSARKISTO_HYPOTHESIS_EXAMPLES=5000 pytest …`` for a longer search.
+
+
 def _check(rec) -> None:
     assert_sane(rec, ItemRecord)
 

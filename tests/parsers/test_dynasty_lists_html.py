@@ -269,6 +269,8 @@ def _pages() -> list[bytes]:
 
 
 PAGES = _pages()
+
+
 def _check(record) -> None:
     assert_sane(record, (BodyListRecord, MeetingListRecord))
 

@@ -234,6 +234,8 @@ def _pages() -> list[bytes]:
 
 
 PAGES = _pages()
+
+
 def _check(record) -> None:
     assert_sane(record, MeetingRecord)
 
