@@ -287,3 +287,34 @@ def test_reparse_rebuilds_items_from_the_archive_without_network(tmp_path):
     assert fixed.updated == 1
     restored = open_db(db_path)["items"].get(victim["id"])
     assert (restored["title"], restored["proposal"]) == (victim["title"], victim["proposal"])
+
+
+def test_case_history_and_officials_canned_queries(harvested):
+    """Every canned query in metadata.yml answers through Datasette's own client."""
+    db_path = harvested[0]
+    name = db_path.stem
+    agenda = next(e for e in expected_items() if e["document_type"] == "agenda"
+                  and any(m["case_number"] == e["case_number"] and m["document_type"] == "minutes"
+                          for m in expected_items()))
+
+    async def fetch():
+        ds = Datasette([str(db_path)], metadata=load_metadata(db_path))
+        case = await ds.client.get(f"/{name}/case_history.json?_shape=array"
+                                   f"&case_number={agenda['case_number']}")
+        officials = await ds.client.get(f"/{name}/official_decisions_latest.json?_shape=array")
+        queries = await ds.client.get(f"/{name}.json")
+        return case, officials, queries
+
+    case, officials, queries = asyncio.run(fetch())
+    rows = case.json()
+    # the case went from the agenda to the minutes of the same body: oldest first
+    assert {r["document_type"] for r in rows} == {"agenda", "minutes"}
+    assert [r["meeting_date"] for r in rows] == sorted(r["meeting_date"] for r in rows)
+    assert all(r["body"] == agenda["body"] for r in rows)
+    got = officials.json()
+    assert len(got) == 3 and [r["decision_date"] for r in got] == sorted(
+        (r["decision_date"] for r in got), reverse=True)
+    assert all(r["official_name"] and r["decision"] for r in got)
+    names = {q["name"] for q in queries.json()["queries"]}
+    assert {"search", "search_attachments", "latest_decisions", "official_decisions_latest",
+            "case_history"} <= names
