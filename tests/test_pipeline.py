@@ -318,3 +318,42 @@ def test_case_history_and_officials_canned_queries(harvested):
     names = {q["name"] for q in queries.json()["queries"]}
     assert {"search", "search_attachments", "latest_decisions", "official_decisions_latest",
             "case_history"} <= names
+
+
+def test_body_person_queries_and_atom_feeds(harvested):
+    db_path = harvested[0]
+    name = db_path.stem
+    minutes = [e for e in expected_items() if e["document_type"] == "minutes"]
+    body = minutes[0]["body"]
+    in_body = [e for e in minutes if e["body"] == body]
+    dates = sorted(e["meeting_date"] for e in in_body)
+    person = next(p["name"] for e in expected_items() for p in e["preparers"])
+    by_person = {e["item_id"] for e in expected_items()
+                 if person in [p["name"] for p in e["preparers"]]
+                 or (e["proposer"] or {}).get("name") == person}
+    target = next(e for e in minutes if "Kulttuuriavustukset" in e["title"])
+
+    async def fetch():
+        ds = Datasette([str(db_path)], metadata=load_metadata(db_path))
+        get = ds.client.get
+        return (
+            await get(f"/{name}/decisions_by_body.json?_shape=array&body={body}"
+                      f"&start={dates[0]}&end={dates[-1]}"),
+            await get(f"/{name}/decisions_by_body.json?_shape=array&body={body}"
+                      f"&start={dates[-1]}&end={dates[-1]}"),
+            await get(f"/{name}/items_by_person.json?_shape=array&name={person.split()[-1]}"),
+            await get(f"/{name}/feed_search.atom?q=kulttuuriavustuksista"),
+            await get(f"/{name}/feed_body.atom?body={body}"),
+        )
+
+    whole, last_day, people, search_feed, body_feed = asyncio.run(fetch())
+    assert len(whole.json()) == len(in_body)
+    assert {r["meeting_date"] for r in last_day.json()} == {dates[-1]}
+    assert {r["url"].rsplit("=", 1)[-1] for r in people.json()} == by_person
+    assert search_feed.status_code == 200
+    assert search_feed.headers["content-type"].startswith("application/xml")
+    assert "<feed" in search_feed.text and target["title"] in search_feed.text
+    # the matched inflected form is emphasised in the entry's HTML content
+    assert "&lt;strong&gt;Kulttuuriavustusten&lt;/strong&gt;" in search_feed.text
+    assert body_feed.status_code == 200
+    assert body_feed.text.count("<entry>") == sum(e["body"] == body for e in expected_items())
