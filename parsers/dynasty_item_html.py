@@ -62,6 +62,7 @@ from parsers.fields import (
     EMAIL_RE,
     classify_heading_strict,
     clean_text,
+    document_type_of,
     find_contact_pattern,
     looks_like_person,
     merge_people,
@@ -98,8 +99,6 @@ LABEL_RE = re.compile(
     r"(?:\s*/?\s*(?P<unit>Pykälä|Asianro|Asia|Paragraf|Ärende|§)\s*(?P<num>\d+))?",
     re.I,
 )
-DOC_TYPES = {"pöytäkirja": "minutes", "protokoll": "minutes",
-             "esityslista": "agenda", "föredragningslista": "agenda"}
 _BODY_WORD = (r"(?:lautakunta|hallitus|valtuusto|jaosto|toimikunta|johtokunta|neuvosto|"
               r"toimielin|styrelse|nämnd|fullmäktige|sektion|direktion)")
 BODY_DATE_RE = re.compile(
@@ -305,7 +304,7 @@ class _ItemParser:
             return None
         _, index, m, body = best
         rec = self.rec
-        rec.document_type = DOC_TYPES.get(m["kind"].lower())
+        rec.document_type = document_type_of(m["kind"])
         rec.meeting_date = parse_fi_date(m["date"])
         if m["num"]:
             self.label_section = m["num"]

@@ -34,7 +34,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from lxml import etree
 
-from parsers.fields import DATE_RE, clean_text, parse_fi_date
+from parsers.fields import DATE_RE, clean_text, document_type_of, parse_fi_date
 from parsers.html_text import (
     Block,
     cell_text,
@@ -105,19 +105,6 @@ def classify_link(href: str | None) -> tuple[str, str | None]:
     if _TELIMET_RE.match(name):
         return "bodies", None
     return "other", None
-
-
-DOC_TYPES = {"pöytäkirja": "minutes", "protokoll": "minutes", "esityslista": "agenda",
-             "föredragningslista": "agenda", "kokouskutsu": "agenda"}
-
-
-def document_type_of(text: str | None) -> str | None:
-    """``Pöytäkirja`` → ``minutes``, ``Esityslista`` → ``agenda`` (anywhere in the text)."""
-    low = (text or "").casefold()
-    for word, kind in DOC_TYPES.items():
-        if word in low:
-            return kind
-    return None
 
 
 # --- the page -------------------------------------------------------------------------

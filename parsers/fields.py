@@ -85,6 +85,22 @@ def parse_case_number(text: str | None) -> tuple[str | None, str | None, str | N
     return f"{prefix}{m['num']}/{m['year']}", m.group(0), m["cls"]
 
 
+# --- document types -------------------------------------------------------------
+
+#: Dynasty's names of a meeting document → our document type (minutes win when both occur)
+DOC_TYPES = {"pöytäkirja": "minutes", "protokoll": "minutes", "esityslista": "agenda",
+             "föredragningslista": "agenda", "kokouskutsu": "agenda"}
+
+
+def document_type_of(text: str | None) -> str | None:
+    """``Pöytäkirja`` → ``minutes``, ``Esityslista`` → ``agenda`` (anywhere in the text)."""
+    low = (text or "").casefold()
+    for word, kind in DOC_TYPES.items():
+        if word in low:
+            return kind
+    return None
+
+
 # --- sections and headings --------------------------------------------------------
 
 SECTION_RE = re.compile(r"§\s*(\d+)|(\d+)\s*§")

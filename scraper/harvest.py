@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import logging
-import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -23,8 +22,9 @@ from db import store
 from parsers import PARSER_VERSION
 from parsers.crosscheck import parse_item_documents
 from parsers.dynasty_feed import FeedEntry, FeedResult, parse_feed
-from parsers.dynasty_item_pdf import extract_pdf_text_with_warnings
+from parsers.dynasty_item_pdf import attachment_text
 from parsers.dynasty_official_decision import parse_official_decision
+from parsers.fields import document_type_of
 from parsers.records import ItemRecord
 from scraper.archive import RawArchive
 from scraper.fetcher import ArchivingFetcher, Fetched
@@ -236,7 +236,7 @@ class Harvester:
             body_id = store.ensure_body(self.db, source.id, entry.body)
             store.upsert_meeting(self.db, source_id=source.id, body_id=body_id,
                                  date=entry.meeting_date,
-                                 document_type=_document_type(entry.subject),
+                                 document_type=document_type_of(entry.subject),
                                  doc_id=entry.dynasty_id, url=entry.link)
 
     def _harvest_official_decisions(self, source: Source, summary: RunSummary) -> None:
@@ -369,28 +369,6 @@ class Harvester:
         return row
 
 
-_CID_RE = re.compile(r"\(cid:\d+\)")
-
-
-def attachment_text(data: bytes) -> tuple[str, str | None, list[str]]:
-    """``(status, error, text of each page)`` of an attachment PDF; never raises.
-
-    ``status`` is ``"ok"`` when some page has text, else ``"no_text"`` (a scan, an
-    encrypted or broken file) with the reason in ``error``. Glyphs the PDF has no
-    characters for (``(cid:127)``, a bullet) are dropped.
-    """
-    try:
-        texts, warnings = extract_pdf_text_with_warnings(data)
-    except Exception as exc:  # noqa: BLE001 - a bad file must not fail its item
-        texts, warnings = [], [f"parse error: {type(exc).__name__}"]
-    texts = [_CID_RE.sub("", t) for t in texts]
-    if any(t.strip() for t in texts):
-        return "ok", None, texts
-    warnings = list(dict.fromkeys(warnings))
-    reason = "no text in PDF" + (f": {'; '.join(warnings)}" if warnings else "")
-    return "no_text", reason, []
-
-
 _ITEM_ROWS = ("select items.id, items.dynasty_id, items.url, items.html_sha256, "
               "items.pdf_sha256, items.meeting_date, items.title, bodies.name as body "
               "from items left join bodies on bodies.id = items.body_id")
@@ -411,12 +389,3 @@ def _parse_feed(source: Source, name: str, fetched: Fetched) -> FeedResult:
     for warning in parsed.warnings:
         log.warning("%s %s: %s", source.id, name, warning)
     return parsed
-
-
-def _document_type(subject: str | None) -> str | None:
-    text = (subject or "").casefold()
-    if "pöytäkirja" in text or "protokoll" in text:
-        return "minutes"
-    if "esityslista" in text or "föredragningslista" in text:
-        return "agenda"
-    return None

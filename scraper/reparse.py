@@ -15,8 +15,9 @@ import sqlite_utils
 from db import store
 from parsers import PARSER_VERSION
 from parsers.crosscheck import parse_item_documents
+from parsers.dynasty_item_pdf import attachment_text
 from scraper.archive import RawArchive
-from scraper.harvest import attachment_text, utc_now
+from scraper.harvest import utc_now
 
 log = logging.getLogger(__name__)
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import pytest
 
+import parsers.dynasty_item_pdf as pdf_module
 from db import store
 from db.schema import open_db
+from parsers.dynasty_item_pdf import attachment_text
 from scraper import harvest as harvest_module
-from scraper.harvest import attachment_text
 from tests.faultserver import ok, status
 from tests.scraper.test_faults import (  # noqa: F401 - fixtures used by name
     ATTACHMENT,
@@ -45,13 +46,13 @@ def srv(request):
 def extractions(monkeypatch):
     """Counts the attachment text extractions of the harvester."""
     calls: list[int] = []
-    real = harvest_module.extract_pdf_text_with_warnings
+    real = harvest_module.attachment_text
 
     def counting(data: bytes):
         calls.append(len(data))
         return real(data)
 
-    monkeypatch.setattr(harvest_module, "extract_pdf_text_with_warnings", counting)
+    monkeypatch.setattr(harvest_module, "attachment_text", counting)
     return calls
 
 
@@ -109,7 +110,8 @@ def test_attachment_text_never_raises(monkeypatch):
     def boom(data: bytes):
         raise RuntimeError("bug")
 
-    monkeypatch.setattr(harvest_module, "extract_pdf_text_with_warnings", boom)
+    # a bug deep in the PDF reading still yields a recorded reason, not an exception
+    monkeypatch.setattr(pdf_module, "page_texts", boom)
     status_, error, texts = attachment_text(b"%PDF-1.4")
     assert (status_, texts) == ("no_text", []) and error == "no text in PDF: parse error: RuntimeError"
 
