@@ -38,7 +38,18 @@ DEMO_SOURCE_ID = "demo"
 EXIT_LOCKED = 75
 
 
-@click.group()
+class _Cli(click.Group):
+    """Typed errors from any command become one message and their own exit code here."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except HarvestLocked as exc:  # harvest, reparse, demo: another run holds the file
+            click.echo(f"error: {exc}", err=True)
+            ctx.exit(EXIT_LOCKED)
+
+
+@click.group(cls=_Cli)
 @click.version_option(__version__, prog_name="kokousarkisto")
 @click.option("-v", "--verbose", is_flag=True, help="Log each request and warning.")
 def cli(verbose: bool) -> None:
@@ -132,20 +143,16 @@ def harvest(db_path: str, source_args: tuple[str, ...], config_path: str | None,
         plan.append((entry.to_source(),
                      FetchPolicy(min_interval=entry_delay, contact=entry_contact)))
     stats = None
-    try:
-        if backfill:
-            summary, stats = api.harvest_backfill(db_path, plan, since.date(),
-                                                  archive_dir=archive_dir,
-                                                  recheck_days=recheck_days)
-        else:
-            progress = TerminalProgress() if sys.stderr.isatty() else None
-            summary = api.harvest_plan(db_path, plan, archive_dir=archive_dir,
-                                       recheck_days=recheck_days, progress=progress)
-            if progress:
-                progress.close()
-    except HarvestLocked as exc:
-        click.echo(f"error: {exc}", err=True)
-        sys.exit(EXIT_LOCKED)
+    if backfill:
+        summary, stats = api.harvest_backfill(db_path, plan, since.date(),
+                                              archive_dir=archive_dir,
+                                              recheck_days=recheck_days)
+    else:
+        progress = TerminalProgress() if sys.stderr.isatty() else None
+        summary = api.harvest_plan(db_path, plan, archive_dir=archive_dir,
+                                   recheck_days=recheck_days, progress=progress)
+        if progress:
+            progress.close()
     _report(summary)
     if stats is not None:
         click.echo(f"backfill: {stats.line()}")
@@ -181,11 +188,7 @@ def _report(summary) -> None:
               help="Raw archive directory (default: beside the database, <name>.raw/).")
 def reparse(db_path: str, archive_dir: str | None) -> None:
     """Rebuild all parsed items from the raw archive, without any network."""
-    try:
-        summary = api.reparse(db_path, archive_dir)
-    except HarvestLocked as exc:
-        click.echo(f"error: {exc}", err=True)
-        sys.exit(EXIT_LOCKED)
+    summary = api.reparse(db_path, archive_dir)
     click.echo(f"reparse: {summary.line()}")
     for failure in summary.failures:
         click.echo(f"  failed: {failure}", err=True)

@@ -41,3 +41,13 @@ def test_cli_exits_with_its_own_code_when_locked(tmp_path):
         out = subprocess.run([sys.executable, "-m", "kokousarkisto.cli", "harvest", "--db", str(db),
                               "--source", "http://127.0.0.1:9"], capture_output=True, text=True)
     assert out.returncode == 75 and "another harvest" in out.stderr
+
+
+def test_reparse_exits_with_the_lock_code_too(tmp_path):
+    db = tmp_path / "a.db"
+    db.write_bytes(b"")
+    with harvest_lock(db):
+        out = subprocess.run([sys.executable, "-m", "kokousarkisto.cli", "reparse", "--db",
+                              str(db)], capture_output=True, text=True)
+    assert out.returncode == 75 and "another harvest" in out.stderr
+    assert "Traceback" not in out.stderr
