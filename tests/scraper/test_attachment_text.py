@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-import parsers.dynasty_item_pdf as pdf_module
+import parsers.pdf_text as pdf_module
 from db import store
 from db.schema import open_db
 from parsers.dynasty_item_pdf import attachment_text
