@@ -25,6 +25,7 @@ from scraper.config import CatalogEntry, catalog, load_config
 from scraper.harvest import RECHECK_DAYS, Harvester, RunSummary
 from scraper.http import FetchPolicy, HttpClient
 from scraper.lock import harvest_lock
+from scraper.parse_cache import ParseCache
 from scraper.reparse import ReparseSummary
 from scraper.reparse import reparse as reparse_archive
 from scraper.sources import Source
@@ -68,13 +69,27 @@ def parse_file(path: str | Path) -> ItemRecord:
     return parse_bytes(Path(path).read_bytes(), url=None)
 
 
-def reparse(db_path: str | Path, archive_dir: str | Path | None = None) -> ReparseSummary:
-    """Re-parse every stored item from the raw archive (no network), under the harvest lock."""
+def reparse(db_path: str | Path, archive_dir: str | Path | None = None, *,
+            jobs: int | None = None, use_cache: bool = True) -> ReparseSummary:
+    """Re-parse every stored item from the raw archive (no network), under the harvest lock.
+
+    Parsing runs on ``jobs`` processes (default: every core). Results are cached in the
+    archive directory (``parse-cache.sqlite``, never published) by input sha256 and
+    parser version, so unchanged bytes are not parsed twice; entries of older parser
+    versions are pruned afterwards. ``use_cache=False`` neither reads nor writes it.
+    """
+    archive = RawArchive(archive_dir or default_archive_dir(db_path))
     with harvest_lock(db_path):
         db = open_db(db_path)
+        cache = ParseCache.in_archive(archive.root) if use_cache else None
         try:
-            return reparse_archive(db, RawArchive(archive_dir or default_archive_dir(db_path)))
+            summary = reparse_archive(db, archive, jobs=jobs, cache=cache)
+            if cache is not None:
+                cache.prune()
+            return summary
         finally:
+            if cache is not None:
+                cache.close()
             db.close()
 
 

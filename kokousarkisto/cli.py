@@ -186,9 +186,17 @@ def _report(summary) -> None:
 @click.option("--db", "db_path", required=True, type=click.Path(exists=True, dir_okay=False))
 @click.option("--archive", "archive_dir", type=click.Path(file_okay=False, exists=True),
               help="Raw archive directory (default: beside the database, <name>.raw/).")
-def reparse(db_path: str, archive_dir: str | None) -> None:
-    """Rebuild all parsed items from the raw archive, without any network."""
-    summary = api.reparse(db_path, archive_dir)
+@click.option("--jobs", type=click.IntRange(min=1), default=None,
+              help="Parse on N processes (default: every core; 1: in this process).")
+@click.option("--no-cache", is_flag=True,
+              help="Parse everything again, ignoring and not filling the parse cache.")
+def reparse(db_path: str, archive_dir: str | None, jobs: int | None, no_cache: bool) -> None:
+    """Rebuild all parsed items from the raw archive, without any network.
+
+    Parse results are cached in the archive (parse-cache.sqlite) by the input's sha256
+    and the parser version, so a re-parse of unchanged files costs almost nothing.
+    """
+    summary = api.reparse(db_path, archive_dir, jobs=jobs, use_cache=not no_cache)
     click.echo(f"reparse: {summary.line()}")
     for failure in summary.failures:
         click.echo(f"  failed: {failure}", err=True)

@@ -11,8 +11,12 @@ is added to ``warnings``: malformed input is recorded, never raised (feedparser'
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
-from typing import Any
+import functools
+import types
+from dataclasses import asdict, dataclass, field, fields, is_dataclass
+from typing import Any, Self, TypeVar, Union, get_args, get_origin, get_type_hints
+
+T = TypeVar("T")
 
 #: Fields whose absence is worth a warning on every item page.
 REQUIRED_FIELDS = (
@@ -92,6 +96,12 @@ class ItemRecord:
         """A JSON-ready dict with every key present (``None`` where not found)."""
         return asdict(self)
 
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Self:
+        """The inverse of :meth:`to_dict`: a record read back from JSON (the parse
+        cache) equals the one that was written (see :func:`record_from_dict`)."""
+        return record_from_dict(cls, data)
+
     def warn(self, message: str) -> None:
         """Record a problem without raising; duplicates are kept out."""
         if message not in self.warnings:
@@ -135,6 +145,11 @@ class OfficialDecisionRecord:
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Self:
+        """The inverse of :meth:`to_dict` (see :func:`record_from_dict`)."""
+        return record_from_dict(cls, data)
 
 
 # --- meeting pages and lists (``<docid>.HTM``, ``TELIN-<id>.HTM``, ``TELIMET.HTM``) ---
@@ -203,6 +218,11 @@ class MeetingRecord:
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Self:
+        """The inverse of :meth:`to_dict` (see :func:`record_from_dict`)."""
+        return record_from_dict(cls, data)
+
     def warn(self, message: str) -> None:
         if message not in self.warnings:
             self.warnings.append(message)
@@ -234,6 +254,11 @@ class BodyListRecord:
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Self:
+        """The inverse of :meth:`to_dict` (see :func:`record_from_dict`)."""
+        return record_from_dict(cls, data)
+
     def warn(self, message: str) -> None:
         if message not in self.warnings:
             self.warnings.append(message)
@@ -262,6 +287,64 @@ class MeetingListRecord:
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Self:
+        """The inverse of :meth:`to_dict` (see :func:`record_from_dict`)."""
+        return record_from_dict(cls, data)
+
     def warn(self, message: str) -> None:
         if message not in self.warnings:
             self.warnings.append(message)
+
+
+# --- from_dict: the inverse of to_dict, so that a cached record round-trips exactly ---
+
+
+@functools.cache
+def _field_types(cls: type) -> dict[str, Any]:
+    """Resolved annotations of a record's fields (they are strings under
+    ``from __future__ import annotations``); computed once per class."""
+    hints = get_type_hints(cls)
+    return {f.name: hints[f.name] for f in fields(cls)}
+
+
+def _value(hint: Any, value: Any) -> Any:
+    origin = get_origin(hint)
+    if origin in (Union, types.UnionType):
+        if value is None:
+            return None
+        (inner,) = [a for a in get_args(hint) if a is not type(None)]
+        return _value(inner, value)
+    if origin is list:
+        if not isinstance(value, list):
+            raise TypeError(f"expected a list, got {type(value).__name__}")
+        (inner,) = get_args(hint)
+        return [_value(inner, v) for v in value]
+    if origin is dict:
+        if not isinstance(value, dict):
+            raise TypeError(f"expected a dict, got {type(value).__name__}")
+        key_type, value_type = get_args(hint)
+        return {_value(key_type, k): _value(value_type, v) for k, v in value.items()}
+    if is_dataclass(hint):
+        return record_from_dict(hint, value)
+    if hint is float and isinstance(value, int) and not isinstance(value, bool):
+        return float(value)
+    if hint in (str, int, float, bool) and type(value) is not hint:
+        raise TypeError(f"expected {hint.__name__}, got {type(value).__name__}")
+    return value
+
+
+def record_from_dict(cls: type[T], data: Any) -> T:
+    """Build ``cls`` (any record dataclass here) from what its ``to_dict`` returned.
+
+    Strict on purpose: an unknown key or a value of the wrong type raises
+    ``TypeError``, so a damaged cache entry is noticed (and treated as a miss) instead
+    of landing in the database. Keys left out take the field's default.
+    """
+    if not isinstance(data, dict):
+        raise TypeError(f"{cls.__name__}: expected a dict, got {type(data).__name__}")
+    types_ = _field_types(cls)
+    unknown = set(data) - set(types_)
+    if unknown:
+        raise TypeError(f"{cls.__name__}: unknown keys {sorted(unknown)}")
+    return cls(**{name: _value(types_[name], v) for name, v in data.items()})

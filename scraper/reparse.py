@@ -3,12 +3,27 @@
 When a parser improves, the archive already holds every byte it needs: each item row
 names the sha256 of the HTML page and the PDF it came from. Values the parsers cannot
 find again (the feed's body, date and title) are kept from the stored row.
+
+Parsing is the slow part (a PDF page costs tens of milliseconds), so it is spread over
+``jobs`` worker processes, and every result goes into a :class:`ParseCache` keyed by the
+input sha256s and the parser version, so re-parsing unchanged bytes costs nothing. The
+main process alone reads the archive and the cache and writes the database, one item
+at a time in the items' order: the workers get bytes and arguments and give back plain
+dicts, which the parsers' purity makes safe.
 """
 
 from __future__ import annotations
 
+import collections
 import logging
+import multiprocessing
+import os
+import time
+from collections.abc import Callable
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
+from typing import Any
 
 import sqlite_utils
 
@@ -18,8 +33,13 @@ from parsers.crosscheck import parse_item_documents
 from parsers.dynasty_item_pdf import attachment_text
 from scraper.archive import RawArchive
 from scraper.harvest import utc_now
+from scraper.parse_cache import AttachmentResult, ItemInputs, ItemResult, ParseCache
 
 log = logging.getLogger(__name__)
+
+#: Items read ahead per worker: enough to keep every worker busy while the main process
+#: writes, few enough that the bytes in flight stay small.
+READ_AHEAD = 4
 
 
 @dataclass
@@ -27,70 +47,294 @@ class ReparseSummary:
     items: int = 0
     updated: int = 0
     failed: int = 0
+    cached: int = 0  # items whose parse came from the cache
+    attachments: int = 0  # attachment PDFs whose text was extracted again
+    attachments_cached: int = 0
+    jobs: int = 1
+    seconds: float = 0.0
     failures: list[str] = field(default_factory=list)
 
     def line(self) -> str:
-        return f"items={self.items} updated={self.updated} failed={self.failed}"
+        return (f"items={self.items} updated={self.updated} failed={self.failed} "
+                f"cached={self.cached} attachments={self.attachments} "
+                f"attachments_cached={self.attachments_cached} jobs={self.jobs} "
+                f"seconds={self.seconds:.1f}")
 
 
-def reparse(db: sqlite_utils.Database, archive: RawArchive, now=utc_now) -> ReparseSummary:
-    summary = ReparseSummary()
+@dataclass(frozen=True)
+class Parsers:
+    """The two parse functions ``reparse`` runs; module-level functions, because the
+    worker processes receive them by name."""
+
+    item: Callable[..., tuple[Any, float | None]] = parse_item_documents
+    attachment: Callable[[bytes], tuple[str, str | None, list[str]]] = attachment_text
+
+
+def parse_item_job(parsers: Parsers, inputs: ItemInputs, html: bytes,
+                   pdf: bytes | None) -> dict[str, Any]:
+    """Worker side of one item: parse and return the cacheable dict."""
+    record, agreement = parsers.item(html, url=inputs.url, content_type=inputs.content_type,
+                                     pdf=pdf, pdf_url=inputs.pdf_url)
+    return ItemResult(record, agreement).to_dict()
+
+
+def parse_attachment_job(parsers: Parsers, data: bytes) -> dict[str, Any]:
+    """Worker side of one attachment PDF."""
+    status, error, texts = parsers.attachment(data)
+    return AttachmentResult(status, error, list(texts)).to_dict()
+
+
+def reparse(db: sqlite_utils.Database, archive: RawArchive, now: Callable[[], str] = utc_now,
+            *, jobs: int | None = None, cache: ParseCache | None = None,
+            parsers: Parsers = Parsers(),
+            clock: Callable[[], float] = time.monotonic) -> ReparseSummary:
+    """Re-parse and re-store every item; ``jobs`` worker processes (default: every core;
+    ``1`` parses in this process), results taken from and put into ``cache`` when given.
+
+    A failure of one item (a blob missing from the archive, a parser or worker that
+    raised or died) is counted and named in the summary; the rest go on.
+    """
+    started = clock()
+    jobs = max(1, jobs or os.cpu_count() or 1)
+    summary = ReparseSummary(jobs=jobs)
     rows = list(db.query(
         "select items.*, bodies.name as body_name, raw_documents.content_type as html_type "
         "from items left join bodies on bodies.id = items.body_id "
-        "left join raw_documents on raw_documents.sha256 = items.html_sha256"))
-    for row in rows:
-        summary.items += 1
-        try:
-            status = _reparse_item(db, archive, row, now)
-        except (OSError, ValueError) as exc:  # a missing blob must not stop the rest
-            summary.failed += 1
-            summary.failures.append(f"{row['id']}: {exc}")
-            continue
-        if status == "updated":
-            summary.updated += 1
+        "left join raw_documents on raw_documents.sha256 = items.html_sha256 "
+        "order by items.rowid"))
+    with _Runner(jobs) as runner:
+        planner = _Planner(db, archive, cache, parsers, runner)
+        window: collections.deque[_Work] = collections.deque()
+        for row in rows:
+            window.append(planner.plan(row))
+            while len(window) > READ_AHEAD * jobs:
+                _finish(db, window.popleft(), planner, summary, now)
+        while window:
+            _finish(db, window.popleft(), planner, summary, now)
+    summary.seconds = clock() - started
     return summary
 
 
-def _reparse_item(db: sqlite_utils.Database, archive: RawArchive, row: dict, now) -> str:
-    pdf = archive.get(row["pdf_sha256"]) if row["pdf_sha256"] else None
-    record, agreement = parse_item_documents(
-        archive.get(row["html_sha256"]), url=row["url"], content_type=row["html_type"],
-        pdf=pdf, pdf_url=row["pdf_url"])
+# --- the pool --------------------------------------------------------------------------
+
+
+class _Job:
+    """One call to run in a worker, kept with its arguments until its result is taken,
+    so that it can run again on its own when the pool broke under it."""
+
+    def __init__(self, fn: Callable[..., Any], args: tuple[Any, ...], future: Future) -> None:
+        self.fn, self.args, self.future = fn, args, future
+
+
+class _Runner:
+    """Runs jobs in this process (``jobs == 1``) or in a process pool.
+
+    A worker that dies (out of memory, a crash in a C library) breaks the whole pool and
+    every job in it; each such job then runs again alone in a fresh one-worker pool, so
+    only the job that kills its worker fails, and later jobs go to a new pool.
+    """
+
+    def __init__(self, jobs: int) -> None:
+        self.jobs = jobs
+        # forkserver: workers start from a clean process, not a fork of one that may
+        # hold threads, open databases and locks
+        self._context = multiprocessing.get_context("forkserver")
+        self._pool: ProcessPoolExecutor | None = None
+
+    def __enter__(self) -> _Runner:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+
+    def submit(self, fn: Callable[..., Any], *args: Any) -> _Job:
+        if self.jobs == 1:
+            future: Future = Future()
+            try:
+                future.set_result(fn(*args))
+            except Exception as exc:  # noqa: BLE001 - recorded as this item's failure
+                future.set_exception(exc)
+            return _Job(fn, args, future)
+        if self._pool is None:
+            self._pool = self._new_pool(self.jobs)
+        try:
+            return _Job(fn, args, self._pool.submit(fn, *args))
+        except BrokenProcessPool:
+            self._pool.shutdown(wait=False, cancel_futures=True)
+            self._pool = self._new_pool(self.jobs)
+            return _Job(fn, args, self._pool.submit(fn, *args))
+
+    def result(self, job: _Job) -> Any:
+        try:
+            return job.future.result()
+        except BrokenProcessPool:
+            log.warning("a parse worker died; running %s again on its own", job.fn.__name__)
+            with self._new_pool(1) as alone:
+                job.future = alone.submit(job.fn, *job.args)
+                return job.future.result()
+
+    def _new_pool(self, workers: int) -> ProcessPoolExecutor:
+        return ProcessPoolExecutor(workers, mp_context=self._context)
+
+
+# --- planning (read archive and cache, submit) and finishing (take results, write) -----
+
+
+@dataclass
+class _Work:
+    row: dict[str, Any]
+    attachments: list[dict[str, Any]] = field(default_factory=list)
+    inputs: ItemInputs | None = None
+    item: ItemResult | _Job | None = None
+    # attachment id -> (sha256, cached result or running job)
+    pages: dict[str, tuple[str, AttachmentResult | _Job]] = field(default_factory=dict)
+    error: str | None = None
+
+
+class _Planner:
+    """Turns an item row into a :class:`_Work`: cache hits are taken at once, the rest
+    is read from the archive and handed to the runner. Identical inputs in flight at
+    the same time (one attachment on many items) are parsed once."""
+
+    def __init__(self, db: sqlite_utils.Database, archive: RawArchive,
+                 cache: ParseCache | None, parsers: Parsers, runner: _Runner) -> None:
+        self.db, self.archive, self.cache = db, archive, cache
+        self.parsers, self.runner = parsers, runner
+        self.in_flight: dict[tuple[str, Any], _Job] = {}
+
+    def plan(self, row: dict[str, Any]) -> _Work:
+        work = _Work(row)
+        work.attachments = [
+            {k: v for k, v in a.items() if k != "item_id"}
+            for a in self.db.query(
+                "select * from attachments where item_id = ? order by position", [row["id"]])
+        ]
+        try:
+            work.inputs = ItemInputs(row["html_sha256"], row["url"], row["html_type"],
+                                     row["pdf_sha256"], row["pdf_url"])
+            work.item = self._item(work.inputs)
+        except (OSError, ValueError, TypeError) as exc:  # a missing blob stops this item only
+            work.error = str(exc)
+            return work
+        for att in work.attachments:
+            if att["status"] not in ("ok", "no_text") or not att["sha256"]:
+                continue
+            planned = self._attachment(att)
+            if planned is not None:
+                work.pages[att["id"]] = (att["sha256"], planned)
+        return work
+
+    def _item(self, inputs: ItemInputs) -> ItemResult | _Job:
+        for sha in (inputs.html_sha256, inputs.pdf_sha256):
+            # the archive stays the truth: a result is only reused while its bytes exist
+            if sha and sha not in self.archive:
+                raise FileNotFoundError(f"not in the raw archive: {sha}")
+        if self.cache is not None and (hit := self.cache.get_item(inputs)) is not None:
+            return hit
+        key = ("item", inputs)
+        if key not in self.in_flight:
+            html = self.archive.get(inputs.html_sha256)
+            pdf = self.archive.get(inputs.pdf_sha256) if inputs.pdf_sha256 else None
+            self.in_flight[key] = self.runner.submit(parse_item_job, self.parsers, inputs,
+                                                     html, pdf)
+        return self.in_flight[key]
+
+    def _attachment(self, att: dict[str, Any]) -> AttachmentResult | _Job | None:
+        """An attachment whose file is missing from the archive keeps what it has."""
+        sha = att["sha256"]
+        if sha not in self.archive:
+            log.warning("attachment %s: not in the raw archive: %s", att["id"], sha)
+            return None
+        if self.cache is not None and (hit := self.cache.get_attachment(sha)) is not None:
+            return hit
+        key = ("attachment", sha)
+        if key not in self.in_flight:
+            try:
+                data = self.archive.get(sha)
+            except (OSError, ValueError) as exc:
+                log.warning("attachment %s: %s", att["id"], exc)
+                return None
+            self.in_flight[key] = self.runner.submit(parse_attachment_job, self.parsers, data)
+        return self.in_flight[key]
+
+    def take_item(self, work: _Work) -> tuple[ItemResult, bool]:
+        """The item's result and whether it came from the cache."""
+        assert work.inputs is not None and work.item is not None
+        if isinstance(work.item, ItemResult):
+            return work.item, True
+        first = self.in_flight.pop(("item", work.inputs), None) is not None
+        value = self.runner.result(work.item)
+        if first and self.cache is not None:
+            self.cache.put_item(work.inputs, ItemResult.from_dict(value))
+        return ItemResult.from_dict(value), False
+
+    def take_attachment(self, sha: str, planned: AttachmentResult | _Job
+                        ) -> tuple[AttachmentResult, bool]:
+        if isinstance(planned, AttachmentResult):
+            return planned, True
+        first = self.in_flight.pop(("attachment", sha), None) is not None
+        result = AttachmentResult.from_dict(self.runner.result(planned))
+        if first and self.cache is not None:
+            self.cache.put_attachment(sha, result)
+        return result, False
+
+
+def _finish(db: sqlite_utils.Database, work: _Work, planner: _Planner,
+            summary: ReparseSummary, now: Callable[[], str]) -> None:
+    row = work.row
+    summary.items += 1
+    pages: dict[str, tuple[str, list[str]]] = {}
+    attachments_hit = 0
+    try:
+        if work.error is not None:
+            raise _ItemFailed(work.error)
+        result, hit = planner.take_item(work)
+        by_id = {a["id"]: a for a in work.attachments}
+        for att_id, (sha, planned) in work.pages.items():
+            extracted, att_hit = planner.take_attachment(sha, planned)
+            by_id[att_id].update(status=extracted.status, error=extracted.error)
+            pages[att_id] = (sha, extracted.texts)
+            attachments_hit += att_hit
+    except Exception as exc:  # noqa: BLE001 - a parser's or worker's failure is this item's
+        _failed(summary, row, str(exc) if isinstance(exc, _ItemFailed)
+                else f"{type(exc).__name__}: {exc}")
+        return
+    try:
+        status = _store(db, row, result, work.attachments, pages, now)
+    except (OSError, ValueError) as exc:
+        _failed(summary, row, str(exc))
+        return
+    summary.cached += hit
+    summary.attachments += len(pages)
+    summary.attachments_cached += attachments_hit
+    if status == "updated":
+        summary.updated += 1
+
+
+def _failed(summary: ReparseSummary, row: dict[str, Any], reason: str) -> None:
+    summary.failed += 1
+    summary.failures.append(f"{row['id']}: {reason}")
+
+
+class _ItemFailed(Exception):
+    """An item that could not even be planned (its bytes are missing)."""
+
+
+def _store(db: sqlite_utils.Database, row: dict[str, Any], result: ItemResult,
+           attachments: list[dict[str, Any]], pages: dict[str, tuple[str, list[str]]],
+           now: Callable[[], str]) -> str:
+    record = result.record
     # The feed's body, date and title are not in the archive's pages; the row has them.
     for name, previous in (("body", row["body_name"]), ("meeting_date", row["meeting_date"]),
                            ("title", row["title"])):
         record.fill(name, previous, "feed")
-    attachments = [
-        {k: v for k, v in a.items() if k != "item_id"}
-        for a in db.query("select * from attachments where item_id = ? order by position",
-                          [row["id"]])
-    ]
-    pages = _attachment_pages(archive, attachments)
     body_id = row["body_id"]
     if record.body and record.body != row["body_name"]:
         body_id = store.ensure_body(db, row["source_id"], record.body)
     return store.store_item(db, store.ItemWrite(
         source_id=row["source_id"], dynasty_id=row["dynasty_id"], meeting_id=row["meeting_id"],
         body_id=body_id, record=record, url=row["url"], pdf_url=row["pdf_url"],
-        html_sha256=row["html_sha256"], pdf_sha256=row["pdf_sha256"], pdf_agreement=agreement,
-        parser_version=PARSER_VERSION, attachments=attachments, attachment_pages=pages), now())
-
-
-def _attachment_pages(archive: RawArchive,
-                      attachments: list[dict]) -> dict[str, tuple[str, list[str]]]:
-    """Extract the text of every archived attachment PDF again (updating each row's
-    status); an attachment whose file is missing from the archive keeps what it has."""
-    pages: dict[str, tuple[str, list[str]]] = {}
-    for att in attachments:
-        if att["status"] not in ("ok", "no_text") or not att["sha256"]:
-            continue
-        try:
-            data = archive.get(att["sha256"])
-        except (OSError, ValueError) as exc:
-            log.warning("attachment %s: %s", att["id"], exc)
-            continue
-        status, error, texts = attachment_text(data)
-        att.update(status=status, error=error)
-        pages[att["id"]] = (att["sha256"], texts)
-    return pages
+        html_sha256=row["html_sha256"], pdf_sha256=row["pdf_sha256"],
+        pdf_agreement=result.agreement, parser_version=PARSER_VERSION,
+        attachments=attachments, attachment_pages=pages), now())
