@@ -257,6 +257,54 @@ def m005_attachment_pages(db: sqlite_utils.Database) -> None:
     fts.install_attachment_pages(db)
 
 
+#: ``year`` columns: (table, ISO date column they are computed from)
+YEAR_COLUMNS = (("items", "meeting_date"), ("meetings", "date"),
+                ("official_decisions", "decision_date"))
+
+
+@migrations()
+def m006_meeting_details(db: sqlite_utils.Database) -> None:
+    """Meeting pages (time, place, status, attendees) and a ``year`` column for facets.
+
+    ``meetings`` gains what the meeting document's own page says and the feeds do not,
+    plus which page (document id, URL, raw archive key) it was read from, so a harvest
+    knows when to read it again. ``meeting_attendees`` lists the people of the minutes
+    (saapuvilla olleet jäsenet, muut saapuvilla olleet, poissa), in page order.
+
+    ``year`` is a *virtual generated column*: SQLite computes it from the date on read,
+    so no writer (harvest, reparse, a bulk loader) can forget it and old rows have it at
+    once; Datasette 0.65 facets, filters and sorts on it like any column. sqlite-utils
+    does not list generated columns, so a later migration must not ``transform()`` these
+    tables without recreating them.
+    """
+    for column, kind in (("start_time", "TEXT"), ("end_time", "TEXT"), ("place", "TEXT"),
+                         ("status", "TEXT"), ("page_doc_id", "TEXT"), ("page_url", "TEXT"),
+                         ("page_sha256", "TEXT REFERENCES raw_documents(sha256)"),
+                         ("page_warnings", "TEXT"), ("details_updated_at", "TEXT")):
+        db.execute(f"ALTER TABLE [meetings] ADD COLUMN [{column}] {kind}")
+    db["meetings"].create_index(["page_sha256"])
+    db["meeting_attendees"].create(
+        {
+            "id": int,
+            "meeting_id": int,
+            "position": int,  # 0-based, in the order of the page
+            "name": str,
+            "role": str,  # "puheenjohtaja", "kaupunginjohtaja, esittelijä"
+            "note": str,  # "saapui klo 17.12 § 43 käsittelyn aikana"
+            "attendee_group": str,  # "members", "deputies", "others" or "absent"
+            "present": int,  # 0 for the "absent" group (poissa), else 1
+        },
+        pk="id",
+        foreign_keys=[("meeting_id", "meetings", "id")],
+    )
+    for column in ("meeting_id", "name", "attendee_group"):
+        db["meeting_attendees"].create_index([column])
+    for table, date_column in YEAR_COLUMNS:
+        db.execute(f"ALTER TABLE [{table}] ADD COLUMN [year] INTEGER GENERATED ALWAYS AS "
+                   f"(CAST(substr([{date_column}], 1, 4) AS INTEGER)) VIRTUAL")
+        db[table].create_index(["year"])
+
+
 def open_db(path: str | Path) -> sqlite_utils.Database:
     """Open (creating if needed) an archive database and bring its schema up to date.
 

@@ -15,7 +15,7 @@ from typing import Any
 import sqlite_utils
 
 from db import fts
-from parsers.records import ItemRecord, OfficialDecisionRecord
+from parsers.records import ItemRecord, MeetingRecord, OfficialDecisionRecord
 
 
 @dataclass
@@ -108,6 +108,55 @@ def upsert_meeting(db: sqlite_utils.Database, *, source_id: str, body_id: int, d
     if changed:
         table.update(existing["id"], changed)
     return existing["id"]
+
+
+@dataclass
+class MeetingDetails:
+    """A meeting document's page, parsed, for the meeting it belongs to."""
+
+    meeting_id: int
+    doc_id: str | None  # the document whose page was read (minutes when published)
+    url: str
+    sha256: str | None  # raw archive key of the page
+    record: MeetingRecord
+
+
+def _meeting_details_row(details: MeetingDetails) -> dict[str, Any]:
+    rec = details.record
+    return {"start_time": rec.time, "end_time": rec.end_time, "place": rec.place,
+            "status": rec.status, "page_doc_id": details.doc_id, "page_url": details.url,
+            "page_sha256": details.sha256,
+            "page_warnings": json.dumps(rec.warnings, ensure_ascii=False)}
+
+
+def _attendee_rows(details: MeetingDetails) -> list[dict[str, Any]]:
+    return [{"meeting_id": details.meeting_id, "position": i, "name": a.name, "role": a.role,
+             "note": a.note, "attendee_group": a.group, "present": int(a.group != "absent")}
+            for i, a in enumerate(details.record.attendees)]
+
+
+def store_meeting_details(db: sqlite_utils.Database, details: MeetingDetails, now: str) -> str:
+    """Write a meeting's page details and attendees in one transaction.
+
+    Returns ``"new"`` (the meeting had no page details yet), ``"updated"`` or
+    ``"unchanged"``; an unchanged meeting is not written, so re-reading the same page
+    leaves the database alone. The attendees are replaced as a whole: a corrected minutes
+    page may add, drop or reorder people.
+    """
+    row = _meeting_details_row(details)
+    attendees = _attendee_rows(details)
+    with db.atomic():
+        existing = db["meetings"].get(details.meeting_id)
+        stored = [{k: v for k, v in r.items() if k != "id"} for r in db.query(
+            "select * from meeting_attendees where meeting_id = ? order by position",
+            [details.meeting_id])]
+        if all(existing.get(k) == v for k, v in row.items()) and stored == attendees:
+            return "unchanged"
+        db["meetings"].update(details.meeting_id, {**row, "details_updated_at": now})
+        db.execute("delete from meeting_attendees where meeting_id = ?", [details.meeting_id])
+        if attendees:
+            db["meeting_attendees"].insert_all(attendees)
+    return "new" if existing.get("page_sha256") is None else "updated"
 
 
 def known_item_ids(db: sqlite_utils.Database, source_id: str) -> set[str]:

@@ -29,6 +29,7 @@ from parsers.records import ItemRecord
 from scraper.archive import RawArchive
 from scraper.fetcher import ArchivingFetcher, Fetched
 from scraper.http import HttpClient, is_transient
+from scraper.meetings import MeetingPages
 from scraper.sources import Source
 
 log = logging.getLogger(__name__)
@@ -55,6 +56,7 @@ class RunSummary:
     updated_items: int = 0
     unchanged_items: int = 0
     official_decisions: int = 0  # new officials' decisions
+    meeting_pages: int = 0  # meetings whose page details (time, place, attendees) changed
     failed: int = 0
     requests: int = 0
     seconds: float = 0.0
@@ -85,6 +87,8 @@ class Harvester:
         #: told ``(source id, item status)`` after each item; the CLI draws a counter
         self.progress = progress or (lambda source_id, status: None)
         self.fetcher = ArchivingFetcher(db, client, archive, now)
+        self.meetings = MeetingPages(db, self.fetcher, now, today, recheck_days,
+                                     MAX_CONSECUTIVE_FAILURES)
 
     def run(self, sources: list[Source]) -> RunSummary:
         summary = RunSummary(sources=len(sources))
@@ -114,7 +118,7 @@ class Harvester:
         store.ensure_source(self.db, store.SourceRow(
             id=source.id, name=source.name or source.id, base_url=source.base_url,
             municipality=source.municipality), self.now())
-        self._harvest_meetings_feed(source, summary)
+        self._read_meeting_pages(source, summary, self._harvest_meetings_feed(source, summary))
         items_feed = self.fetcher.get(source, source.cgi("rss/meetingitems", show=FEED_SIZE))
         if not items_feed.usable:
             summary.failed += 1
@@ -225,19 +229,31 @@ class Harvester:
             summary.failures.append(f"{source.id}: {entry.link}: {'; '.join(problems)}")
         return 0
 
-    def _harvest_meetings_feed(self, source: Source, summary: RunSummary) -> None:
+    def _harvest_meetings_feed(self, source: Source, summary: RunSummary) -> set[int]:
+        """Store the meetings the feed lists; return their ids."""
         fetched = self.fetcher.get(source, source.cgi("rss/meetings", show=FEED_SIZE))
         if not fetched.usable:
             summary.failures.append(f"{source.id}: meetings feed: {fetched.reason}")
-            return
+            return set()
+        ids: set[int] = set()
         for entry in _parse_feed(source, "meetings feed", fetched).entries:
             if not (entry.body and entry.meeting_date and entry.dynasty_id):
                 continue
             body_id = store.ensure_body(self.db, source.id, entry.body)
-            store.upsert_meeting(self.db, source_id=source.id, body_id=body_id,
-                                 date=entry.meeting_date,
-                                 document_type=document_type_of(entry.subject),
-                                 doc_id=entry.dynasty_id, url=entry.link)
+            ids.add(store.upsert_meeting(self.db, source_id=source.id, body_id=body_id,
+                                         date=entry.meeting_date,
+                                         document_type=document_type_of(entry.subject),
+                                         doc_id=entry.dynasty_id, url=entry.link))
+        return ids
+
+    def _read_meeting_pages(self, source: Source, summary: RunSummary,
+                            meeting_ids: set[int]) -> None:
+        """Time, place and attendees from the pages of the feed's meetings
+        (:mod:`scraper.meetings`); a failed page is counted, the items still come."""
+        result = self.meetings.run(source, meeting_ids)
+        summary.meeting_pages += result.stored
+        summary.failed += result.failed
+        summary.failures.extend(result.failures)
 
     def _harvest_official_decisions(self, source: Source, summary: RunSummary) -> None:
         """Officials' decisions have their own feed; older sites without it answer 404."""

@@ -128,7 +128,7 @@ CREATE TABLE "items" (
    "parser_version" TEXT,
    "first_seen" TEXT,
    "updated_at" TEXT
-, "lemmas" TEXT);
+, "lemmas" TEXT, [year] INTEGER GENERATED ALWAYS AS (CAST(substr([meeting_date], 1, 4) AS INTEGER)) VIRTUAL);
 CREATE VIRTUAL TABLE "items_fts" USING FTS5 (
     "title", "proposal", "decision", "discussion", "background", "for_information", "supplementary", "proposer_name", "lemmas",
     tokenize='unicode61 remove_diacritics 2',
@@ -138,6 +138,16 @@ CREATE TABLE 'items_fts_config'(k PRIMARY KEY, v) WITHOUT ROWID;
 CREATE TABLE 'items_fts_data'(id INTEGER PRIMARY KEY, block BLOB);
 CREATE TABLE 'items_fts_docsize'(id INTEGER PRIMARY KEY, sz BLOB);
 CREATE TABLE 'items_fts_idx'(segid, term, pgno, PRIMARY KEY(segid, term)) WITHOUT ROWID;
+CREATE TABLE "meeting_attendees" (
+   "id" INTEGER PRIMARY KEY,
+   "meeting_id" INTEGER REFERENCES "meetings"("id"),
+   "position" INTEGER,
+   "name" TEXT,
+   "role" TEXT,
+   "note" TEXT,
+   "attendee_group" TEXT,
+   "present" INTEGER
+);
 CREATE TABLE "meetings" (
    "id" INTEGER PRIMARY KEY,
    "source_id" TEXT REFERENCES "sources"("id"),
@@ -148,7 +158,7 @@ CREATE TABLE "meetings" (
    "minutes_doc_id" TEXT,
    "agenda_url" TEXT,
    "minutes_url" TEXT
-);
+, [start_time] TEXT, [end_time] TEXT, [place] TEXT, [status] TEXT, [page_doc_id] TEXT, [page_url] TEXT, [page_sha256] TEXT REFERENCES raw_documents(sha256), [page_warnings] TEXT, [details_updated_at] TEXT, [year] INTEGER GENERATED ALWAYS AS (CAST(substr([date], 1, 4) AS INTEGER)) VIRTUAL);
 CREATE TABLE "official_decisions" (
    "id" TEXT PRIMARY KEY,
    "source_id" TEXT REFERENCES "sources"("id"),
@@ -168,7 +178,7 @@ CREATE TABLE "official_decisions" (
    "parser_version" TEXT,
    "first_seen" TEXT,
    "updated_at" TEXT
-);
+, [year] INTEGER GENERATED ALWAYS AS (CAST(substr([decision_date], 1, 4) AS INTEGER)) VIRTUAL);
 CREATE TABLE "raw_documents" (
    "sha256" TEXT PRIMARY KEY,
    "size" INTEGER,
@@ -250,12 +260,24 @@ CREATE INDEX "idx_items_pdf_sha256"
     ON "items" ("pdf_sha256");
 CREATE INDEX "idx_items_source_id"
     ON "items" ("source_id");
+CREATE INDEX "idx_items_year"
+    ON "items" ("year");
+CREATE INDEX "idx_meeting_attendees_attendee_group"
+    ON "meeting_attendees" ("attendee_group");
+CREATE INDEX "idx_meeting_attendees_meeting_id"
+    ON "meeting_attendees" ("meeting_id");
+CREATE INDEX "idx_meeting_attendees_name"
+    ON "meeting_attendees" ("name");
 CREATE INDEX "idx_meetings_body_id"
     ON "meetings" ("body_id");
 CREATE INDEX "idx_meetings_date"
     ON "meetings" ("date");
+CREATE INDEX "idx_meetings_page_sha256"
+    ON "meetings" ("page_sha256");
 CREATE UNIQUE INDEX "idx_meetings_source_id_body_id_date"
     ON "meetings" ("source_id", "body_id", "date");
+CREATE INDEX "idx_meetings_year"
+    ON "meetings" ("year");
 CREATE INDEX "idx_official_decisions_case_number"
     ON "official_decisions" ("case_number");
 CREATE INDEX "idx_official_decisions_decision_date"
@@ -266,3 +288,5 @@ CREATE INDEX "idx_official_decisions_official_name"
     ON "official_decisions" ("official_name");
 CREATE INDEX "idx_official_decisions_source_id"
     ON "official_decisions" ("source_id");
+CREATE INDEX "idx_official_decisions_year"
+    ON "official_decisions" ("year");
