@@ -1,0 +1,297 @@
+"""Bulk loading: many new items at once, for backfills, re-parses and benchmarks.
+
+:func:`db.store.store_item` writes one item per transaction and lets the FTS5 triggers
+index it row by row; that is right for a harvest (a few hundred items, each complete on
+its own) and slow for a million. :func:`load_items` writes the same rows, but
+
+* a ``batch`` of items per transaction, each table with one ``executemany``;
+* with the FTS triggers of ``items`` and ``attachment_pages`` dropped inside each batch
+  transaction and created again before it commits — so every committed state has its
+  triggers, and later writes are indexed as usual — and the FTS indexes built once at
+  the end (``'rebuild'``), which is several times faster than row-by-row indexing;
+* lemmatising in ``jobs`` worker processes (each with its own word cache) while this
+  process writes the previous batch.
+
+Until the final rebuild the search index lacks the loaded rows. The first batch
+records that in ``search_meta`` (:data:`PENDING_KEY`), the rebuild clears it; if the
+process dies in between, :func:`repair` (called by every :func:`load_items`) rebuilds.
+
+Items already in the database (a re-parse), or repeated within the load, go through
+``store_item`` itself, inside the batch, so updates keep its rules (``item_versions``,
+unchanged items left alone).
+"""
+
+from __future__ import annotations
+
+import time
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass
+from itertools import islice
+from multiprocessing import get_context
+from typing import Any
+
+import sqlite_utils
+from sqlite_utils.db import jsonify_if_needed
+
+from db import fts, store
+from db.lemmas import Lemmatiser, SnowballAnalyser, VoikkoAnalyser
+
+#: ``search_meta`` key present while loaded rows may be missing from the FTS indexes
+PENDING_KEY = "bulk_load_pending"
+#: tables whose FTS triggers are suspended during a load
+FTS_CONTENT_TABLES = ("items", fts.PAGES_TABLE)
+
+
+@dataclass
+class LoadStats:
+    """What a load did and where its time went (seconds of wall-clock time)."""
+
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    batches: int = 0
+    seconds: float = 0.0
+    #: time spent lemmatising items, summed over the worker processes (or in-process)
+    lemmatise_seconds: float = 0.0
+    #: time this process waited for the workers' lemmas
+    lemmatise_wait_seconds: float = 0.0
+    #: time of the final FTS rebuild
+    index_seconds: float = 0.0
+
+    @property
+    def items(self) -> int:
+        return self.new + self.updated + self.unchanged
+
+
+def load_items(db: sqlite_utils.Database, writes: Iterable[store.ItemWrite],
+               lemmatiser: Lemmatiser, *, now: str, batch: int = 2000, jobs: int = 1,
+               clock: Callable[[], float] = time.perf_counter) -> LoadStats:
+    """Store ``writes`` like :func:`db.store.store_item` does, many per transaction.
+
+    ``jobs`` > 1 lemmatises in that many worker processes (Voikko or Snowball
+    lemmatisers only; any other analyser is used in this process). On an exception the
+    batches already committed stay, the failing batch is rolled back, and the FTS
+    indexes are rebuilt before the exception propagates.
+    """
+    stats = LoadStats()
+    start = clock()
+    repair(db)
+    fts.use_lemmatiser(db, lemmatiser)
+    triggers = fts_triggers(db)
+    previous_sync = db.execute("PRAGMA synchronous").fetchone()[0]
+    db.execute("PRAGMA synchronous = NORMAL")  # WAL: durable at checkpoints, never corrupt
+    pool = _pool(lemmatiser, jobs)
+    try:
+        batches = _chunks(writes, max(1, batch))
+        for chunk, lemmas in _lemmatised(batches, lemmatiser, pool, jobs, stats, clock):
+            _write_batch(db, chunk, lemmas, triggers, now, stats)
+    finally:
+        if pool is not None:
+            pool.shutdown(cancel_futures=True)
+        if stats.batches:
+            index_start = clock()
+            _finish(db)
+            stats.index_seconds = clock() - index_start
+        db.execute(f"PRAGMA synchronous = {int(previous_sync)}")
+        stats.seconds = clock() - start
+    return stats
+
+
+def repair(db: sqlite_utils.Database) -> bool:
+    """Rebuild the FTS indexes if a bulk load died before its rebuild; ``True`` if it did."""
+    if PENDING_KEY not in fts.read_meta(db):
+        return False
+    _finish(db)
+    return True
+
+
+def fts_triggers(db: sqlite_utils.Database) -> dict[str, str]:
+    """Name → ``CREATE TRIGGER`` SQL of the triggers that keep the FTS indexes in step."""
+    placeholders = ", ".join("?" for _ in FTS_CONTENT_TABLES)
+    rows = db.execute("select name, sql from sqlite_master where type = 'trigger' and "
+                      f"tbl_name in ({placeholders}) order by name",
+                      FTS_CONTENT_TABLES).fetchall()
+    return {name: sql for name, sql in rows}
+
+
+def _finish(db: sqlite_utils.Database) -> None:
+    """Build the FTS indexes from their tables and clear the pending mark, atomically."""
+    with db.atomic():
+        fts.rebuild(db)
+        db.execute(f"delete from [{fts.META_TABLE}] where key = ?", [PENDING_KEY])
+
+
+def _chunks(writes: Iterable[store.ItemWrite], size: int) -> Iterator[list[store.ItemWrite]]:
+    it = iter(writes)
+    while chunk := list(islice(it, size)):
+        yield chunk
+
+
+# --- lemmatisation ----------------------------------------------------------------------
+
+_worker_lemmatiser: Lemmatiser | None = None
+
+
+def _worker_init(analyser: str, cache_size: int) -> None:
+    """Worker process: its own lemmatiser (and word cache) for the whole load."""
+    global _worker_lemmatiser
+    made = VoikkoAnalyser.load() if analyser == VoikkoAnalyser.name else SnowballAnalyser()
+    _worker_lemmatiser = Lemmatiser(made, cache_size=cache_size)
+
+
+def _lemmatise(payload: list[tuple[list[str | None], list[str | None]]]
+               ) -> tuple[list[str], float]:
+    lemmatiser = _worker_lemmatiser
+    assert lemmatiser is not None, "worker not initialised"
+    start = time.perf_counter()
+    out = [lemmatiser.lemmas_text(texts, names) for texts, names in payload]
+    return out, time.perf_counter() - start
+
+
+def _pool(lemmatiser: Lemmatiser, jobs: int) -> ProcessPoolExecutor | None:
+    if jobs <= 1 or type(lemmatiser.analyser) not in (VoikkoAnalyser, SnowballAnalyser):
+        return None
+    return ProcessPoolExecutor(
+        max_workers=jobs, mp_context=get_context("spawn"), initializer=_worker_init,
+        initargs=(lemmatiser.name, lemmatiser._cache_size))
+
+
+def _lemma_input(write: store.ItemWrite) -> tuple[list[str | None], list[str | None]]:
+    """What ``fts.item_lemmas`` reads of an item: its text columns and preparers' names."""
+    row = store._item_row(write)
+    return [row.get(c) for c in fts.TEXT_COLUMNS], [p.name for p in write.record.preparers]
+
+
+def _lemmatised(batches: Iterator[list[store.ItemWrite]], lemmatiser: Lemmatiser,
+                pool: ProcessPoolExecutor | None, jobs: int, stats: LoadStats,
+                clock: Callable[[], float]
+                ) -> Iterator[tuple[list[store.ItemWrite], list[str]]]:
+    """Each batch with its items' lemmas; with a pool, the next batch is lemmatised while
+    the caller writes this one."""
+    if pool is None:
+        for chunk in batches:
+            start = clock()
+            lemmas = [lemmatiser.lemmas_text(*_lemma_input(w)) for w in chunk]
+            stats.lemmatise_seconds += clock() - start
+            yield chunk, lemmas
+        return
+    pending: deque[tuple[list[store.ItemWrite], list[Future]]] = deque()
+
+    def collect() -> tuple[list[store.ItemWrite], list[str]]:
+        chunk, futures = pending.popleft()
+        wait_start = clock()
+        lemmas: list[str] = []
+        for future in futures:
+            part, seconds = future.result()
+            lemmas += part
+            stats.lemmatise_seconds += seconds
+        stats.lemmatise_wait_seconds += clock() - wait_start
+        return chunk, lemmas
+
+    for chunk in batches:
+        payload = [_lemma_input(w) for w in chunk]
+        step = -(-len(payload) // jobs)
+        pending.append((chunk, [pool.submit(_lemmatise, payload[i:i + step])
+                                for i in range(0, len(payload), step)]))
+        if len(pending) > 1:
+            yield collect()
+    while pending:
+        yield collect()
+
+
+# --- writing ----------------------------------------------------------------------------
+
+
+class _Rows:
+    """Rows of new items gathered for one ``executemany`` per table, in item order (so
+    child tables get the same ids ``store_item`` would give them)."""
+
+    def __init__(self) -> None:
+        self.tables: dict[str, list[dict[str, Any]]] = {
+            "items": [], "item_versions": [], "item_preparers": [], "item_handlings": [],
+            "attachments": [], fts.PAGES_TABLE: []}
+        self.ids: set[str] = set()
+
+    def add(self, write: store.ItemWrite, lemmas: str, now: str, lemmatiser: Lemmatiser) -> None:
+        row = store._item_row(write)
+        self.tables["items"].append({**row, "lemmas": lemmas, "first_seen": now,
+                                     "updated_at": now})
+        self.tables["item_versions"].append({
+            "item_id": write.item_id, "seen_at": now, "html_sha256": write.html_sha256,
+            "pdf_sha256": write.pdf_sha256, "parser_version": write.parser_version})
+        children = store._child_rows(write)
+        for table in ("item_preparers", "item_handlings", "attachments"):
+            self.tables[table] += children[table]
+        pages = store._page_rows(write, lemmatiser)
+        for attachment in children["attachments"]:
+            self.tables[fts.PAGES_TABLE] += pages.get(attachment["id"]) or []
+        self.ids.add(write.item_id)
+
+    def flush(self, db: sqlite_utils.Database) -> None:
+        for table, rows in self.tables.items():
+            _insert_many(db, table, rows, upsert=table == "attachments")
+            rows.clear()
+        self.ids.clear()
+
+
+def _insert_many(db: sqlite_utils.Database, table: str, rows: list[dict[str, Any]],
+                 upsert: bool = False) -> None:
+    """``executemany`` per distinct column set, keeping the rows' order."""
+    start = 0
+    while start < len(rows):
+        columns = tuple(rows[start])
+        end = start + 1
+        while end < len(rows) and tuple(rows[end]) == columns:
+            end += 1
+        names = ", ".join(f"[{c}]" for c in columns)
+        sql = (f"insert into [{table}] ({names}) values "
+               f"({', '.join('?' for _ in columns)})")
+        if upsert:
+            sql += " on conflict(id) do update set " + ", ".join(
+                f"[{c}] = excluded.[{c}]" for c in columns if c != "id")
+        db.conn.executemany(sql, [[jsonify_if_needed(r[c]) for c in columns]
+                                  for r in rows[start:end]])
+        start = end
+
+
+def _known(db: sqlite_utils.Database, table: str, ids: list[str]) -> set[str]:
+    found: set[str] = set()
+    for i in range(0, len(ids), 500):
+        part = ids[i:i + 500]
+        found.update(r[0] for r in db.execute(
+            f"select id from [{table}] where id in ({', '.join('?' for _ in part)})", part))
+    return found
+
+
+def _write_batch(db: sqlite_utils.Database, chunk: list[store.ItemWrite], lemmas: list[str],
+                 triggers: dict[str, str], now: str, stats: LoadStats) -> None:
+    """One transaction: triggers dropped, new items inserted in bulk, known ones through
+    ``store_item``, triggers created again."""
+    lemmatiser = fts.lemmatiser_for(db)
+    with db.atomic():
+        db.execute(f"insert or replace into [{fts.META_TABLE}] (key, value) values (?, ?)",
+                   [PENDING_KEY, now])
+        for name in triggers:
+            db.execute(f"drop trigger if exists [{name}]")
+        known = _known(db, "items", [w.item_id for w in chunk])
+        attachment_ids = [a["id"] for w in chunk for a in w.attachments]
+        known_attachments = _known(db, "attachments", attachment_ids) if attachment_ids else set()
+        rows = _Rows()
+        counts = {"new": 0, "updated": 0, "unchanged": 0}
+        for write, value in zip(chunk, lemmas, strict=True):
+            if (write.item_id in known or write.item_id in rows.ids
+                    or any(a["id"] in known_attachments for a in write.attachments)):
+                rows.flush(db)  # keep the order of writes
+                counts[store.store_item(db, write, now)] += 1
+                known.add(write.item_id)
+                continue
+            rows.add(write, value, now, lemmatiser)
+            counts["new"] += 1
+        rows.flush(db)
+        for sql in triggers.values():
+            db.execute(sql)
+    for status, count in counts.items():  # committed
+        setattr(stats, status, getattr(stats, status) + count)
+    stats.batches += 1

@@ -1,0 +1,213 @@
+"""db.bulk.load_items: the same rows as store_item, FTS built once, safe on errors."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import pytest
+
+from db import bulk, fts, store
+from db.lemmas import Lemmatiser, SnowballAnalyser, load_analyser
+from db.schema import open_db
+from parsers.records import Handling, Proposer
+from tests.search.helpers import CORPUS, NOW, QUERIES, SOURCE, item_write
+
+#: tables compared row by row between a store_item and a bulk-loaded database
+TABLES = ("sources", "bodies", "meetings", "items", "item_preparers", "item_handlings",
+          "attachments", "attachment_pages", "item_versions", "raw_documents")
+
+
+def _prepare(path: Path, lemmatiser: Lemmatiser):
+    """An empty archive with the corpus' source, bodies, meetings and two raw files."""
+    db = open_db(path)
+    fts.use_lemmatiser(db, lemmatiser)
+    store.ensure_source(db, store.SourceRow(id=SOURCE, name="Testikaupunki",
+                                            base_url="https://testi.example"), NOW)
+    for sha in ("a" * 64, "b" * 64):
+        store.record_raw(db, sha, 10, "application/pdf", f"{sha}.pdf", NOW)
+    return db
+
+
+def _writes(db) -> list[store.ItemWrite]:
+    """The search corpus as ItemWrites, some with handlings, a proposer, attachments
+    and attachment pages, so that every child table gets rows."""
+    out = []
+    for n, entry in enumerate(CORPUS):
+        body_id = store.ensure_body(db, SOURCE, entry["body"])
+        meeting_id = store.upsert_meeting(db, source_id=SOURCE, body_id=body_id,
+                                          date=entry["date"], document_type="minutes",
+                                          doc_id=entry["id"].split("-")[0], url=None)
+        write = item_write(entry, body_id, meeting_id)
+        if n % 3 == 0:
+            write.record.previous_handlings = [Handling("Tekninen lautakunta", "12", "2024-11-02")]
+            write.record.proposer = Proposer("Kaisa Virtanen", "kaupunginjohtaja")
+        if n % 4 == 0:
+            att_id = f"{write.item_id}#1"
+            write.attachments = [
+                {"id": att_id, "position": 0, "title": "Liite 1", "url": "https://t/1.pdf",
+                 "sha256": "a" * 64, "content_type": "application/pdf", "size": 10,
+                 "status": "ok", "error": None},
+                {"id": f"{write.item_id}#2", "position": 1, "title": "Liite 2", "url": None,
+                 "sha256": None, "content_type": None, "size": None, "status": "not_fetched",
+                 "error": None}]
+            write.attachment_pages = {att_id: ("a" * 64, [
+                "Liitteenä kaavakartta ja asemakaavamuutoksen selostus.", "",
+                "Lautakunnan lausunto päiväkodin laajennuksesta."])}
+        out.append(write)
+    return out
+
+
+def _table(db, table: str) -> list[tuple]:
+    return db.execute(f"select rowid, * from [{table}] order by rowid").fetchall()
+
+
+def _searches(db, lemmatiser: Lemmatiser) -> list[list[str]]:
+    out = []
+    for query in QUERIES:
+        expression = fts.match_expression(query["q"], lemmatiser)
+        out.append([r[0] for r in db.execute(
+            "select items.id from items_fts join items on items.rowid = items_fts.rowid "
+            "where items_fts match ? order by bm25(items_fts), items.id", [expression])])
+    out.append([r[0] for r in db.execute(
+        "select rowid from attachment_pages_fts where attachment_pages_fts match 'kaava*' "
+        "order by rowid")])
+    return out
+
+
+def _integrity(db) -> None:
+    for table in (fts.FTS_TABLE, fts.PAGES_FTS_TABLE):
+        db.execute(f"insert into [{table}]([{table}]) values ('integrity-check')")
+
+
+@pytest.fixture(scope="module")
+def lemmatiser() -> Lemmatiser:
+    return Lemmatiser(load_analyser())
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_bulk_load_equals_store_item(tmp_path, lemmatiser, jobs):
+    one = _prepare(tmp_path / "one.db", lemmatiser)
+    for write in _writes(one):
+        assert store.store_item(one, write, NOW) == "new"
+    two = _prepare(tmp_path / "two.db", lemmatiser)
+    stats = bulk.load_items(two, _writes(two), lemmatiser, now=NOW, batch=5, jobs=jobs)
+    assert (stats.new, stats.updated, stats.unchanged) == (len(CORPUS), 0, 0)
+    assert stats.batches == -(-len(CORPUS) // 5)
+    for table in TABLES:
+        assert _table(one, table) == _table(two, table), table
+    assert _table(two, "attachment_pages"), "the fixture has attachment pages"
+    searches = _searches(two, lemmatiser)
+    assert sum(map(len, searches)) > len(QUERIES)  # the searches find something
+    assert _searches(one, lemmatiser) == searches
+    assert bulk.fts_triggers(one) == bulk.fts_triggers(two)
+    assert bulk.PENDING_KEY not in fts.read_meta(two)
+    _integrity(two)
+
+
+def test_known_and_repeated_items_go_through_store_item(tmp_path, lemmatiser):
+    """A re-parse: items already stored are updated (or left alone) by store_item's rules,
+    an item twice in one load is stored once and then updated."""
+    one = _prepare(tmp_path / "one.db", lemmatiser)
+    two = _prepare(tmp_path / "two.db", lemmatiser)
+    for db in (one, two):
+        first = _writes(db)
+        for write in first[:10]:
+            store.store_item(db, write, NOW)
+    later = "2025-07-01T00:00:00+00:00"
+
+    def second(db):
+        writes = _writes(db)
+        writes[3] = dataclasses.replace(writes[3], html_sha256="b" * 64)  # changed bytes
+        writes[3].record.title = "Muutettu otsikko: uimahallin peruskorjaus"
+        again = dataclasses.replace(writes[12], pdf_sha256="a" * 64)
+        return [*writes, again]
+
+    for write in second(one):
+        store.store_item(one, write, later)
+    stats = bulk.load_items(two, second(two), lemmatiser, now=later, batch=7)
+    assert (stats.new, stats.updated, stats.unchanged) == (len(CORPUS) - 10, 2, 9)
+    for table in TABLES:
+        assert _table(one, table) == _table(two, table), table
+    assert _searches(one, lemmatiser) == _searches(two, lemmatiser)
+    hits = two.execute("select count(*) from items_fts where items_fts match 'uimahallin'")
+    assert hits.fetchone()[0] == 1
+    _integrity(two)
+
+
+def test_error_mid_load_keeps_committed_batches_triggers_and_index(tmp_path, lemmatiser):
+    db = _prepare(tmp_path / "bulk.db", lemmatiser)
+    writes = _writes(db)
+    triggers = bulk.fts_triggers(db)
+    assert len(triggers) == 6
+
+    class Broken(Exception):
+        pass
+
+    def failing():
+        yield from writes[:12]
+        raise Broken("parser crashed")
+
+    with pytest.raises(Broken):
+        bulk.load_items(db, failing(), lemmatiser, now=NOW, batch=5)
+    # batches 1 and 2 were committed; the third (2 items) never reached the database
+    stored = [r[0] for r in db.execute("select dynasty_id from items order by rowid")]
+    assert stored == [e["id"] for e in CORPUS[:10]]
+    assert bulk.fts_triggers(db) == triggers
+    assert bulk.PENDING_KEY not in fts.read_meta(db)
+    _integrity(db)
+    expression = fts.match_expression(CORPUS[0]["title"].split()[0], lemmatiser)
+    assert db.execute("select count(*) from items_fts where items_fts match ?",
+                      [expression]).fetchone()[0] >= 1
+    # a row written afterwards is indexed by the restored triggers
+    store.store_item(db, writes[12], NOW)
+    rowid = db.execute("select rowid from items where id = ?", [writes[12].item_id]).fetchone()[0]
+    assert db.execute("select count(*) from items_fts where rowid = ?", [rowid]).fetchone()[0] == 1
+    _integrity(db)
+
+
+def test_failing_batch_is_rolled_back_whole(tmp_path, lemmatiser):
+    """An item that violates a constraint (unknown body) fails its batch, nothing of that
+    batch is stored, the batches before it are."""
+    db = _prepare(tmp_path / "bulk.db", lemmatiser)
+    writes = _writes(db)
+    writes[7] = dataclasses.replace(writes[7], body_id=999_999)
+    with pytest.raises(Exception, match="FOREIGN KEY"):
+        bulk.load_items(db, writes, lemmatiser, now=NOW, batch=5)
+    assert db.execute("select count(*) from items").fetchone()[0] == 5
+    assert db.execute("select count(*) from items_fts").fetchone()[0] == 5
+    assert len(bulk.fts_triggers(db)) == 6
+    _integrity(db)
+
+
+def test_repair_rebuilds_after_a_load_that_died(tmp_path, lemmatiser):
+    """A load killed before its rebuild left rows outside the index and the pending mark:
+    the next load (or repair) builds the index."""
+    db = _prepare(tmp_path / "bulk.db", lemmatiser)
+    writes = _writes(db)
+    bulk.load_items(db, writes[:5], lemmatiser, now=NOW)
+    # what a kill between a committed batch and the rebuild leaves behind
+    db.execute(f"insert into [{fts.FTS_TABLE}]([{fts.FTS_TABLE}]) values ('delete-all')")
+    db.execute(f"insert into [{fts.META_TABLE}] (key, value) values (?, ?)",
+               [bulk.PENDING_KEY, NOW])
+    db.conn.commit()
+    assert db.execute("select count(*) from items_fts where items_fts match 'kaupunginhallitus'"
+                      ).fetchone()[0] == 0
+    assert bulk.repair(db) is True
+    assert bulk.repair(db) is False
+    assert db.execute("select count(*) from items_fts where items_fts match 'kaupunginhallitus'"
+                      ).fetchone()[0] >= 1
+    _integrity(db)
+
+
+def test_other_analysers_lemmatise_in_process(tmp_path):
+    """A lemmatiser a worker process cannot re-create is used here, even with jobs=2."""
+
+    class Upper(SnowballAnalyser):
+        name = "snowball"
+
+    lemmatiser = Lemmatiser(Upper())
+    db = _prepare(tmp_path / "bulk.db", lemmatiser)
+    stats = bulk.load_items(db, _writes(db)[:4], lemmatiser, now=NOW, jobs=2)
+    assert stats.new == 4 and stats.lemmatise_wait_seconds == 0.0
+    assert stats.lemmatise_seconds > 0
