@@ -20,7 +20,7 @@ from datasette.app import Datasette
 from datasette.cli import cli as datasette_cli
 from datasette.utils import tilde_encode
 
-from demosite import DemoServer
+from demosite import DemoServer, expected_documents, expected_items
 from kokousarkisto import api
 from kokousarkisto.item_page import paragraphs_html, safe_url
 from kokousarkisto.publish import TEMPLATE_DIR, datasette_command, inspect_command, load_metadata
@@ -262,3 +262,104 @@ def test_cli_serve_publish_answers_read_only_with_robots_txt(demo_db, tmp_path):
     finally:
         proc.terminate()
         proc.wait(10)
+
+
+# -- meetings: attendance queries and the year facet ------------------------------------
+
+def _json(ds: Datasette, path: str):
+    (page,) = _get(ds, path)
+    assert page.status_code == 200, page.text[:500]
+    return page.json()
+
+
+def _expected_attendance() -> list[dict]:
+    """The demo's attendees as ``meeting_attendance`` lists them: newest meeting first,
+    bodies alphabetically, people in page order."""
+    rows = [{"meeting_date": d["meeting_date"], "body": d["body"], "person": a["name"],
+             "role": a["role"], "note": a["note"], "attendee_group": a["group"],
+             "present": 1, "doc_id": d["doc_id"]}
+            for d in expected_documents() for a in d["attendees"]]
+    order = {id(r): i for i, r in enumerate(rows)}
+    return sorted(rows, key=lambda r: (_desc(r["meeting_date"]), r["body"], order[id(r)]))
+
+
+def _desc(iso: str) -> tuple[int, ...]:
+    return tuple(-int(part) for part in iso.split("-"))
+
+
+def _attendance(rows: list[dict]) -> list[dict]:
+    """Query rows with the meeting page's document id in place of its URL."""
+    out = []
+    for row in rows:
+        page = row.pop("meeting_page")
+        assert page.startswith("http://127.0.0.1:") and "page=meeting&id=" in page
+        out.append({**row, "doc_id": page.rsplit("id=", 1)[1]})
+    return out
+
+
+def test_meeting_attendance_lists_the_demo_attendees_exactly(demo_db):
+    ds = _datasette(demo_db)
+    name = demo_db.stem
+    expected = _expected_attendance()
+    assert len(expected) == 49
+    everyone = _json(ds, f"/{name}/meeting_attendance.json?_shape=array")
+    assert _attendance(everyone) == expected
+    query = ("name=kek%C3%A4l&body=Kaupunginhallitus&date_from=2024-10-01&date_to=2025-01-31")
+    one = _attendance(_json(ds, f"/{name}/meeting_attendance.json?_shape=array&{query}"))
+    assert one == [r for r in expected if "kekäl" in r["person"].lower()
+                   and r["body"] == "Kaupunginhallitus"
+                   and "2024-10-01" <= r["meeting_date"] <= "2025-01-31"]
+    assert [(r["person"], r["role"], r["meeting_date"]) for r in one] == [
+        ("Olli Kekäläinen", "II varapuheenjohtaja", "2024-10-07")]
+    (form,) = _get(ds, f"/{name}/meeting_attendance")
+    assert form.status_code == 200
+    assert all(f'name="{p}"' in form.text for p in ("name", "body", "date_from", "date_to"))
+
+
+def test_attendance_summary_counts_meetings_per_person_and_body(demo_db):
+    ds = _datasette(demo_db)
+    rows = _json(ds, f"/{demo_db.stem}/attendance_summary.json?_shape=array"
+                     "&date_from=2024-01-01&date_to=2025-12-31")
+    attended: dict[tuple[str, str], set[str]] = {}
+    listed: dict[str, set[str]] = {}
+    for doc in expected_documents():
+        for a in doc["attendees"]:
+            attended.setdefault((a["name"], doc["body"]), set()).add(doc["meeting_date"])
+            listed.setdefault(doc["body"], set()).add(doc["meeting_date"])
+    got = {(r["person"], r["body"]): (r["meetings_attended"], r["meetings_listed"])
+           for r in rows}
+    assert got == {key: (len(dates), len(listed[key[1]])) for key, dates in attended.items()}
+    assert got[("Olli Kekäläinen", "Kaupunginhallitus")] == (2, 2)
+    later = _json(ds, f"/{demo_db.stem}/attendance_summary.json?_shape=array"
+                      "&date_from=2025-01-01&date_to=2025-12-31&body=Kaupunginhallitus")
+    assert {r["meetings_attended"] for r in later} == {1}
+    assert len(later) == 13
+
+
+def _facet(data: dict, column: str) -> dict:
+    return {r["value"]: r["count"] for r in data["facet_results"][column]["results"]}
+
+
+def test_year_facets_count_items_meetings_and_decisions_by_year(demo_db):
+    ds = _datasette(demo_db)
+    name = demo_db.stem
+    items = _json(ds, f"/{name}/items.json?_size=0")  # the facets metadata.yml sets
+    assert list(items["facet_results"]) == ["source_id", "body_id", "year", "document_type"]
+    want_items: dict[int, int] = {}
+    for item in expected_items():
+        year = int(item["meeting_date"][:4])
+        want_items[year] = want_items.get(year, 0) + 1
+    assert _facet(items, "year") == want_items
+    meetings = _json(ds, f"/{name}/meetings.json?_size=0")
+    want_meetings: dict[int, int] = {}
+    for key in {(d["body"], d["meeting_date"]) for d in expected_documents()}:
+        year = int(key[1][:4])
+        want_meetings[year] = want_meetings.get(year, 0) + 1
+    assert _facet(meetings, "year") == want_meetings
+    decisions = _json(ds, f"/{name}/official_decisions.json?_size=0")
+    assert sum(_facet(decisions, "year").values()) == 3
+    filtered = _json(ds, f"/{name}/items.json?_shape=objects&year=2024&_size=100")
+    assert len(filtered["rows"]) == want_items[2024]
+    assert {r["meeting_date"][:4] for r in filtered["rows"]} == {"2024"}
+    (page,) = _get(ds, f"/{name}/items?_facet=year")
+    assert page.status_code == 200 and "year=2024" in page.text
