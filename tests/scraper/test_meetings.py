@@ -12,8 +12,9 @@ import re
 from pathlib import Path
 
 import pytest
+import sqlite_utils
 
-from db.schema import open_db
+from db.schema import migrations, open_db
 from demosite import DemoServer, build_site, expected_documents
 from parsers.records import MeetingRecord
 from scraper.archive import RawArchive
@@ -228,3 +229,22 @@ def test_absent_members_are_stored_as_not_present(tmp_path):
         ("Liisa Lampinen", "members", 1), ("Matti Mänty", "deputies", 1),
         ("Niina Nurmi", "absent", 0), ("Olli Ojanen", "absent", 0)]
     assert meeting["attendees"][2]["note"] == "poistui klo 17.45"
+
+
+def test_an_archive_from_before_the_migration_gets_years_and_keeps_its_rows(tmp_path):
+    path = tmp_path / "old.db"
+    db = sqlite_utils.Database(path)
+    migrations.apply(db, stop_before="m006_meeting_details")
+    db["sources"].insert({"id": "demo", "name": "Demo"})
+    body = db["bodies"].insert({"source_id": "demo", "name": "Lautakunta"}).last_pk
+    db["meetings"].insert({"source_id": "demo", "body_id": body, "date": "2023-05-04"})
+    db["items"].insert({"id": "demo/1-1", "source_id": "demo", "meeting_date": "2023-05-04",
+                        "title": "Asia"})
+    db.close()
+    db = open_db(path)
+    assert [m.name for m in migrations.applied(db)][-1] == "m006_meeting_details"
+    assert db.execute("select year, start_time from meetings").fetchall() == [(2023, None)]
+    assert db.execute("select year, title from items").fetchall() == [(2023, "Asia")]
+    plan = " ".join(r[-1] for r in db.execute(
+        "explain query plan select count(*) from items where year = 2023").fetchall())
+    assert "idx_items_year" in plan
