@@ -17,6 +17,7 @@ import logging
 import re
 import statistics
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 #: pdfminer logs every oddity of a broken file at WARNING; we report those ourselves.
@@ -189,8 +190,13 @@ def _describe(exc: BaseException) -> str:
     return f"unreadable PDF: {type(exc).__name__}" + (f": {detail}" if detail else "")
 
 
-def read_pages(data: bytes, warnings: list[str]) -> list[Page]:
-    """Words of every page grouped into lines; each page is closed after use."""
+def read_pages(data: bytes, warnings: list[str], *,
+               stop: Callable[[int, int], bool] | None = None) -> list[Page]:
+    """Words of every page grouped into lines; each page is closed after use.
+
+    ``stop(number, total)`` is asked before page ``number`` (1-based) of ``total``;
+    ``True`` ends the reading there (a caller's page or time limit).
+    """
     import pdfplumber  # imported here: a slow import that non-PDF callers don't pay
 
     pages: list[Page] = []
@@ -206,6 +212,8 @@ def read_pages(data: bytes, warnings: list[str]) -> list[Page]:
             warnings.append(_describe(exc))
             return pages
         for number, page_obj in enumerate(page_list, start=1):
+            if stop is not None and stop(number, len(page_list)):
+                break
             try:
                 raw = page_obj.extract_words(
                     extra_attrs=["fontname", "size"],
@@ -390,7 +398,8 @@ def read_layout(data: bytes) -> Layout:
     return layout
 
 
-def page_texts(data: bytes) -> tuple[list[str], list[str]]:
+def page_texts(data: bytes, *,
+               stop: Callable[[int, int], bool] | None = None) -> tuple[list[str], list[str]]:
     """Plain text per page (header and footer included), and warnings.
 
     Lines are the word lines of :func:`read_pages` in top-to-bottom order, so the left
@@ -401,7 +410,7 @@ def page_texts(data: bytes) -> tuple[list[str], list[str]]:
     if problem:
         return [], [problem]
     try:
-        pages = read_pages(data, warnings)
+        pages = read_pages(data, warnings, stop=stop)
     except Exception as exc:  # noqa: BLE001
         return [], [f"unreadable PDF: {type(exc).__name__}"]
     return ["\n".join(line.text for line in page.lines) for page in pages], warnings

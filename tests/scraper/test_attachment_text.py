@@ -107,10 +107,11 @@ def test_a_changed_attachment_replaces_its_pages(srv, tmp_path):
 
 
 def test_attachment_text_never_raises(monkeypatch):
-    def boom(data: bytes):
+    def boom(data: bytes, **kwargs):
         raise RuntimeError("bug")
 
     # a bug deep in the PDF reading still yields a recorded reason, not an exception
+    # (b"%PDF-1.4" alone is no file PDFium opens, so pdfplumber's reading is asked)
     monkeypatch.setattr(pdf_module, "page_texts", boom)
     status_, error, texts = attachment_text(b"%PDF-1.4")
     assert (status_, texts) == ("no_text", []) and error == "no text in PDF: parse error: RuntimeError"
