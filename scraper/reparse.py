@@ -140,13 +140,15 @@ class _Runner:
         # hold threads, open databases and locks
         self._context = multiprocessing.get_context("forkserver")
         self._pool: ProcessPoolExecutor | None = None
+        self._alone: ProcessPoolExecutor | None = None
 
     def __enter__(self) -> _Runner:
         return self
 
     def __exit__(self, *exc_info: object) -> None:
-        if self._pool is not None:
-            self._pool.shutdown(wait=True, cancel_futures=True)
+        for pool in (self._pool, self._alone):
+            if pool is not None:
+                pool.shutdown(wait=True, cancel_futures=True)
 
     def submit(self, fn: Callable[..., Any], *args: Any) -> _Job:
         if self.jobs == 1:
@@ -170,9 +172,16 @@ class _Runner:
             return job.future.result()
         except BrokenProcessPool:
             log.warning("a parse worker died; running %s again on its own", job.fn.__name__)
-            with self._new_pool(1) as alone:
-                job.future = alone.submit(job.fn, *job.args)
-                return job.future.result()
+        # one worker of its own, kept for the next such job until a job kills it too
+        if self._alone is None:
+            self._alone = self._new_pool(1)
+        try:
+            job.future = self._alone.submit(job.fn, *job.args)
+            return job.future.result()
+        except BrokenProcessPool:
+            self._alone.shutdown(wait=False, cancel_futures=True)
+            self._alone = None
+            raise
 
     def _new_pool(self, workers: int) -> ProcessPoolExecutor:
         return ProcessPoolExecutor(workers, mp_context=self._context)
