@@ -25,6 +25,7 @@ import sqlite_utils
 from db import store
 from parsers.dynasty_meeting_html import parse_meeting_html
 from parsers.records import MeetingRecord
+from scraper.archive import RawArchive
 from scraper.fetcher import ArchivingFetcher, Fetched
 from scraper.sources import Source
 
@@ -147,3 +148,50 @@ class MeetingPages:
         return store.store_meeting_details(self.db, store.MeetingDetails(
             meeting_id=meeting["id"], doc_id=doc_id, url=url, sha256=fetched.sha256,
             record=record), self.now())
+
+
+@dataclass
+class ReparseCounts:
+    """What rebuilding meeting details from the raw archive did."""
+
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    failed: int = 0  # the archived page is missing or is no page of its meeting
+
+    def line(self) -> str:
+        return (f"meetings: updated={self.updated + self.new} unchanged={self.unchanged} "
+                f"failed={self.failed}")
+
+
+def reparse_meeting_pages(db: sqlite_utils.Database, archive: RawArchive,
+                          now: Callable[[], str]) -> ReparseCounts:
+    """Rebuild every meeting's details and attendees from its archived page.
+
+    For ``kokousarkisto reparse``: when the meeting parser improves, the pages already
+    fetched are parsed again without the network; unchanged results write nothing.
+    """
+    counts = ReparseCounts()
+    rows = db.query("select meetings.*, raw_documents.content_type as page_content_type "
+                    "from meetings left join raw_documents "
+                    "on raw_documents.sha256 = meetings.page_sha256 "
+                    "where meetings.page_sha256 is not null order by meetings.id")
+    for meeting in list(rows):
+        sha256 = meeting["page_sha256"]
+        if sha256 not in archive:
+            log.warning("meeting %s: page %s is not in the raw archive", meeting["id"], sha256)
+            counts.failed += 1
+            continue
+        record = parse_meeting_html(archive.get(sha256), url=meeting["page_url"],
+                                    content_type=meeting["page_content_type"])
+        try:
+            check_page(record, meeting)
+        except MeetingPageError as exc:
+            log.warning("meeting %s: %s", meeting["id"], exc)
+            counts.failed += 1
+            continue
+        status = store.store_meeting_details(db, store.MeetingDetails(
+            meeting_id=meeting["id"], doc_id=meeting["page_doc_id"], url=meeting["page_url"],
+            sha256=sha256, record=record), now())
+        setattr(counts, status, getattr(counts, status) + 1)
+    return counts

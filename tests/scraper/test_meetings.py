@@ -20,7 +20,12 @@ from parsers.records import MeetingRecord
 from scraper.archive import RawArchive
 from scraper.harvest import Harvester, RunSummary
 from scraper.http import FetchPolicy, HttpClient
-from scraper.meetings import MeetingPageError, check_page
+from scraper.meetings import (
+    MeetingPageError,
+    ReparseCounts,
+    check_page,
+    reparse_meeting_pages,
+)
 from scraper.sources import Source
 from tests.faultserver import FaultServer, ok, status
 from tests.loopback import Reply, ScriptedServer
@@ -248,3 +253,27 @@ def test_an_archive_from_before_the_migration_gets_years_and_keeps_its_rows(tmp_
     plan = " ".join(r[-1] for r in db.execute(
         "explain query plan select count(*) from items where year = 2023").fetchall())
     assert "idx_items_year" in plan
+
+
+def test_meeting_details_are_rebuilt_from_the_raw_archive(tmp_path):
+    with FaultServer() as srv:
+        quiet_site(srv)
+        harvest(tmp_path, srv.url, dt.date(2026, 1, 1), days=0)
+    before = stored_meetings(tmp_path)
+    db = open_db(tmp_path / "k.db")
+    archive = RawArchive(tmp_path / "k.raw")
+    assert reparse_meeting_pages(db, archive, lambda: "2026-01-02T00:00:00+00:00") == \
+        ReparseCounts(unchanged=5)
+    # what an older parser might have left: a wrong place, attendees missing
+    db.execute("update meetings set place = 'x' where date = '2024-10-07'")
+    db.execute("delete from meeting_attendees where meeting_id = "
+               "(select id from meetings where date = '2024-09-11')")
+    db.conn.commit()
+    counts = reparse_meeting_pages(db, archive, lambda: "2026-01-02T00:00:00+00:00")
+    assert (counts.updated, counts.unchanged, counts.failed) == (2, 3, 0)
+    assert counts.line() == "meetings: updated=2 unchanged=3 failed=0"
+    after = stored_meetings(tmp_path)
+    for key, meeting in after.items():
+        changed = meeting.pop("details_updated_at") != before[key].pop("details_updated_at")
+        assert changed == (key.endswith(("2024-10-07", "2024-09-11"))), key
+    assert after == before
