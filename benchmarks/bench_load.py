@@ -2,6 +2,10 @@
 
     .venv/bin/python -m benchmarks.bench_load [--items N] [--words W] [--analyser voikko]
 
+Compared: ``store_item`` one item per transaction (the harvest's path), 500 per
+transaction, and :func:`db.bulk.load_items` (batched, FTS built once at the end,
+lemmatised in-process or in two worker processes).
+
 Items are made from the sentences of the search fixture, the demo site's items and, when
 present, the real documents in ``../shared/corpus`` (read, never copied), shuffled into
 items of about ``W`` words; each also gets a few new compounds (two known words joined)
@@ -19,7 +23,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from db import fts, store
+from db import bulk, fts, store
 from db.lemmas import Lemmatiser, SnowballAnalyser, VoikkoAnalyser, words
 from demosite import expected_items
 from tests.search.helpers import CORPUS, NOW, SOURCE, item_write
@@ -85,6 +89,22 @@ def run(items: list[dict], lemmatiser: Lemmatiser | None, batch: int = 1) -> flo
             db.close()
 
 
+def run_bulk(items: list[dict], lemmatiser: Lemmatiser, jobs: int,
+             batch: int = 2000) -> bulk.LoadStats:
+    """``items`` through :func:`db.bulk.load_items` into a new database."""
+    from db.schema import open_db
+
+    with tempfile.TemporaryDirectory() as tmp:
+        db = open_db(Path(tmp) / "bench.db")
+        store.ensure_source(db, store.SourceRow(id=SOURCE, name="B", base_url="http://b"), NOW)
+        body_id = store.ensure_body(db, SOURCE, "Kaupunginhallitus")
+        try:
+            writes = (item_write(entry, body_id, None) for entry in items)
+            return bulk.load_items(db, writes, lemmatiser, now=NOW, batch=batch, jobs=jobs)
+        finally:
+            db.close()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--items", type=int, default=3000)
@@ -116,6 +136,12 @@ def main() -> None:
     print(f"store_item with lemmas + FTS:     {n / full:8.0f} items/s")
     print(f"500 items per transaction, FTS without lemmas: {n / batched_baseline:6.0f} items/s")
     print(f"500 items per transaction, lemmas + FTS:       {n / batched:6.0f} items/s")
+    for jobs in (1, 2):
+        stats = run_bulk(items, Lemmatiser(analyser()), jobs)
+        print(f"db.bulk.load_items, jobs={jobs}: {n / stats.seconds:6.0f} items/s "
+              f"(lemmatising {stats.lemmatise_seconds:.1f} s, waiting for lemmas "
+              f"{stats.lemmatise_wait_seconds:.1f} s, FTS rebuild {stats.index_seconds:.1f} s, "
+              f"total {stats.seconds:.1f} s)")
 
 
 if __name__ == "__main__":

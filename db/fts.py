@@ -22,6 +22,7 @@ Rowids: ``items`` has a text primary key, so ``items_fts`` follows its implicit 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import html
 import logging
 import re
@@ -330,18 +331,46 @@ def _marks(word: str, query: Query, lemmatiser: Lemmatiser) -> bool:
     return any(c.startswith(p) for c in candidates for p in query.prefixes)
 
 
-def _pieces(text: str, query: Query, lemmatiser: Lemmatiser) -> list[tuple[str, bool]]:
+def _pieces(text: str, query: Query, lemmatiser: Lemmatiser,
+            marks: dict[str, bool] | None = None) -> list[tuple[str, bool]]:
     """``text`` cut into (gap, False) and (word, matched) pieces."""
+    return _split(text, query, lemmatiser, marks)[0]
+
+
+def _split(text: str, query: Query, lemmatiser: Lemmatiser,
+           marks: dict[str, bool] | None = None) -> tuple[list[tuple[str, bool]], list[int]]:
+    """:func:`_pieces` and the positions of the words among them; ``marks`` remembers
+    each word's verdict for this query (rows of one search share most of their words)."""
     out: list[tuple[str, bool]] = []
+    word_at: list[int] = []
     pos = 0
+    if marks is None:
+        marks = {}
     for m in WORD_RE.finditer(text):
         if m.start() > pos:
             out.append((text[pos:m.start()], False))
-        out.append((m.group(), _marks(m.group(), query, lemmatiser)))
+        word = m.group()
+        hit = marks.get(word)
+        if hit is None:
+            hit = _marks(word, query, lemmatiser)
+            if len(marks) < _MARKS_MAX:
+                marks[word] = hit
+        word_at.append(len(out))
+        out.append((word, hit))
         pos = m.end()
     if pos < len(text):
         out.append((text[pos:], False))
-    return out
+    return out, word_at
+
+
+#: words whose verdict is remembered per query
+_MARKS_MAX = 100_000
+
+
+@functools.lru_cache(maxsize=128)
+def _prepared(q: str | None, lemmatiser: Lemmatiser) -> tuple[Query, dict[str, bool]]:
+    """A query parsed once for all the rows it highlights, with its word verdicts."""
+    return parse_query(q, lemmatiser), {}
 
 
 def _render(pieces: Iterable[tuple[str, bool]]) -> str:
@@ -353,18 +382,19 @@ def highlight(text: str | None, q: str | None, lemmatiser: Lemmatiser) -> str | 
     """``text`` as HTML with every word matching the query in ``<mark>``."""
     if text is None:
         return None
-    query = parse_query(q, lemmatiser)
-    return _render(_pieces(text, query, lemmatiser))
+    query, marks = _prepared(q, lemmatiser)
+    return _render(_pieces(text, query, lemmatiser, marks))
 
 
 def snippet(text: str | None, q: str | None, lemmatiser: Lemmatiser, size: int = 30) -> str | None:
     """The ``size`` words of ``text`` with the most matches, as HTML with ``<mark>``s."""
     if text is None:
         return None
-    query = parse_query(q, lemmatiser)
-    pieces = [(_SPACE_RE.sub(" ", p), hit) if not WORD_RE.fullmatch(p) else (p, hit)
-              for p, hit in _pieces(text, query, lemmatiser)]
-    word_at = [i for i, (p, _) in enumerate(pieces) if WORD_RE.fullmatch(p)]
+    query, marks = _prepared(q, lemmatiser)
+    pieces, word_at = _split(text, query, lemmatiser, marks)
+    is_word = set(word_at)
+    pieces = [(p, hit) if i in is_word else (_SPACE_RE.sub(" ", p), hit)
+              for i, (p, hit) in enumerate(pieces)]
     if not word_at:
         return html.escape(" ".join(text.split()))
     size = max(1, size)
