@@ -39,7 +39,7 @@ log = logging.getLogger(__name__)
 
 #: Items read ahead per worker: enough to keep every worker busy while the main process
 #: writes, few enough that the bytes in flight stay small.
-READ_AHEAD = 4
+READ_AHEAD = 8
 
 
 @dataclass
@@ -273,10 +273,11 @@ class _Planner:
         if isinstance(work.item, ItemResult):
             return work.item, True
         first = self.in_flight.pop(("item", work.inputs), None) is not None
-        value = self.runner.result(work.item)
+        # built from the dict, as a cache hit is, so both paths store the same record
+        result = ItemResult.from_dict(self.runner.result(work.item))
         if first and self.cache is not None:
-            self.cache.put_item(work.inputs, ItemResult.from_dict(value))
-        return ItemResult.from_dict(value), False
+            self.cache.put_item(work.inputs, result)  # serialised now, before any change
+        return result, False
 
     def take_attachment(self, sha: str, planned: AttachmentResult | _Job
                         ) -> tuple[AttachmentResult, bool]:
