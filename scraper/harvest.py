@@ -4,7 +4,8 @@ Every response is written to the raw archive and the fetch log *before* anything
 it (:mod:`scraper.fetcher`). Each item is stored in one transaction; a failing item is
 counted and logged and the run goes on, and a source that keeps failing is given up for
 this run. Items of recent meetings are re-checked, because agendas get corrected and
-pages change without the feed saying so.
+pages change without the feed saying so. The meetings the feed lists get their time,
+place and attendees from their own pages (:mod:`scraper.meetings`), before the items.
 """
 
 from __future__ import annotations
