@@ -16,6 +16,7 @@ import sqlite_utils
 
 from db.schema import migrations, open_db
 from demosite import DemoServer, build_site, expected_documents
+from parsers.dynasty_meeting_html import parse_meeting_html
 from parsers.records import MeetingRecord
 from scraper.archive import RawArchive
 from scraper.harvest import Harvester, RunSummary
@@ -277,3 +278,30 @@ def test_meeting_details_are_rebuilt_from_the_raw_archive(tmp_path):
         changed = meeting.pop("details_updated_at") != before[key].pop("details_updated_at")
         assert changed == (key.endswith(("2024-10-07", "2024-09-11"))), key
     assert after == before
+
+
+CORPUS_PAGE = Path(__file__).resolve().parents[3] / "shared" / "corpus" / "dynasty" / "espoo" \
+    / "2017406946.HTM"
+
+
+@pytest.mark.skipif(not CORPUS_PAGE.is_file(), reason="real corpus not present")
+def test_a_real_minutes_page_is_stored_with_all_its_attendees(tmp_path):
+    page = CORPUS_PAGE.read_bytes()
+    parsed = parse_meeting_html(page, url=f"http://h{meeting_page('2017406946')}")
+    with ScriptedServer() as site:
+        link = f"{site.url}{meeting_page('2017406946')}"
+        title = f"{parsed.body} {parsed.meeting_date[8:]}.{parsed.meeting_date[5:7]}." \
+                f"{parsed.meeting_date[:4]} / Pöytäkirja"
+        meetings = ("<?xml version='1.0' encoding='iso-8859-1'?><rss version='2.0'><channel>"
+                    f"<item><title><![CDATA[{title}]]></title>"
+                    f"<link><![CDATA[{link}]]></link></item></channel></rss>")
+        site.routes[f"{CGI}rss/meetings&show=100"] = [Reply(200, meetings.encode("latin-1"))]
+        site.routes[ITEMS_FEED] = [Reply(200, EMPTY_RSS)]
+        site.routes[meeting_page("2017406946")] = [Reply(200, page)]
+        summary = harvest(tmp_path, site.url, dt.date(2017, 5, 20))
+    assert (summary.failed, summary.meeting_pages) == (0, 1), summary.failures
+    (meeting,) = stored_meetings(tmp_path).values()
+    assert len(parsed.attendees) > 10
+    assert [(a["name"], a["role"], a["note"], a["group"]) for a in meeting["attendees"]] == \
+        [(a.name, a.role, a.note, a.group) for a in parsed.attendees]
+    assert (meeting["start_time"], meeting["status"]) == (parsed.time, parsed.status)
