@@ -5,8 +5,8 @@
 Builds a database and raw archive by harvesting the demo site over loopback HTTP, then
 repeats every item ``K`` times under new ids (same archived bytes, its own URL, so each
 copy is its own parse and its own cache key) with the item's attachments. When
-``../shared/corpus/tweb-pdf`` is present its real PDFs become attachments of the copies
-too (read at run time, never copied into the project). Each mode then re-parses a fresh
+``../shared/corpus/tweb-pdf`` is present its real PDFs become attachments of one item of
+each copy too (read at run time, never copied into the project). Each mode then re-parses a fresh
 copy of that database, in one run:
 
 * baseline: ``jobs=1``, no cache (what ``reparse`` did before)
@@ -14,8 +14,10 @@ copy of that database, in one run:
 * ``jobs=N`` filling an empty cache (the first reparse after a parser change)
 * ``jobs=1`` and ``jobs=N`` with the cache warm (nothing changed since)
 
-and prints seconds and the ratio against the baseline. Every mode must leave the same
-database (checked, so a fast wrong answer cannot look good). Reported, not asserted.
+and prints seconds, the ratio against the baseline and the CPU seconds left on the main
+process (the one writer), plus the load average, since other work on the machine skews
+wall-clock ratios. Every mode must leave the same database (checked, so a fast wrong
+answer cannot look good). Reported, not asserted.
 """
 
 from __future__ import annotations
@@ -102,17 +104,19 @@ def content(path: Path) -> dict[str, list[tuple]]:
 
 
 def timed(base: Path, name: str, archive: RawArchive, jobs: int,
-          cache: ParseCache | None) -> tuple[float, ReparseSummary, Path]:
+          cache: ParseCache | None) -> tuple[float, float, ReparseSummary, Path]:
+    """Wall seconds, this process's CPU seconds (what is left on the one writer), the
+    summary and the database written."""
     path = fresh(base, name)
     db = open_db(path)
     db.execute("update items set title = 'x', proposal = null")  # every item is rewritten
     db.conn.commit()
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     summary = reparse(db, archive, lambda: NOW, jobs=jobs, cache=cache)
-    seconds = time.perf_counter() - start
+    seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
     db.close()
     assert summary.failed == 0, summary.failures[:3]
-    return seconds, summary, path
+    return seconds, cpu, summary, path
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -128,6 +132,7 @@ def main(argv: list[str] | None = None) -> None:
               f"{', + corpus PDFs' if (CORPUS / 'tweb-pdf').exists() else ''}), "
               f"cores={os.cpu_count()}")
         cache_path = archive.root / CACHE_FILE
+        load = f"{os.getloadavg()[0]:.1f}"  # other work on the machine skews the ratios
         results = []
         modes = [("jobs=1, no cache (baseline)", 1, False),
                  (f"jobs={args.jobs}, no cache", args.jobs, False),
@@ -137,15 +142,18 @@ def main(argv: list[str] | None = None) -> None:
         for number, (label, jobs, use_cache) in enumerate(modes):
             cache = ParseCache(cache_path) if use_cache else None
             try:
-                seconds, summary, path = timed(base, f"mode{number}", archive, jobs, cache)
+                seconds, cpu, summary, path = timed(base, f"mode{number}", archive, jobs,
+                                                    cache)
             finally:
                 if cache is not None:
                     cache.close()
-            results.append((label, seconds, summary, content(path)))
+            results.append((label, seconds, cpu, summary, content(path)))
         baseline = results[0][1]
-        for label, seconds, summary, state in results:
-            same = "same db" if state == results[0][3] else "DIFFERENT DB"
+        print(f"load average before: {load}; after: {os.getloadavg()[0]:.1f}")
+        for label, seconds, cpu, summary, state in results:
+            same = "same db" if state == results[0][4] else "DIFFERENT DB"
             print(f"{label:30} {seconds:7.2f} s  {baseline / seconds:5.2f}x faster  "
+                  f"main cpu {cpu:6.2f} s  "
                   f"cached={summary.cached}/{summary.items} "
                   f"attachments_cached={summary.attachments_cached}/{summary.attachments} "
                   f"{same}")
