@@ -158,28 +158,31 @@ def _pool(lemmatiser: Lemmatiser, jobs: int) -> ProcessPoolExecutor | None:
         initargs=(lemmatiser.name, lemmatiser._cache_size))
 
 
-def _lemma_input(write: store.ItemWrite) -> tuple[list[str | None], list[str | None]]:
+def _lemma_input(write: store.ItemWrite, row: dict[str, Any]
+                 ) -> tuple[list[str | None], list[str | None]]:
     """What ``fts.item_lemmas`` reads of an item: its text columns and preparers' names."""
-    row = store._item_row(write)
     return [row.get(c) for c in fts.TEXT_COLUMNS], [p.name for p in write.record.preparers]
+
+
+Batch = list[tuple[store.ItemWrite, dict[str, Any]]]  # each write with its items row
 
 
 def _lemmatised(batches: Iterator[list[store.ItemWrite]], lemmatiser: Lemmatiser,
                 pool: ProcessPoolExecutor | None, jobs: int, stats: LoadStats,
-                clock: Callable[[], float]
-                ) -> Iterator[tuple[list[store.ItemWrite], list[str]]]:
+                clock: Callable[[], float]) -> Iterator[tuple[Batch, list[str]]]:
     """Each batch with its items' lemmas; with a pool, the next batch is lemmatised while
     the caller writes this one."""
     if pool is None:
-        for chunk in batches:
+        for writes in batches:
+            chunk = [(w, store._item_row(w)) for w in writes]
             start = clock()
-            lemmas = [lemmatiser.lemmas_text(*_lemma_input(w)) for w in chunk]
+            lemmas = [lemmatiser.lemmas_text(*_lemma_input(w, row)) for w, row in chunk]
             stats.lemmatise_seconds += clock() - start
             yield chunk, lemmas
         return
-    pending: deque[tuple[list[store.ItemWrite], list[Future]]] = deque()
+    pending: deque[tuple[Batch, list[Future]]] = deque()
 
-    def collect() -> tuple[list[store.ItemWrite], list[str]]:
+    def collect() -> tuple[Batch, list[str]]:
         chunk, futures = pending.popleft()
         wait_start = clock()
         lemmas: list[str] = []
@@ -190,8 +193,9 @@ def _lemmatised(batches: Iterator[list[store.ItemWrite]], lemmatiser: Lemmatiser
         stats.lemmatise_wait_seconds += clock() - wait_start
         return chunk, lemmas
 
-    for chunk in batches:
-        payload = [_lemma_input(w) for w in chunk]
+    for writes in batches:
+        chunk = [(w, store._item_row(w)) for w in writes]
+        payload = [_lemma_input(w, row) for w, row in chunk]
         step = -(-len(payload) // jobs)
         pending.append((chunk, [pool.submit(_lemmatise, payload[i:i + step])
                                 for i in range(0, len(payload), step)]))
@@ -214,8 +218,8 @@ class _Rows:
             "attachments": [], fts.PAGES_TABLE: []}
         self.ids: set[str] = set()
 
-    def add(self, write: store.ItemWrite, lemmas: str, now: str, lemmatiser: Lemmatiser) -> None:
-        row = store._item_row(write)
+    def add(self, write: store.ItemWrite, row: dict[str, Any], lemmas: str, now: str,
+            lemmatiser: Lemmatiser) -> None:
         self.tables["items"].append({**row, "lemmas": lemmas, "first_seen": now,
                                      "updated_at": now})
         self.tables["item_versions"].append({
@@ -236,6 +240,10 @@ class _Rows:
         self.ids.clear()
 
 
+#: value types SQLite takes as they are (anything else is JSON, as sqlite-utils writes it)
+_PLAIN = frozenset({str, int, float, type(None), bytes})
+
+
 def _insert_many(db: sqlite_utils.Database, table: str, rows: list[dict[str, Any]],
                  upsert: bool = False) -> None:
     """``executemany`` per distinct column set, keeping the rows' order."""
@@ -251,7 +259,8 @@ def _insert_many(db: sqlite_utils.Database, table: str, rows: list[dict[str, Any
         if upsert:
             sql += " on conflict(id) do update set " + ", ".join(
                 f"[{c}] = excluded.[{c}]" for c in columns if c != "id")
-        db.conn.executemany(sql, [[jsonify_if_needed(r[c]) for c in columns]
+        db.conn.executemany(sql, [[v if type(v) in _PLAIN else jsonify_if_needed(v)
+                                   for v in map(r.__getitem__, columns)]
                                   for r in rows[start:end]])
         start = end
 
@@ -265,7 +274,7 @@ def _known(db: sqlite_utils.Database, table: str, ids: list[str]) -> set[str]:
     return found
 
 
-def _write_batch(db: sqlite_utils.Database, chunk: list[store.ItemWrite], lemmas: list[str],
+def _write_batch(db: sqlite_utils.Database, chunk: Batch, lemmas: list[str],
                  triggers: dict[str, str], now: str, stats: LoadStats) -> None:
     """One transaction: triggers dropped, new items inserted in bulk, known ones through
     ``store_item``, triggers created again."""
@@ -275,19 +284,19 @@ def _write_batch(db: sqlite_utils.Database, chunk: list[store.ItemWrite], lemmas
                    [PENDING_KEY, now])
         for name in triggers:
             db.execute(f"drop trigger if exists [{name}]")
-        known = _known(db, "items", [w.item_id for w in chunk])
-        attachment_ids = [a["id"] for w in chunk for a in w.attachments]
+        known = _known(db, "items", [w.item_id for w, _ in chunk])
+        attachment_ids = [a["id"] for w, _ in chunk for a in w.attachments]
         known_attachments = _known(db, "attachments", attachment_ids) if attachment_ids else set()
         rows = _Rows()
         counts = {"new": 0, "updated": 0, "unchanged": 0}
-        for write, value in zip(chunk, lemmas, strict=True):
+        for (write, row), value in zip(chunk, lemmas, strict=True):
             if (write.item_id in known or write.item_id in rows.ids
                     or any(a["id"] in known_attachments for a in write.attachments)):
                 rows.flush(db)  # keep the order of writes
                 counts[store.store_item(db, write, now)] += 1
                 known.add(write.item_id)
                 continue
-            rows.add(write, value, now, lemmatiser)
+            rows.add(write, row, value, now, lemmatiser)
             counts["new"] += 1
         rows.flush(db)
         for sql in triggers.values():

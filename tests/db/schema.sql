@@ -246,6 +246,7 @@ CREATE INDEX "idx_item_versions_pdf_sha256"
     ON "item_versions" ("pdf_sha256");
 CREATE INDEX "idx_items_body_id"
     ON "items" ("body_id");
+CREATE INDEX [idx_items_body_id_meeting_date] ON [items] ([body_id], [meeting_date], [document_type], [source_id], [year]);
 CREATE INDEX "idx_items_case_number"
     ON "items" ("case_number");
 CREATE INDEX "idx_items_document_type"
