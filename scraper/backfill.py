@@ -31,8 +31,9 @@ from db import store
 from parsers.dynasty_feed import FeedEntry
 from parsers.dynasty_lists_html import parse_body_list, parse_meeting_list
 from parsers.dynasty_meeting_html import parse_meeting_html
-from parsers.records import BodyEntry, MeetingListEntry
+from parsers.records import BodyEntry, MeetingListEntry, MeetingRecord
 from scraper.harvest import MAX_CONSECUTIVE_FAILURES, Harvester, RunSummary
+from scraper.meetings import MeetingPageError, check_page, page_of
 from scraper.sources import Source
 
 log = logging.getLogger(__name__)
@@ -153,6 +154,25 @@ class Backfiller:
                     return stats
         return stats
 
+    def _store_details(self, source: Source, summary: RunSummary, stats: BackfillStats,
+                       meeting_id: int, record: MeetingRecord, doc_id: str | None,
+                       url: str, sha256: str) -> None:
+        """Keep the page's time, place, status and attendees on the meeting when this page
+        is the one its details come from: the minutes once published, else the agenda."""
+        row = self.h.db["meetings"].get(meeting_id)
+        if doc_id is None or page_of(row)[0] != doc_id:
+            return
+        if row["page_sha256"] == sha256 and row["page_doc_id"] == doc_id:
+            return
+        try:
+            check_page(record, row)
+        except MeetingPageError as exc:
+            self._fail(source, summary, stats, f"{url}: {exc}")
+            return
+        store.store_meeting_details(self.h.db, store.MeetingDetails(
+            meeting_id=meeting_id, doc_id=doc_id, url=url, sha256=sha256, record=record),
+            self.h.now())
+
     def meeting(self, source: Source, summary: RunSummary, stats: BackfillStats,
                 body: BodyEntry, doc: MeetingListEntry, known: set[str],
                 consecutive: int) -> int:
@@ -164,7 +184,8 @@ class Backfiller:
         stats.meeting_pages += 1
         meeting = parse_meeting_html(ok.result.content, url=doc.url,
                                      content_type=ok.result.content_type)
-        if any(w.startswith("items belong to document") for w in meeting.warnings):
+        wrong_page = any(w.startswith("items belong to document") for w in meeting.warnings)
+        if wrong_page:
             # a stateful server answered with another meeting's page: retry on a later run
             self._fail(source, summary, stats, f"{doc.url}: another meeting's page was served")
         date_iso = meeting.meeting_date or doc.meeting_date
@@ -174,9 +195,13 @@ class Backfiller:
         doc_type = meeting.document_type or doc.document_type
         if body_name and date_iso:
             body_id = store.ensure_body(self.h.db, source.id, body_name)
-            store.upsert_meeting(self.h.db, source_id=source.id, body_id=body_id, date=date_iso,
-                                 document_type=doc_type,
-                                 doc_id=meeting.dynasty_id or doc.dynasty_id, url=doc.url)
+            meeting_id = store.upsert_meeting(
+                self.h.db, source_id=source.id, body_id=body_id, date=date_iso,
+                document_type=doc_type, doc_id=meeting.dynasty_id or doc.dynasty_id,
+                url=doc.url)
+            if not wrong_page:
+                self._store_details(source, summary, stats, meeting_id, meeting,
+                                    meeting.dynasty_id or doc.dynasty_id, doc.url, ok.sha256)
         for item in meeting.items:
             if not item.url or not item.dynasty_id:
                 continue

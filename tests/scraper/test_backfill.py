@@ -195,3 +195,26 @@ def test_backfill_usage_errors(tmp_path, extra):
     result = CliRunner().invoke(cli, ["harvest", "--db", str(tmp_path / "k.db"), "--source",
                                       "demo=http://127.0.0.1:9", *extra])
     assert result.exit_code == 2
+
+
+def test_backfill_stores_each_meetings_details_from_its_newest_page(tmp_path):
+    """A meeting reached only by the backfill gets its time, place and attendees too,
+    from its minutes when both the agenda and the minutes are walked."""
+    from tests.scraper.test_meetings import newest_documents, stored_meetings
+
+    h = harvester(tmp_path)
+    summary = RunSummary()
+    with DemoServer() as site:
+        Backfiller(h, dt.date(2024, 1, 1)).run(Source(id="demo", base_url=site.base_url),
+                                              summary)
+    h.db.close()
+    assert summary.failed == 0, summary.failures
+    stored = stored_meetings(tmp_path)
+    expected = newest_documents()
+    assert sorted(stored) == sorted(expected)
+    for key, doc in expected.items():
+        m = stored[key]
+        assert (m["page_doc_id"], m["start_time"], m["place"]) == \
+            (doc["doc_id"], doc["time"], doc["place"]), key
+        assert [{k: a[k] for k in ("name", "role", "note", "group")} for a in m["attendees"]] \
+            == doc["attendees"], key
