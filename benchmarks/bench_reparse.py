@@ -1,6 +1,6 @@
 """Reparse speed: parsing on every core, and the parse cache, against one process.
 
-    .venv/bin/python -m benchmarks.bench_reparse [--copies K] [--jobs N]
+    .venv/bin/python -m benchmarks.bench_reparse [--copies K] [--jobs N] [--repeat R]
 
 Builds a database and raw archive by harvesting the demo site over loopback HTTP, then
 repeats every item ``K`` times under new ids (same archived bytes, its own URL, so each
@@ -123,6 +123,7 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--copies", type=int, default=6, help="times each demo item repeats")
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--repeat", type=int, default=1, help="rounds; the fastest counts")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as tmp:
         base, items, attachments = build(Path(tmp), args.copies)
@@ -133,21 +134,26 @@ def main(argv: list[str] | None = None) -> None:
               f"cores={os.cpu_count()}")
         cache_path = archive.root / CACHE_FILE
         load = f"{os.getloadavg()[0]:.1f}"  # other work on the machine skews the ratios
-        results = []
         modes = [("jobs=1, no cache (baseline)", 1, False),
                  (f"jobs={args.jobs}, no cache", args.jobs, False),
                  (f"jobs={args.jobs}, cold cache", args.jobs, True),
                  ("jobs=1, warm cache", 1, True),
                  (f"jobs={args.jobs}, warm cache", args.jobs, True)]
-        for number, (label, jobs, use_cache) in enumerate(modes):
-            cache = ParseCache(cache_path) if use_cache else None
-            try:
-                seconds, cpu, summary, path = timed(base, f"mode{number}", archive, jobs,
-                                                    cache)
-            finally:
-                if cache is not None:
-                    cache.close()
-            results.append((label, seconds, cpu, summary, content(path)))
+        best: dict[int, tuple] = {}
+        for _ in range(args.repeat):  # rounds interleave the modes; the fastest round counts
+            for leftover in archive.root.glob(CACHE_FILE + "*"):
+                leftover.unlink()  # the cold mode starts from no cache every round
+            for number, (label, jobs, use_cache) in enumerate(modes):
+                cache = ParseCache(cache_path) if use_cache else None
+                try:
+                    seconds, cpu, summary, path = timed(base, f"mode{number}", archive, jobs,
+                                                        cache)
+                finally:
+                    if cache is not None:
+                        cache.close()
+                if number not in best or seconds < best[number][1]:
+                    best[number] = (label, seconds, cpu, summary, content(path))
+        results = [best[n] for n in range(len(modes))]
         baseline = results[0][1]
         print(f"load average before: {load}; after: {os.getloadavg()[0]:.1f}")
         for label, seconds, cpu, summary, state in results:
