@@ -10,9 +10,11 @@ Public API (all pure, bytes in, never raising):
     pages before the first ``§`` are skipped. A PDF without any ``§`` line gives one
     record, a broken PDF one record that carries the warning.
 ``extract_pdf_text(data) -> list[str]``
-    plain text per page for full-text search of attachments, line-end hyphenation
-    undone; ``[]`` for anything unreadable. ``extract_pdf_text_with_warnings`` also
-    returns the reasons.
+    plain text per page for full-text search of attachments (PDFium, pdfplumber as
+    fallback; :mod:`parsers.pdf_text`), line-end hyphenation undone; ``[]`` for
+    anything unreadable. ``extract_pdf_text_with_warnings`` also returns the reasons.
+``attachment_text(data, *, max_pages=500, max_seconds=60) -> (status, error, pages)``
+    the same for the harvester, stopping early at a per-file page or time limit.
 
 The parser is split by layer: :mod:`parsers.pdf_layout` (words, lines, margins,
 columns), :mod:`parsers.pdf_rows` (rows and paragraphs), :mod:`parsers.pdf_headings`

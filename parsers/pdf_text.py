@@ -1,7 +1,7 @@
 """Plain text of a PDF per page, for full-text search of attachments.
 
 Attachments need words, not layout, so the text comes from **pypdfium2** (PDFium's
-text layer: 20–40× faster than pdfplumber, same words; measured in
+text layer: 16–130× faster than pdfplumber, the same words; measured in
 ``benchmarks/bench_attachments.py``). pdfplumber (through :mod:`parsers.pdf_layout`)
 is the fallback for a file PDFium cannot open and for installs without pypdfium2.
 Both engines' page texts go through the same clean-up: line-end hyphenation undone

@@ -120,3 +120,38 @@ def test_attachment_text_never_raises(monkeypatch):
 def test_attachment_text_state_needs_pages_of_the_same_file(tmp_path):
     db = open_db(tmp_path / "k.db")
     assert store.attachment_text_state(db, "demo/x#1", "0" * 64) is None
+
+
+def many_page_pdf(pages: int) -> bytes:
+    """A report of ``pages`` pages, each saying ``Sivu k``."""
+    import io
+
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen.canvas import Canvas
+
+    buf = io.BytesIO()
+    c = Canvas(buf, pagesize=A4, invariant=1)
+    for k in range(1, pages + 1):
+        c.drawString(57, 700, f"Liiteraportti Sivu {k}")
+        c.showPage()
+    c.save()
+    return buf.getvalue()
+
+
+def test_an_attachment_over_the_page_limit_keeps_its_first_pages(srv, tmp_path, extractions):
+    from parsers.pdf_text import DEFAULT_MAX_PAGES
+
+    srv.script(ATTACHMENT, ok(many_page_pdf(DEFAULT_MAX_PAGES + 20), "application/pdf"))
+    srv.script(ITEM_4_PDF, status(503, b"busy"))  # the item comes again in the next run
+    harvest(tmp_path, source_of(srv))
+    att, pages = attachment_and_pages(tmp_path)
+    assert att["status"] == "ok"
+    assert att["error"] == (f"truncated: {DEFAULT_MAX_PAGES} of {DEFAULT_MAX_PAGES + 20} "
+                            f"pages read (page limit {DEFAULT_MAX_PAGES})")
+    assert [p["page"] for p in pages] == list(range(1, DEFAULT_MAX_PAGES + 1))
+    assert pages[-1]["text"] == f"Liiteraportti Sivu {DEFAULT_MAX_PAGES}"
+    # the cut file counts as read: the next harvest does not extract it again
+    srv.routes.pop(ITEM_4_PDF)
+    second = harvest(tmp_path, source_of(srv))
+    assert (second.updated_items, second.failed) == (1, 0), second.failures
+    assert len(extractions) == 1 and attachment_and_pages(tmp_path) == (att, pages)
