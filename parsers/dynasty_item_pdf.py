@@ -72,11 +72,11 @@ from parsers.fields import (
     merge_people,
 )
 from parsers.pdf_fields import (
-    _whole_handling,
     parse_attachments,
     parse_history_rows,
     parse_preparers,
     proposer_from_line,
+    whole_handling,
 )
 from parsers.pdf_headings import classify, parse_header
 from parsers.pdf_layout import read_layout
@@ -85,11 +85,11 @@ from parsers.pdf_rows import (
     ITEM_LINE_RE,
     SECTION_LINE_RE,
     Row,
-    _context,
-    _is_meta,
-    _rows,
+    content_rows,
+    is_meta,
+    text_context,
 )
-from parsers.pdf_sections import _build_item, _finish, _new_record
+from parsers.pdf_sections import build_item, finish_record, new_record
 from parsers.pdf_text import attachment_text, extract_pdf_text, extract_pdf_text_with_warnings
 from parsers.records import ItemRecord
 
@@ -113,19 +113,19 @@ def parse_item_pdf(data: bytes, url: str | None = None) -> ItemRecord:
     """Parse one item PDF into an :class:`ItemRecord` (never raises)."""
     try:
         layout = read_layout(data)
-        rec = _new_record(layout, url)
+        rec = new_record(layout, url)
         if not layout.lines:
-            return _finish(rec)
-        rows = _rows(layout)
-        _build_item(rows, _context(layout, rows), rec)
+            return finish_record(rec)
+        rows = content_rows(layout)
+        build_item(rows, text_context(layout, rows), rec)
         starts = _item_starts(rows)
         if len(starts) > 1:
             rec.warn(f"{len(starts)} sections in one item PDF; use parse_minutes_pdf")
-        return _finish(rec)
+        return finish_record(rec)
     except Exception as exc:  # noqa: BLE001 - a parser bug must not stop a harvest
         rec = ItemRecord(source_format="pdf")
         rec.warn(f"parse error: {type(exc).__name__}: {str(exc)[:120]}")
-        return _finish(rec)
+        return finish_record(rec)
 
 
 def _item_starts(rows: list[Row]) -> list[int]:
@@ -143,7 +143,7 @@ def _item_starts(rows: list[Row]) -> list[int]:
         rest = full[m.end():].strip(" :")
         if DATE_RE.match(rest):
             continue
-        if not rest or _is_meta(rest) or CASE_RE.fullmatch(rest):
+        if not rest or is_meta(rest) or CASE_RE.fullmatch(rest):
             strict.append(i)
         else:
             loose.append(i)
@@ -163,7 +163,7 @@ def _item_starts(rows: list[Row]) -> list[int]:
 
 def _item_header(row: Row) -> bool:
     text = clean_text(row.full)
-    return bool(CASE_RE.fullmatch(text) or _whole_handling(text) or CASE_LABEL_RE.match(text)
+    return bool(CASE_RE.fullmatch(text) or whole_handling(text) or CASE_LABEL_RE.match(text)
                 or (TASK_CLASS_RE.fullmatch(text) and text.count(".") >= 2))
 
 
@@ -172,21 +172,21 @@ def parse_minutes_pdf(data: bytes, url: str | None = None) -> list[ItemRecord]:
     try:
         layout = read_layout(data)
         if not layout.lines:
-            return [_finish(_new_record(layout, url))]
-        rows = _rows(layout)
-        ctx = _context(layout, rows)
+            return [finish_record(new_record(layout, url))]
+        rows = content_rows(layout)
+        ctx = text_context(layout, rows)
         starts = _item_starts(rows)
         if not starts:
-            return [_finish(_build_item(rows, ctx, _new_record(layout, url)))]
+            return [finish_record(build_item(rows, ctx, new_record(layout, url)))]
         out = []
         for a, b in zip(starts, [*starts[1:], len(rows)], strict=True):
             chunk = rows[a:b]
             first = chunk[0]
             chunk[0] = Row(first.line, first.head, first.words, first.small, 99.0, True)
-            out.append(_finish(_build_item(chunk, ctx, _new_record(layout, url))))
+            out.append(finish_record(build_item(chunk, ctx, new_record(layout, url))))
         return out
     except Exception as exc:  # noqa: BLE001
         rec = ItemRecord(source_format="pdf")
         rec.warn(f"parse error: {type(exc).__name__}: {str(exc)[:120]}")
-        return [_finish(rec)]
+        return [finish_record(rec)]
 

@@ -21,11 +21,11 @@ from parsers.fields import (
     split_title_name,
 )
 from parsers.pdf_rows import (
-    _NONE_TEXT,
-    _SENTENCE_END_RE,
+    NONE_TEXTS,
+    SENTENCE_END_RE,
     Row,
-    _Ctx,
-    _paragraphs,
+    TextContext,
+    group_paragraphs,
 )
 from parsers.records import Attachment, Handling, Person, Proposer
 
@@ -56,7 +56,8 @@ def proposer_from_line(text: str) -> Proposer | None:
     return Proposer(name=name, title=title)
 
 
-def _strip_contact(text: str) -> tuple[str, bool]:
+def strip_contact(text: str) -> tuple[str, bool]:
+    """The text without e-mail and phone number, and whether there was one."""
     found = False
     if EMAIL_RE.search(text):
         text, found = EMAIL_RE.sub(" ", text), True
@@ -66,10 +67,10 @@ def _strip_contact(text: str) -> tuple[str, bool]:
     return clean_text(re.sub(r"\s(?:ja|sekä)$", "", text.strip(" ,;"))).strip(" ,;"), found
 
 
-def _person_line(text: str) -> bool:
+def is_person_line(text: str) -> bool:
     """A line naming one person: ``Liikuntapalvelujen päällikkö Satu Esimerkki``."""
-    rest, contact = _strip_contact(text)
-    if not rest or (_SENTENCE_END_RE.search(rest) and not rest.endswith(".")):
+    rest, contact = strip_contact(text)
+    if not rest or (SENTENCE_END_RE.search(rest) and not rest.endswith(".")):
         return False
     parts = [p.strip() for p in rest.split(",") if p.strip()]
     for part in parts:
@@ -104,13 +105,13 @@ def parse_preparers(lines: list[str]) -> tuple[list[Person], str | None]:
         chunk = raw.strip(" ,;")
         if not chunk:
             continue
-        if _person_line(f"{carry} {chunk}".strip()):
+        if is_person_line(f"{carry} {chunk}".strip()):
             person = parse_person(f"{carry} {chunk}".strip())
             carry = ""
             if person and _name_ok(person.name):
                 people.append(person)
             continue
-        rest, contact = _strip_contact(chunk)
+        rest, contact = strip_contact(chunk)
         if contact and people and not rest:
             # a phone number or e-mail on a line of its own: the previous person's
             last = people[-1]
@@ -120,8 +121,8 @@ def parse_preparers(lines: list[str]) -> tuple[list[Person], str | None]:
                 last.email = last.email or extra.email
             continue
         nxt = chunks[i + 1].strip(" ,;") if i + 1 < len(chunks) else ""
-        name_next = bool(nxt) and split_title_name(_strip_contact(nxt)[0])[0] is None \
-            and _person_line(nxt)
+        name_next = bool(nxt) and split_title_name(strip_contact(nxt)[0])[0] is None \
+            and is_person_line(nxt)
         if rest and not carry and name_next and not raw.rstrip().endswith(","):
             carry = rest  # a title waiting for its name on the next line
         elif rest and people and not contact:
@@ -133,16 +134,16 @@ def parse_preparers(lines: list[str]) -> tuple[list[Person], str | None]:
     return people, pattern
 
 
-def parse_attachments(rows: list[Row], ctx: _Ctx) -> list[Attachment]:
+def parse_attachments(rows: list[Row], ctx: TextContext) -> list[Attachment]:
     """Liitteet rows → attachments (titles; a leading ``7`` or ``Liite 3`` dropped)."""
     items: list[list[str]] = []
     numbered = False
     gap = max(ctx.layout.body_size * 1.2, 8.0)
-    for para in _paragraphs(rows, ctx.right_edge):
+    for para in group_paragraphs(rows, ctx.right_edge):
         first_in_para = True
         for row in para:
             text = clean_text(row.text)
-            if not text or text.casefold().strip(" .") in _NONE_TEXT:
+            if not text or text.casefold().strip(" .") in NONE_TEXTS:
                 continue
             segs = row.line.segments(gap)
             segs = [[w for w in s if w in row.words] for s in segs]
@@ -194,7 +195,7 @@ def parse_history_rows(texts: list[str], *, lists: bool) -> list[Handling]:
     return found
 
 
-def _whole_handling(text: str) -> list[Handling]:
+def whole_handling(text: str) -> list[Handling]:
     """Handlings when ``text`` is nothing but handling references (a header row)."""
     text = clean_text(text)
     hs = parse_handlings(text)

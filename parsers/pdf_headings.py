@@ -19,12 +19,12 @@ from parsers.fields import (
     parse_fi_date,
 )
 from parsers.pdf_fields import (
-    _whole_handling,
+    whole_handling,
 )
 from parsers.pdf_layout import PAGE_NUMBER_TAIL_RE, Layout, Line, Word
 from parsers.pdf_rows import (
     Row,
-    _is_meta,
+    is_meta,
 )
 
 DOC_TYPES = (
@@ -107,7 +107,9 @@ def parse_header(lines: list[Line]) -> tuple[str | None, str | None, str | None]
 
 
 @dataclass
-class _Block:
+class Block:
+    """A heading and the rows under it, up to the next heading."""
+
     heading: str | None
     rows: list[Row] = field(default_factory=list)
     last_head_row: Row | None = None
@@ -148,7 +150,7 @@ def _join_heading(a: str, b: str) -> str:
     return f"{a} {b}"
 
 
-def _title_continues(cur: _Block, row: Row, layout: Layout) -> bool:
+def _title_continues(cur: Block, row: Row, layout: Layout) -> bool:
     """A bold line at the margin right under a full-width bold title line."""
     if cur.heading is not None or not cur.rows or classify(row.head):
         return False
@@ -163,17 +165,19 @@ def _title_continues(cur: _Block, row: Row, layout: Layout) -> bool:
     )
 
 
-def _blocks(rows: list[Row], layout: Layout) -> list[_Block]:
-    blocks: list[_Block] = [_Block(None)]
+def heading_blocks(rows: list[Row], layout: Layout) -> list[Block]:
+    """Cut rows into blocks at left-column and ``Heading:`` headings; the first
+    block (heading ``None``) is the preamble. Wrapped headings are joined."""
+    blocks: list[Block] = [Block(None)]
     for row in rows:
         cur = blocks[-1]
         if row.head and not classify(row.head) and (
-            _whole_handling(row.full) or _title_continues(cur, row, layout)
+            whole_handling(row.full) or _title_continues(cur, row, layout)
         ):
             # "Kaupunkisuunnittelulautakunta   14 § 13.3.2024" (an earlier handling
             # listed at the top), or the second line of a title set at the margin
             row = Row(row.line, "", row.line.words, row.small, row.gap_before, row.new_page)
-        if row.head and not _is_meta(row.head):
+        if row.head and not is_meta(row.head):
             prev = cur.last_head_row
             joinable = (
                 cur.heading is not None
@@ -186,7 +190,7 @@ def _blocks(rows: list[Row], layout: Layout) -> list[_Block]:
                     or not classify(cur.heading)
                     or not classify(row.head)
                 )
-                and not _whole_handling(row.head)
+                and not whole_handling(row.head)
             )
             if joinable:
                 cur.heading = _join_heading(cur.heading, row.head)
@@ -194,12 +198,12 @@ def _blocks(rows: list[Row], layout: Layout) -> list[_Block]:
                 if row.words:
                     cur.rows.append(row)
                 continue
-            blocks.append(_Block(row.head, [row] if row.words else [], row))
+            blocks.append(Block(row.head, [row] if row.words else [], row))
             continue
         colon = _colon_heading(row, layout.two_column) if not row.head else None
         if colon is not None:
             label, rest_words = colon
-            block = _Block(label, [], row)
+            block = Block(label, [], row)
             if rest_words:
                 block.rows.append(Row(row.line, "", rest_words, row.small))
             blocks.append(block)

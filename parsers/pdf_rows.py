@@ -3,7 +3,7 @@ lines and the item's fields.
 
 A :class:`Row` is one content line split at the body column into its left-column
 heading text and its body words; rows are grouped into paragraphs by vertical gaps,
-page breaks, font size and weight, and :class:`_Ctx` turns paragraphs into text the
+page breaks, font size and weight, and :class:`TextContext` turns paragraphs into text the
 way the HTML parser writes it (paragraphs, list items on lines of their own,
 de-hyphenated with the document's own vocabulary).
 """
@@ -27,10 +27,10 @@ CASE_LABEL_RE = re.compile(
     r"^\s*(?:Asianro|Asia\s*nro|Asian\s+numero|Dno|Dnro|Diaarinumero|Diaarinro|Diaari)\b\.?:?",
     re.I,
 )
-_SENTENCE_END_RE = re.compile(r"[.!?:]['\"”’)]*$")
+SENTENCE_END_RE = re.compile(r"[.!?:]['\"”’)]*$")
 #: A list item: ``1. hyväksyä …``, ``2) …``, ``- …``, ``• …``.
 LIST_ITEM_RE = re.compile(r"^(?:\d{1,2}[.)]|(?P<bullet>[-–•▪◦·*]))\s+(?=\S)")
-_NONE_TEXT = {"-", "–", "—", "ei", "ei liitteitä", "ei oheismateriaalia", "ei ole"}
+NONE_TEXTS = {"-", "–", "—", "ei", "ei liitteitä", "ei oheismateriaalia", "ei ole"}
 
 
 # --- rows: one content line split into heading column and body --------------------------
@@ -38,6 +38,9 @@ _NONE_TEXT = {"-", "–", "—", "ei", "ei liitteitä", "ei oheismateriaalia", "
 
 @dataclass
 class Row:
+    """One content line split at the body column: its left-column heading text and
+    its body words, with what the paragraph grouping needs (gap, page break, size)."""
+
     line: Line
     head: str  # text left of the body column ("" if none)
     words: list[Word]  # body words (all words when the row has no heading part)
@@ -63,7 +66,8 @@ class Row:
         return self.words[0].x0 if self.words else self.line.x0
 
 
-def _is_meta(text: str) -> bool:
+def is_meta(text: str) -> bool:
+    """A ``§ 12``, ``Asianro …`` or ``Asia 12`` line: item metadata, never a heading."""
     return bool(
         SECTION_LINE_RE.match(text)
         or CASE_LABEL_RE.match(text)
@@ -71,7 +75,9 @@ def _is_meta(text: str) -> bool:
     )
 
 
-def _rows(layout: Layout) -> list[Row]:
+def content_rows(layout: Layout) -> list[Row]:
+    """The layout's content lines as rows; left-of-column text is a heading only at
+    body size and when it does not flow on into the body column."""
     rows: list[Row] = []
     body_x = layout.body_x
     prev: Line | None = None
@@ -89,7 +95,7 @@ def _rows(layout: Layout) -> list[Row]:
             )
             heading_size = abs(line.size - layout.body_size) <= 1.0
             head_text = " ".join(w.text for w in head_words)
-            if head_words and (flowing or not heading_size) and not _is_meta(head_text):
+            if head_words and (flowing or not heading_size) and not is_meta(head_text):
                 head_words = []  # a full-width line, not a heading
             words = [w for w in line.words if w not in head_words] if head_words else line.words
         row = Row(line=line, head=" ".join(w.text for w in head_words), words=words, small=small)
@@ -115,7 +121,7 @@ def _fits(prev: Row, row: Row, right: float) -> bool:
     return first.x1 - first.x0 < right - prev.line.x1 - 0.3 * row.line.size - 2.0
 
 
-def _paragraphs(rows: list[Row], right: float = 0.0) -> list[list[Row]]:
+def group_paragraphs(rows: list[Row], right: float = 0.0) -> list[list[Row]]:
     """Group body rows into paragraphs by vertical gaps, page breaks and tables.
 
     At a page break the paragraph goes on unless the last line of the page ended a
@@ -130,7 +136,7 @@ def _paragraphs(rows: list[Row], right: float = 0.0) -> list[list[Row]]:
             continue
         last = out[-1][-1]
         if row.new_page:
-            ended = bool(_SENTENCE_END_RE.search(last.text))
+            ended = bool(SENTENCE_END_RE.search(last.text))
             if ended and right:
                 ended = _fits(last, row, right)
             broken = last.small or row.small or ended
@@ -145,7 +151,10 @@ def _paragraphs(rows: list[Row], right: float = 0.0) -> list[list[Row]]:
 
 
 @dataclass
-class _Ctx:
+class TextContext:
+    """What turning rows into field text needs from the whole document: its layout,
+    its vocabulary for de-hyphenation and where its full lines end."""
+
     layout: Layout
     vocab: Vocabulary
 
@@ -175,9 +184,9 @@ class _Ctx:
         return [self.para_text(p) for p in parts]
 
     def text(self, rows: list[Row]) -> str | None:
-        paras = _paragraphs(rows, self.right_edge)
+        paras = group_paragraphs(rows, self.right_edge)
         text = join_texts([t for p in paras for t in self.para_texts(p)])
-        if text is None or text.casefold().strip(" .") in _NONE_TEXT:
+        if text is None or text.casefold().strip(" .") in NONE_TEXTS:
             return None
         return text
 
@@ -215,6 +224,7 @@ def _vocabulary(rows: list[Row], layout: Layout) -> Vocabulary:
 
 
 
-def _context(layout: Layout, rows: list[Row]) -> _Ctx:
-    return _Ctx(layout=layout, vocab=_vocabulary(rows, layout), right_edge=layout.text_right)
+def text_context(layout: Layout, rows: list[Row]) -> TextContext:
+    """The document's :class:`TextContext` (vocabulary from all its rows)."""
+    return TextContext(layout=layout, vocab=_vocabulary(rows, layout), right_edge=layout.text_right)
 

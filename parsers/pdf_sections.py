@@ -16,23 +16,23 @@ from parsers.fields import (
     parse_proposer,
 )
 from parsers.pdf_fields import (
-    _person_line,
-    _strip_contact,
-    _whole_handling,
+    is_person_line,
     parse_attachments,
     parse_history_rows,
     parse_preparers,
     proposer_from_line,
+    strip_contact,
+    whole_handling,
 )
-from parsers.pdf_headings import _Block, _blocks, classify, parse_header
+from parsers.pdf_headings import Block, classify, heading_blocks, parse_header
 from parsers.pdf_layout import Layout
 from parsers.pdf_rows import (
     ITEM_LINE_RE,
     SECTION_LINE_RE,
     Row,
-    _Ctx,
-    _is_meta,
-    _paragraphs,
+    TextContext,
+    group_paragraphs,
+    is_meta,
     join_texts,
 )
 from parsers.records import ItemRecord, Proposer
@@ -58,23 +58,23 @@ def _split_proposer(rows: list[Row]) -> tuple[Proposer | None, list[Row]]:
 
 def _split_people(rows: list[Row]) -> tuple[list[Row], list[Row]]:
     """Preparer rows, and the text paragraphs that follow them without a heading."""
-    paras = _paragraphs(rows)
+    paras = group_paragraphs(rows)
     people: list[Row] = []
     for i, para in enumerate(paras):
         texts = [r.text for r in para]
-        if i == 0 or all(_person_line(t) or _strip_contact(t) == ("", True) for t in texts):
+        if i == 0 or all(is_person_line(t) or strip_contact(t) == ("", True) for t in texts):
             people.extend(para)
         else:
             return people, [r for p in paras[i:] for r in p]
     return people, []
 
 
-def _preamble(block: _Block, rec: ItemRecord, ctx: _Ctx) -> list[str]:
+def _preamble(block: Block, rec: ItemRecord, ctx: TextContext) -> list[str]:
     """Section, case number, title, unheaded preparers; returns background paragraphs."""
     rest: list[Row] = []
     for row in block.rows:
         text = clean_text(row.full)
-        if _is_meta(text) or (not rest and not rec.title and _is_meta(row.head or "")):
+        if is_meta(text) or (not rest and not rec.title and is_meta(row.head or "")):
             m = SECTION_LINE_RE.match(text)
             if m and rec.section is None:
                 rec.section = m.group(1) or m.group(2)
@@ -90,14 +90,14 @@ def _preamble(block: _Block, rec: ItemRecord, ctx: _Ctx) -> list[str]:
         if rec.task_class is None and TASK_CLASS_RE.fullmatch(text) and text.count(".") >= 2:
             rec.task_class = text
             continue
-        handlings = _whole_handling(text)
+        handlings = whole_handling(text)
         if handlings:
             for h in handlings:
                 if h not in rec.previous_handlings:
                     rec.previous_handlings.append(h)
             continue
         rest.append(row)
-    paras = _paragraphs(rest, ctx.right_edge)
+    paras = group_paragraphs(rest, ctx.right_edge)
     if not paras:
         return []
     # the title: the first bold paragraph, else the first paragraph
@@ -109,8 +109,8 @@ def _preamble(block: _Block, rec: ItemRecord, ctx: _Ctx) -> list[str]:
     out = []
     for i, para in enumerate(paras):
         lines = [r.text for r in para]
-        if i == 0 and not rec.preparers and len(lines) <= 6 and _person_line(lines[0]) and all(
-            not line.rstrip().endswith(".") or _person_line(line) for line in lines
+        if i == 0 and not rec.preparers and len(lines) <= 6 and is_person_line(lines[0]) and all(
+            not line.rstrip().endswith(".") or is_person_line(line) for line in lines
         ):
             rec.preparers, pattern = parse_preparers(lines)
             rec.contact_pattern = rec.contact_pattern or pattern
@@ -120,7 +120,7 @@ def _preamble(block: _Block, rec: ItemRecord, ctx: _Ctx) -> list[str]:
     return out
 
 
-def _history_block(block: _Block, ctx: _Ctx) -> list[str]:
+def _history_block(block: Block, ctx: TextContext) -> list[str]:
     """Background paragraphs inside a Tweb ``Kaupunginhallituksen käsittely`` block.
 
     The block holds an earlier handling with its own sub-headings on lines of their
@@ -138,7 +138,7 @@ def _history_block(block: _Block, ctx: _Ctx) -> list[str]:
     out: list[str] = []
     for key, rows in segments:
         if key in (None, "background") and rows:
-            out.extend(t for p in _paragraphs(rows, ctx.right_edge) for t in ctx.para_texts(p))
+            out.extend(t for p in group_paragraphs(rows, ctx.right_edge) for t in ctx.para_texts(p))
     return out
 
 
@@ -149,8 +149,9 @@ def _append(rec: ItemRecord, name: str, text: str | None) -> None:
     setattr(rec, name, f"{old}\n\n{text}" if old else text)
 
 
-def _build_item(rows: list[Row], ctx: _Ctx, rec: ItemRecord) -> ItemRecord:
-    blocks = _blocks(rows, ctx.layout)
+def build_item(rows: list[Row], ctx: TextContext, rec: ItemRecord) -> ItemRecord:
+    """Fill ``rec`` from one item's rows: preamble, then every heading block by field."""
+    blocks = heading_blocks(rows, ctx.layout)
     _append(rec, "background", join_texts(_preamble(blocks[0], rec, ctx)))
     history_background: list[str] = []
     # with both "Esitys" (the preparer's) and a "Päätösehdotus", the latter is the
@@ -172,7 +173,7 @@ def _build_item(rows: list[Row], ctx: _Ctx, rec: ItemRecord) -> ItemRecord:
                 if h not in rec.previous_handlings:
                     rec.previous_handlings.append(h)
             continue
-        heading_handlings = _whole_handling(block.heading or "")
+        heading_handlings = whole_handling(block.heading or "")
         if heading_handlings and name is None:
             mode = mode or "dynasty"
             for h in heading_handlings:
@@ -181,7 +182,7 @@ def _build_item(rows: list[Row], ctx: _Ctx, rec: ItemRecord) -> ItemRecord:
             continue
         if mode == "dynasty":
             for text in [r.full for r in block.rows]:
-                for h in _whole_handling(text):
+                for h in whole_handling(text):
                     if h not in rec.previous_handlings:
                         rec.previous_handlings.append(h)
             continue
@@ -207,7 +208,7 @@ def _build_item(rows: list[Row], ctx: _Ctx, rec: ItemRecord) -> ItemRecord:
                 rec.proposer = proposer
             _append(rec, "proposal", ctx.text(body))
         elif name == "proposer":
-            paras = _paragraphs(block.rows, ctx.right_edge)
+            paras = group_paragraphs(block.rows, ctx.right_edge)
             if paras and rec.proposer is None:
                 proposer, _ = _split_proposer(paras[0])
                 rec.proposer = proposer or parse_proposer(paras[0][0].text)
@@ -228,7 +229,8 @@ def _build_item(rows: list[Row], ctx: _Ctx, rec: ItemRecord) -> ItemRecord:
     return rec
 
 
-def _new_record(layout: Layout, url: str | None) -> ItemRecord:
+def new_record(layout: Layout, url: str | None) -> ItemRecord:
+    """An empty record with the layout's warnings and the running header's values."""
     rec = ItemRecord(source_format="pdf")
     for w in layout.warnings:
         rec.warn(w)
@@ -236,7 +238,8 @@ def _new_record(layout: Layout, url: str | None) -> ItemRecord:
     return rec
 
 
-def _finish(rec: ItemRecord) -> ItemRecord:
+def finish_record(rec: ItemRecord) -> ItemRecord:
+    """Merge duplicate preparers, infer minutes from a decision, list missing fields."""
     rec.preparers = merge_people(rec.preparers)
     if rec.document_type is None and rec.decision:
         rec.document_type = "minutes"

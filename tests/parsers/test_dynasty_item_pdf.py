@@ -407,8 +407,8 @@ def test_parse_history_rows() -> None:
 
 def test_attachments_unnumbered_and_none() -> None:
     layout = read_layout(generated("kuopio_minutes"))
-    ctx = dip._context(layout, dip._rows(layout))
-    rows = [r for r in dip._rows(layout) if r.text.startswith(("1 ", "2 ", "alueellinen"))]
+    ctx = dip.text_context(layout, dip.content_rows(layout))
+    rows = [r for r in dip.content_rows(layout) if r.text.startswith(("1 ", "2 ", "alueellinen"))]
     titles = [a.title for a in parse_attachments(rows, ctx)]
     assert titles == [
         "Lähiliikuntapaikkojen kunnostusohjelma 2020 – 2022",
