@@ -248,7 +248,7 @@ def test_an_archive_from_before_the_migration_gets_years_and_keeps_its_rows(tmp_
                         "title": "Asia"})
     db.close()
     db = open_db(path)
-    assert [m.name for m in migrations.applied(db)][-1] == "m006_meeting_details"
+    assert "m006_meeting_details" in [m.name for m in migrations.applied(db)]
     assert db.execute("select year, start_time from meetings").fetchall() == [(2023, None)]
     assert db.execute("select year, title from items").fetchall() == [(2023, "Asia")]
     plan = " ".join(r[-1] for r in db.execute(
