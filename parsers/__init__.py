@@ -4,4 +4,4 @@
 changes so that ``reparse`` and result caches know older rows are stale.
 """
 
-PARSER_VERSION = "1"
+PARSER_VERSION = "2"  # 2: attachment text through PDFium (pypdfium2)

@@ -1,4 +1,5 @@
-"""Rebuild every parsed item (and its attachments' text) from the raw archive, offline.
+"""Rebuild every parsed item (its attachments' text, its meeting's details) from the raw
+archive, offline.
 
 When a parser improves, the archive already holds every byte it needs: each item row
 names the sha256 of the HTML page and the PDF it came from. Values the parsers cannot
@@ -33,6 +34,7 @@ from parsers.crosscheck import parse_item_documents
 from parsers.dynasty_item_pdf import attachment_text
 from scraper.archive import RawArchive
 from scraper.harvest import utc_now
+from scraper.meetings import ReparseCounts, reparse_meeting_pages
 from scraper.parse_cache import AttachmentResult, ItemInputs, ItemResult, ParseCache
 
 log = logging.getLogger(__name__)
@@ -53,11 +55,14 @@ class ReparseSummary:
     jobs: int = 1
     seconds: float = 0.0
     failures: list[str] = field(default_factory=list)
+    meetings: ReparseCounts = field(default_factory=ReparseCounts)  # meeting pages
 
     def line(self) -> str:
         return (f"items={self.items} updated={self.updated} failed={self.failed} "
                 f"cached={self.cached} attachments={self.attachments} "
-                f"attachments_cached={self.attachments_cached} jobs={self.jobs} "
+                f"attachments_cached={self.attachments_cached} "
+                f"meetings_updated={self.meetings.new + self.meetings.updated} "
+                f"meetings_failed={self.meetings.failed} jobs={self.jobs} "
                 f"seconds={self.seconds:.1f}")
 
 
@@ -111,6 +116,8 @@ def reparse(db: sqlite_utils.Database, archive: RawArchive, now: Callable[[], st
                 _finish(db, window.popleft(), planner, summary, now)
         while window:
             _finish(db, window.popleft(), planner, summary, now)
+    # meeting pages are small and quick to parse: in this process, after the items
+    summary.meetings = reparse_meeting_pages(db, archive, now)
     summary.seconds = clock() - started
     return summary
 

@@ -280,6 +280,30 @@ def test_meeting_details_are_rebuilt_from_the_raw_archive(tmp_path):
     assert after == before
 
 
+def test_kokousarkisto_reparse_rebuilds_meeting_details_too(tmp_path):
+    """``reparse`` (the items' rebuild) also re-reads the archived meeting pages."""
+    from scraper.reparse import reparse
+
+    with FaultServer() as srv:
+        quiet_site(srv)
+        harvest(tmp_path, srv.url, dt.date(2026, 1, 1), days=0)
+    before = stored_meetings(tmp_path)
+    db = open_db(tmp_path / "k.db")
+    db.execute("delete from meeting_attendees")
+    db.conn.commit()
+    summary = reparse(db, RawArchive(tmp_path / "k.raw"), jobs=1)
+    db.close()
+    with_attendees = sum(1 for m in before.values() if m["attendees"])
+    assert with_attendees >= 3
+    assert (summary.meetings.updated, summary.meetings.unchanged, summary.meetings.failed) == (
+        with_attendees, len(before) - with_attendees, 0)
+    assert f"meetings_updated={with_attendees} meetings_failed=0" in summary.line()
+    after = stored_meetings(tmp_path)
+    for meeting in (*after.values(), *before.values()):
+        meeting.pop("details_updated_at")
+    assert after == before and sum(len(m["attendees"]) for m in after.values()) > 0
+
+
 CORPUS_PAGE = Path(__file__).resolve().parents[3] / "shared" / "corpus" / "dynasty" / "espoo" \
     / "2017406946.HTM"
 
