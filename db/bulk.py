@@ -71,7 +71,9 @@ def load_items(db: sqlite_utils.Database, writes: Iterable[store.ItemWrite],
     """Store ``writes`` like :func:`db.store.store_item` does, many per transaction.
 
     ``jobs`` > 1 lemmatises in that many worker processes (Voikko or Snowball
-    lemmatisers only; any other analyser is used in this process). On an exception the
+    lemmatisers only; any other analyser is used in this process). They are started
+    with ``spawn``, so a calling script needs the usual ``if __name__ == "__main__"``
+    guard. On an exception the
     batches already committed stay, the failing batch is rolled back, and the FTS
     indexes are rebuilt before the exception propagates.
     """
@@ -81,7 +83,8 @@ def load_items(db: sqlite_utils.Database, writes: Iterable[store.ItemWrite],
     fts.use_lemmatiser(db, lemmatiser)
     triggers = fts_triggers(db)
     previous_sync = db.execute("PRAGMA synchronous").fetchone()[0]
-    db.execute("PRAGMA synchronous = NORMAL")  # WAL: durable at checkpoints, never corrupt
+    # WAL: a power cut may lose the last batches, never corrupt the file
+    db.execute("PRAGMA synchronous = NORMAL")
     pool = _pool(lemmatiser, jobs)
     try:
         batches = _chunks(writes, max(1, batch))
