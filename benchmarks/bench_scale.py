@@ -81,13 +81,10 @@ DECISIONS = ["Ehdotus hyväksyttiin.", "Ehdotus hyväksyttiin yksimielisesti.",
              "Asia jätettiin pöydälle.", "Asia palautettiin uudelleen valmisteltavaksi.",
              "Ehdotus hyväksyttiin äänestyksen jälkeen äänin 7–4."]
 ITEMS_PER_MEETING = 25
-#: Datasette settings on top of ``kokousarkisto serve --publish``'s own, chosen by
-#: measurement on 1,000,000 items (2 cores): ``suggest_facets off`` takes the facet
-#: pages' p50 from ~600 ms to ~30 ms and filters' p95 from ~210 ms to ~16 ms;
-#: ``facet_time_limit_ms 200`` (was 500) the facet pages' p95 from ~1.3 s to ~0.8 s (a
-#: facet over most of the table is then left out); ``cache_size_kb`` and
-#: ``num_sql_threads`` made no measurable difference for one client
-SETTINGS = {"facet_time_limit_ms": "200", "suggest_facets": "off"}
+#: extra Datasette settings to try (``--setting NAME VALUE``) on top of what
+#: ``kokousarkisto serve --publish`` uses (``kokousarkisto.publish.PUBLISH_SETTINGS``,
+#: chosen with this benchmark)
+SETTINGS: dict[str, str] = {}
 
 
 # --- the synthetic archive ------------------------------------------------------------
@@ -290,9 +287,7 @@ def datasette(path: Path, settings: dict[str, str]) -> Iterator[int]:
         print(f"datasette inspect: {time.perf_counter() - start:.1f} s")
         port = free_port()
         args = datasette_command(path, meta, host="127.0.0.1", port=port, publish=True,
-                                 inspect_file=inspect)
-        for name, value in settings.items():
-            args += ["--setting", name, value]
+                                 inspect_file=inspect, settings=settings)
         proc = subprocess.Popen([exe, *args], stdout=subprocess.DEVNULL,
                                 stderr=subprocess.PIPE)
         try:

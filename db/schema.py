@@ -322,11 +322,16 @@ def open_db(path: str | Path) -> sqlite_utils.Database:
     """Open (creating if needed) an archive database and bring its schema up to date.
 
     WAL lets Datasette read while a harvest writes; foreign keys are enforced so a bug
-    cannot leave an item pointing at a meeting that does not exist.
+    cannot leave an item pointing at a meeting that does not exist. A bulk load that died
+    between its committed batches and its one index rebuild left rows outside the search
+    index; opening the file finishes that rebuild, so search never silently misses them.
     """
     db = sqlite_utils.Database(path)
     db.execute("PRAGMA foreign_keys = ON")
     if str(path) != ":memory:":
         db.enable_wal()
     migrations.apply(db)
+    from db import bulk  # here: db.bulk imports the store, which the schema must not
+
+    bulk.repair(db)  # a bulk load killed before its index rebuild is finished here
     return db

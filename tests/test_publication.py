@@ -215,6 +215,11 @@ def test_publish_serves_immutable_with_inspect_file_and_robots_txt(demo_db, tmp_
     assert args[:3] == ["serve", "-i", str(demo_db)]
     assert args[args.index("--inspect-file") + 1] == str(inspect_file)
     assert args[args.index("--template-dir") + 1] == str(TEMPLATE_DIR)
+    pairs = [tuple(args[i + 1:i + 3]) for i, a in enumerate(args) if a == "--setting"]
+    assert ("suggest_facets", "off") in pairs and ("facet_time_limit_ms", "200") in pairs
+    assert len({name for name, _ in pairs}) == len(pairs)  # each setting given once
+    plain = datasette_command(demo_db, tmp_path / "m.json", host="127.0.0.1", port=1)
+    assert "suggest_facets" not in plain and plain[1] == str(demo_db)
     ds = _datasette(demo_db, files=[], immutables=[str(demo_db)], inspect_data=inspect_data)
     robots, home, item = _get(ds, "/robots.txt", "/",
                               f"/{demo_db.stem}/items/{tilde_encode(_item_with_everything(demo_db))}")
