@@ -205,10 +205,18 @@ def reparse(db_path: str, archive_dir: str | None, jobs: int | None, no_cache: b
 
 @cli.command()
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
-def parse(file: str) -> None:
-    """Print the record parsed from one saved item page (HTML or PDF) as JSON."""
-    record = api.parse_file(file)
-    click.echo(json.dumps(record.to_dict(), ensure_ascii=False, indent=2))
+@click.option("--kind", type=click.Choice(api.PAGE_KINDS),
+              help="Which parser (default: told by the content and the file name). "
+                   "minutes_pdf splits a whole agenda or minutes PDF into its items.")
+@click.option("--url", help="The page's address, to make its links absolute.")
+def parse(file: str, kind: str | None, url: str | None) -> None:
+    """Print the record parsed from one saved page as JSON: an item page (HTML or PDF),
+    a meeting page, a body list or a meeting list; missing fields are named in
+    ``warnings``. The parser used is printed on stderr."""
+    kind, parsed = api.parse_file(file, kind=kind, url=url)
+    click.echo(f"parser: {kind}", err=True)
+    data = [r.to_dict() for r in parsed] if isinstance(parsed, list) else parsed.to_dict()
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
 
 
 @cli.command()

@@ -21,6 +21,7 @@ from datasette.app import Datasette
 from db.schema import open_db
 from demosite import DemoServer, expected_items
 from kokousarkisto import api
+from kokousarkisto.check_corpus import compare, resolve_path
 from kokousarkisto.publish import load_metadata
 from scraper.archive import RawArchive
 from scraper.http import FetchPolicy
@@ -220,6 +221,48 @@ def test_cli_parse_of_garbage_warns_and_does_not_crash(tmp_path):
                          capture_output=True, check=True)
     record = json.loads(out.stdout)
     assert record["title"] is None and "missing: title" in record["warnings"]
+
+
+PARSER_FIXTURES = Path(__file__).resolve().parent / "parsers"
+
+
+def _cli_parse(*args: str) -> tuple[str, object]:
+    out = subprocess.run([sys.executable, "-m", "kokousarkisto.cli", "parse", *args],
+                         capture_output=True, check=True)
+    return out.stderr.decode().strip(), json.loads(out.stdout)
+
+
+@pytest.mark.parametrize("fixture,kind", [
+    ("dynasty_meeting_html/minutes_static.HTM", "meeting"),
+    ("dynasty_lists_html/telimet_static.HTM", "body_list"),
+    ("dynasty_lists_html/telin_static.HTM", "meeting_list"),
+])
+def test_cli_parse_tells_meeting_and_list_pages_apart(fixture, kind):
+    """Not only item pages: the parser is chosen by the page (and its file name), and the
+    record printed is what that parser's own fixture test expects."""
+    path = PARSER_FIXTURES / fixture
+    expected = json.loads((path.parent / f"{path.stem}.expected.json")
+                          .read_text(encoding="utf-8"))
+    url = (expected.get("_input") or {}).get("url")
+    said, record = _cli_parse(str(path), *(["--url", url] if url else []))
+    assert said == f"parser: {kind}"
+    # the parser's own fixture expectations, read as its fixture test reads them
+    diffs = [d for key, want in expected.items() if not key.startswith("_")
+             for d in compare(resolve_path(record, key), want, key)]
+    assert not diffs and len(expected) > 3, diffs
+
+
+def test_cli_parse_splits_a_whole_minutes_pdf(tmp_path):
+    from tests.parsers.test_dynasty_item_pdf import generated  # builds the fixture's PDF
+
+    path = tmp_path / "meeting.PDF"
+    path.write_bytes(generated("minutes_multi"))
+    said, records = _cli_parse(str(path), "--kind", "minutes_pdf")
+    expected = json.loads((PARSER_FIXTURES / "dynasty_item_pdf" / "minutes_multi.expected.json"
+                           ).read_text(encoding="utf-8"))
+    assert said == "parser: minutes_pdf" and isinstance(records, list)
+    assert [r["section"] for r in records] == [e["section"] for e in expected]
+    assert [r["title"] for r in records] == [e["title"] for e in expected]
 
 
 def test_cli_harvest_without_source_is_a_usage_error(tmp_path):
