@@ -20,241 +20,34 @@ recognise links by their targets rather than by layout, so a differently styled
 template still yields its bodies and meetings. They never raise: problems are
 ``warnings``.
 
-The helpers :func:`classify_link`, :func:`read_page` and :func:`label_lines` are
-shared with :mod:`parsers.dynasty_meeting_html`.
+Reading the page (:func:`~parsers.dynasty_page.read_page`, :func:`label_lines`,
+:func:`block_links`) and :func:`~parsers.dynasty_links.classify_link` live in
+:mod:`parsers.dynasty_page` and :mod:`parsers.dynasty_links`, shared with
+:mod:`parsers.dynasty_meeting_html`; their names stay importable from here.
 """
 
 from __future__ import annotations
 
-import datetime
 import html
 import re
-from dataclasses import dataclass, field
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import urlsplit
 
-from lxml import etree
-
-from parsers.fields import DATE_RE, clean_text, document_type_of, parse_fi_date
-from parsers.html_text import (
-    Block,
-    cell_text,
-    decode_html,
-    extract_blocks,
-    parse_tree,
-    resolve_url,
+from parsers.dynasty_links import LINK_KINDS as LINK_KINDS
+from parsers.dynasty_links import classify_link
+from parsers.dynasty_page import (
+    Page,
+    block_cells,
+    block_links,
+    read_page,
+    tietue_records,
 )
+from parsers.dynasty_page import element_lines as element_lines
+from parsers.dynasty_page import label_lines as label_lines
+from parsers.fields import DATE_RE, clean_text, document_type_of, parse_fi_date
 from parsers.records import BodyEntry, BodyListRecord, MeetingListEntry, MeetingListRecord
 
 __all__ = ["classify_link", "document_type_of", "parse_body_list", "parse_meeting_list",
            "read_page"]
-
-# --- links ----------------------------------------------------------------------------
-
-_KOKOUS_RE = re.compile(r"/kokous/(?P<name>[^/?#]+)$", re.I)
-_ITEM_FILE_RE = re.compile(r"^(\d+-\d+)\.HTML?$", re.I)
-_MEETING_FILE_RE = re.compile(r"^(\d+)\.HTML?$", re.I)
-_PDF_FILE_RE = re.compile(r"^(\d+(?:-\d+)*)\.PDF$", re.I)
-_TELIN_RE = re.compile(r"^TELIN-(\d+)\.HTML?$", re.I)
-_TELIMET_RE = re.compile(r"^TELIMET\.HTML?$", re.I)
-
-#: link kind → meaning
-#:   item: an agenda item page; meeting: a meeting document's page; body: a body's
-#:   meeting list; bodies: the body list; pdf; feed: an RSS feed; other
-LINK_KINDS = ("item", "meeting", "body", "bodies", "pdf", "feed", "other")
-
-
-def classify_link(href: str | None) -> tuple[str, str | None]:
-    """What a Dynasty link points at: ``(kind, id)``.
-
-    ``/kokous/2017406946-3.HTM`` → ``("item", "2017406946-3")``,
-    ``DREQUEST.PHP?page=meeting&id=2017406946`` → ``("meeting", "2017406946")``,
-    ``/kokous/TELIN-217668.HTM`` / ``page=meetings&id=217668`` → ``("body", "217668")``,
-    ``TELIMET.HTM`` / ``page=meeting_frames`` / ``page=meeting_handlers`` → ``("bodies", None)``.
-    """
-    if not href:
-        return "other", None
-    try:
-        parts = urlsplit(href.strip())
-    except ValueError:
-        return "other", None
-    path = parts.path
-    if path.lower().endswith("/drequest.php") or "page=" in parts.query.lower():
-        query = {k.lower(): v[0] for k, v in parse_qs(parts.query).items() if v}
-        page = (query.get("page") or "").lower()
-        ident = (query.get("id") or "").strip() or None
-        if page == "meetingitem":
-            return "item", ident
-        if page == "meeting":
-            return "meeting", ident
-        if page == "meetings":
-            return "body", ident
-        if page in ("meeting_frames", "meeting_handlers"):
-            return "bodies", None
-        if page.startswith("rss/"):
-            return "feed", None
-        return "other", ident
-    m = _KOKOUS_RE.search(path) or re.search(r"(?:^|/)(?P<name>[^/?#]+)$", path)
-    if not m:
-        return "other", None
-    name = m.group("name")
-    for rx, kind in ((_ITEM_FILE_RE, "item"), (_MEETING_FILE_RE, "meeting"),
-                     (_PDF_FILE_RE, "pdf"), (_TELIN_RE, "body")):
-        found = rx.match(name)
-        if found:
-            return kind, found.group(1)
-    if _TELIMET_RE.match(name):
-        return "bodies", None
-    return "other", None
-
-
-# --- the page -------------------------------------------------------------------------
-
-
-@dataclass
-class Page:
-    """A decoded, parsed Dynasty page: its tree, its blocks and where its data is."""
-
-    root: object | None
-    blocks: list[Block]
-    data: list[Block]  # blocks inside the data area (all blocks when there is none)
-    markers: bool  # a data area was marked
-    url: str | None
-    label: list[str] = field(default_factory=list)  # lines of the heading label
-    body_class: str = ""
-
-    def resolve(self, href: str | None) -> str | None:
-        return resolve_url(self.url, href) if href else None
-
-
-def read_page(data: bytes | str, url: str | None, content_type: str | None,
-              warnings: list[str]) -> Page:
-    """Decode and parse a page; problems are appended to ``warnings``."""
-    if isinstance(data, str):
-        text = data
-    else:
-        text, _, decode_warnings = decode_html(bytes(data), content_type)
-        warnings.extend(decode_warnings)
-    root = parse_tree(text, warnings)
-    if root is None:
-        warnings.append("empty document")
-        return Page(None, [], [], False, url)
-    extracted = extract_blocks(root)
-    blocks = extracted.blocks
-    if extracted.markers_seen:
-        data_blocks = [b for b in blocks if b.in_data]
-    else:
-        warnings.append("no data area markers; reading the whole page")
-        data_blocks = blocks
-    body = root.find(".//body") if root.tag != "body" else root
-    body_class = (body.get("class") or "") if body is not None else ""
-    return Page(root, blocks, data_blocks, extracted.markers_seen, url,
-                label_lines(root), body_class)
-
-
-def element_lines(el) -> list[str]:
-    """An element's text as cleaned lines (``<br>`` and block ends break lines)."""
-    pieces: list[str] = []
-    skip = 0
-    for event, node in etree.iterwalk(el, events=("start", "end", "comment")):
-        if event == "comment":
-            if not skip and node.tail:
-                pieces.append(node.tail)
-            continue
-        tag = node.tag.lower() if isinstance(node.tag, str) else ""
-        if event == "start":
-            if tag in ("script", "style", "head", "title"):
-                skip += 1
-            elif not skip:
-                if tag == "br":
-                    pieces.append("\n")
-                if node.text:
-                    pieces.append(node.text)
-        else:
-            if tag in ("script", "style", "head", "title"):
-                skip -= 1
-            elif not skip and tag in ("p", "div", "tr", "li", "table"):
-                pieces.append("\n")
-            if node is not el and node.tail and not skip:
-                pieces.append(node.tail)
-    return [ln for ln in (clean_text(x) for x in "".join(pieces).split("\n")) if ln]
-
-
-def label_lines(root) -> list[str]:
-    """The heading label (``<label class="h3">Body<br>Pöytäkirja 14.06.2023 …</label>``)."""
-    if root is None:
-        return []
-    for el in root.iter("label"):
-        if "h3" in (el.get("class") or "").split():
-            lines = element_lines(el)
-            if lines:
-                return lines
-    for tag in ("h1", "h2", "h3", "label"):
-        for el in root.iter(tag):
-            lines = element_lines(el)
-            if lines:
-                return lines
-    return []
-
-
-def block_cells(block: Block) -> list[str]:
-    """A block's cells as one-line texts (a paragraph is one cell)."""
-    if block.kind == "row":
-        return [t for t in (cell_text(c, " ") for c in block.cells or []) if t]
-    text = block.flat
-    return [text] if text else []
-
-
-def block_links(block: Block, page: Page) -> list[tuple[str, str, str, str | None]]:
-    """``(kind, id, text, absolute url)`` of every link in a block."""
-    out = []
-    for href, text in block.all_links():
-        kind, ident = classify_link(href)
-        out.append((kind, ident, clean_text(text), page.resolve(href)))
-    return out
-
-
-# --- comments -------------------------------------------------------------------------
-
-_TIETUE_RE = re.compile(r"^TIETUE:(.+)$")
-_ISO_DATE_RE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
-
-
-def _valid_iso(text: str) -> bool:
-    try:
-        datetime.date.fromisoformat(text)
-    except ValueError:
-        return False
-    return True
-
-
-def tietue_records(root) -> list[dict[str, str]]:
-    """Dynasty's ``<!--TIETUE:key-->`` … ``<!--TIETUE-->`` record comments, as dicts:
-    ``key`` and, from the comments inside, ``date`` (ISO) and ``file`` (``x.HTM``) and
-    ``name`` (other text)."""
-    if root is None:
-        return []
-    out: list[dict[str, str]] = []
-    current: dict[str, str] | None = None
-    for node in root.iter(etree.Comment):
-        text = clean_text(node.text or "")
-        m = _TIETUE_RE.match(text)
-        if m:
-            current = {"key": m.group(1).strip()}
-            out.append(current)
-            continue
-        if text == "TIETUE":
-            current = None
-            continue
-        if current is None or not text:
-            continue
-        if _ISO_DATE_RE.match(text):
-            if _valid_iso(text):
-                current.setdefault("date", text)
-        elif re.fullmatch(r"[\w-]+\.HTML?", text, re.I):
-            current.setdefault("file", text)
-        elif not text.isdigit():
-            current.setdefault("name", text)
-    return out
 
 
 # --- body list ------------------------------------------------------------------------

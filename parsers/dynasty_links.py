@@ -1,0 +1,70 @@
+"""What a Dynasty link points at: item page, meeting page, body list, PDF, feed.
+
+Dynasty's pages are recognised by their link targets rather than their layout, and
+both the static publication (``/kokous/<docid>.HTM``) and the dynamic one
+(``DREQUEST.PHP?page=meeting&id=<docid>``) name the same things, so one classifier
+serves the list, meeting and corpus-check code alike.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import parse_qs, urlsplit
+
+__all__ = ["LINK_KINDS", "classify_link"]
+
+_KOKOUS_RE = re.compile(r"/kokous/(?P<name>[^/?#]+)$", re.I)
+_ITEM_FILE_RE = re.compile(r"^(\d+-\d+)\.HTML?$", re.I)
+_MEETING_FILE_RE = re.compile(r"^(\d+)\.HTML?$", re.I)
+_PDF_FILE_RE = re.compile(r"^(\d+(?:-\d+)*)\.PDF$", re.I)
+_TELIN_RE = re.compile(r"^TELIN-(\d+)\.HTML?$", re.I)
+_TELIMET_RE = re.compile(r"^TELIMET\.HTML?$", re.I)
+
+#: link kind → meaning
+#:   item: an agenda item page; meeting: a meeting document's page; body: a body's
+#:   meeting list; bodies: the body list; pdf; feed: an RSS feed; other
+LINK_KINDS = ("item", "meeting", "body", "bodies", "pdf", "feed", "other")
+
+
+def classify_link(href: str | None) -> tuple[str, str | None]:
+    """What a Dynasty link points at: ``(kind, id)``.
+
+    ``/kokous/2017406946-3.HTM`` → ``("item", "2017406946-3")``,
+    ``DREQUEST.PHP?page=meeting&id=2017406946`` → ``("meeting", "2017406946")``,
+    ``/kokous/TELIN-217668.HTM`` / ``page=meetings&id=217668`` → ``("body", "217668")``,
+    ``TELIMET.HTM`` / ``page=meeting_frames`` / ``page=meeting_handlers`` → ``("bodies", None)``.
+    """
+    if not href:
+        return "other", None
+    try:
+        parts = urlsplit(href.strip())
+    except ValueError:
+        return "other", None
+    path = parts.path
+    if path.lower().endswith("/drequest.php") or "page=" in parts.query.lower():
+        query = {k.lower(): v[0] for k, v in parse_qs(parts.query).items() if v}
+        page = (query.get("page") or "").lower()
+        ident = (query.get("id") or "").strip() or None
+        if page == "meetingitem":
+            return "item", ident
+        if page == "meeting":
+            return "meeting", ident
+        if page == "meetings":
+            return "body", ident
+        if page in ("meeting_frames", "meeting_handlers"):
+            return "bodies", None
+        if page.startswith("rss/"):
+            return "feed", None
+        return "other", ident
+    m = _KOKOUS_RE.search(path) or re.search(r"(?:^|/)(?P<name>[^/?#]+)$", path)
+    if not m:
+        return "other", None
+    name = m.group("name")
+    for rx, kind in ((_ITEM_FILE_RE, "item"), (_MEETING_FILE_RE, "meeting"),
+                     (_PDF_FILE_RE, "pdf"), (_TELIN_RE, "body")):
+        found = rx.match(name)
+        if found:
+            return kind, found.group(1)
+    if _TELIMET_RE.match(name):
+        return "bodies", None
+    return "other", None
