@@ -20,9 +20,9 @@ recognise links by their targets rather than by layout, so a differently styled
 template still yields its bodies and meetings. They never raise: problems are
 ``warnings``.
 
-Reading the page (:func:`~parsers.dynasty_page.read_page`, :func:`label_lines`,
-:func:`block_links`) and :func:`~parsers.dynasty_links.classify_link` live in
-:mod:`parsers.dynasty_page` and :mod:`parsers.dynasty_links`, shared with
+Reading the page (:func:`~parsers.html_page.read_page`, :func:`label_lines`,
+:func:`block_links`) and :func:`~parsers.link_kinds.classify_link` live in
+:mod:`parsers.html_page` and :mod:`parsers.link_kinds`, shared with
 :mod:`parsers.dynasty_meeting_html`; their names stay importable from here.
 """
 
@@ -32,18 +32,18 @@ import html
 import re
 from urllib.parse import urlsplit
 
-from parsers.dynasty_links import LINK_KINDS as LINK_KINDS
-from parsers.dynasty_links import classify_link
-from parsers.dynasty_page import (
+from parsers.fields import DATE_RE, clean_text, document_type_of, parse_fi_date
+from parsers.html_page import (
     Page,
     block_cells,
     block_links,
     read_page,
     tietue_records,
 )
-from parsers.dynasty_page import element_lines as element_lines
-from parsers.dynasty_page import label_lines as label_lines
-from parsers.fields import DATE_RE, clean_text, document_type_of, parse_fi_date
+from parsers.html_page import element_lines as element_lines
+from parsers.html_page import label_lines as label_lines
+from parsers.link_kinds import LINK_KINDS as LINK_KINDS
+from parsers.link_kinds import classify_link
 from parsers.records import BodyEntry, BodyListRecord, MeetingListEntry, MeetingListRecord
 
 __all__ = ["classify_link", "document_type_of", "parse_body_list", "parse_meeting_list",

@@ -25,25 +25,25 @@ item page ``<docid>-<n>.HTM`` / ``page=meetingitem``), so a page without the hea
 row still yields its items. :func:`parse_meeting_html` never raises.
 
 This module walks the data area's tables and puts the record together; the label and
-``Kokoustiedot`` fields are read in :mod:`parsers.dynasty_meeting_fields`, item numbers
-and attachment icons in :mod:`parsers.dynasty_meeting_items`, appeal section lists in
-:mod:`parsers.dynasty_appeals`, attendee lines in :mod:`parsers.dynasty_attendees`, and
-the page and its links in :mod:`parsers.dynasty_page` and :mod:`parsers.dynasty_links`.
+``Kokoustiedot`` fields are read in :mod:`parsers.meeting_html_fields`, item numbers
+and attachment icons in :mod:`parsers.meeting_html_items`, appeal section lists in
+:mod:`parsers.meeting_html_appeals`, attendee lines in :mod:`parsers.meeting_html_attendees`, and
+the page and its links in :mod:`parsers.html_page` and :mod:`parsers.link_kinds`.
 """
 
 from __future__ import annotations
 
-from parsers.dynasty_appeals import link_appeals, parse_section_list
-from parsers.dynasty_attendees import NOTE_RE as NOTE_RE
-from parsers.dynasty_attendees import attendee_lines, looks_like_name, split_attendee
-from parsers.dynasty_links import classify_link
-from parsers.dynasty_meeting_fields import LABEL_RE as LABEL_RE
-from parsers.dynasty_meeting_fields import WHEN_RE as WHEN_RE
-from parsers.dynasty_meeting_fields import norm_head, read_detail_row, read_label
-from parsers.dynasty_meeting_items import ITEM_NUMBER_RE, attachment_item_urls, split_numbered
-from parsers.dynasty_page import Page, block_cells, block_links, read_page
 from parsers.fields import DATE_RE, clean_text, parse_fi_date
+from parsers.html_page import Page, block_cells, block_links, read_page
 from parsers.html_text import Block
+from parsers.link_kinds import classify_link
+from parsers.meeting_html_appeals import link_appeals, parse_section_list
+from parsers.meeting_html_attendees import NOTE_RE as NOTE_RE
+from parsers.meeting_html_attendees import attendee_lines, looks_like_name, split_attendee
+from parsers.meeting_html_fields import LABEL_RE as LABEL_RE
+from parsers.meeting_html_fields import WHEN_RE as WHEN_RE
+from parsers.meeting_html_fields import norm_head, read_detail_row, read_label
+from parsers.meeting_html_items import ITEM_NUMBER_RE, attachment_item_urls, split_numbered
 from parsers.records import Attendee, MeetingItem, MeetingRecord
 
 __all__ = ["parse_meeting_html", "parse_section_list", "split_attendee"]

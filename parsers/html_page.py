@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
-from parsers.dynasty_links import classify_link
 from parsers.fields import clean_text
 from parsers.html_text import (
     Block,
@@ -25,6 +24,7 @@ from parsers.html_text import (
     parse_tree,
     resolve_url,
 )
+from parsers.link_kinds import classify_link
 
 __all__ = ["Page", "block_cells", "block_links", "element_lines", "label_lines", "read_page",
            "tietue_records"]

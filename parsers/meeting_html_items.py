@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import re
 
-from parsers.dynasty_links import classify_link
-from parsers.dynasty_page import Page
+from parsers.html_page import Page
+from parsers.link_kinds import classify_link
 
 __all__ = ["ITEM_NUMBER_RE", "attachment_item_urls", "split_numbered"]
 
