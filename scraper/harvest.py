@@ -6,32 +6,36 @@ counted and logged and the run goes on, and a source that keeps failing is given
 this run. Items of recent meetings are re-checked, because agendas get corrected and
 pages change without the feed saying so. The meetings the feed lists get their time,
 place and attendees from their own pages (:mod:`scraper.meetings`), before the items.
+
+This module runs the sources and reads their meetings and items feeds; one item with its
+PDF and attachments is :mod:`scraper.items`, the choice of items to re-check is
+:mod:`scraper.recheck`, the officials' decisions feed :mod:`scraper.official_decisions`.
 """
 
 from __future__ import annotations
 
-import json
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 
 import sqlite_utils
 
 from db import store
-from parsers import PARSER_VERSION
 from parsers.crosscheck import parse_item_documents
-from parsers.dynasty_feed import FeedEntry, FeedResult, parse_feed
+from parsers.dynasty_feed import FeedEntry
 from parsers.dynasty_item_pdf import attachment_text
-from parsers.dynasty_official_decision import parse_official_decision
 from parsers.fields import document_type_of
-from parsers.records import ItemRecord
 from scraper.archive import RawArchive
+from scraper.feeds import read_feed
 from scraper.fetcher import ArchivingFetcher, Fetched
-from scraper.http import HttpClient, is_transient
+from scraper.http import HttpClient
+from scraper.items import ItemHarvester
 from scraper.meetings import MeetingPages
+from scraper.official_decisions import harvest_official_decisions
+from scraper.recheck import items_to_recheck
 from scraper.sources import Source
+from scraper.summary import RunSummary
 
 log = logging.getLogger(__name__)
 
@@ -48,29 +52,6 @@ def utc_now() -> str:
 
 def utc_today() -> date:
     return datetime.now(UTC).date()
-
-
-@dataclass
-class RunSummary:
-    sources: int = 0
-    new_items: int = 0
-    updated_items: int = 0
-    unchanged_items: int = 0
-    official_decisions: int = 0  # new officials' decisions
-    meeting_pages: int = 0  # meetings whose page details (time, place, attendees) changed
-    failed: int = 0
-    requests: int = 0
-    seconds: float = 0.0
-    failures: list[str] = field(default_factory=list)
-
-    @property
-    def exit_code(self) -> int:
-        return 1 if self.failed else 0
-
-    def line(self) -> str:
-        return (f"sources={self.sources} new={self.new_items} updated={self.updated_items} "
-                f"official_decisions={self.official_decisions} failed={self.failed} "
-                f"requests={self.requests} seconds={self.seconds:.1f}")
 
 
 class Harvester:
@@ -90,6 +71,11 @@ class Harvester:
         self.fetcher = ArchivingFetcher(db, client, archive, now)
         self.meetings = MeetingPages(db, self.fetcher, now, today, recheck_days,
                                      MAX_CONSECUTIVE_FAILURES)
+        # the parsers are this module's names, looked up when the harvester is made, so
+        # that replacing scraper.harvest.parse_item_documents or .attachment_text (as the
+        # tests do) reaches the items
+        self.items = ItemHarvester(db, self.fetcher, now, parse=parse_item_documents,
+                                   extract_text=attachment_text)
 
     def run(self, sources: list[Source]) -> RunSummary:
         summary = RunSummary(sources=len(sources))
@@ -125,7 +111,7 @@ class Harvester:
             summary.failed += 1
             summary.failures.append(f"{source.id}: items feed: {items_feed.reason}")
             return
-        parsed = _parse_feed(source, "items feed", items_feed)
+        parsed = read_feed(source, "items feed", items_feed)
         known = store.known_item_ids(self.db, source.id)
         fresh: set[str] = set()
         consecutive = 0
@@ -147,17 +133,9 @@ class Harvester:
         Requests are conditional, so an unchanged page costs a 304. Items just taken from
         the feed in this run are skipped. Items whose PDF or an attachment could not be
         fetched for a passing reason are taken again whatever their age, so a later run
-        completes them.
+        completes them (:mod:`scraper.recheck` chooses the rows).
         """
-        rows: list[dict] = []
-        if self.recheck_days > 0:
-            since = (self.today() - timedelta(days=self.recheck_days)).isoformat()
-            rows = list(self.db.query(
-                f"{_ITEM_ROWS} where items.source_id = ? and items.meeting_date >= ? "
-                "order by items.id", [source.id, since]))
-        incomplete = self._incomplete_items(source)
-        seen = {row["dynasty_id"] for row in rows}
-        rows += [row for row in incomplete.values() if row["dynasty_id"] not in seen]
+        rows, incomplete = items_to_recheck(self.db, source, self.today, self.recheck_days)
         consecutive = 0
         for row in rows:
             if row["dynasty_id"] in fresh or not row["url"]:
@@ -174,29 +152,6 @@ class Harvester:
             if consecutive >= MAX_CONSECUTIVE_FAILURES:
                 summary.failures.append(f"{source.id}: gave up after {consecutive} failures")
                 return
-
-    def _incomplete_items(self, source: Source) -> dict[str, dict]:
-        """Stored items whose PDF or an attachment failed on its last try for a reason
-        that may pass (network trouble, a truncated body, 429 or 5xx), by dynasty id."""
-        rows = self.db.query(
-            f"{_ITEM_ROWS} where items.source_id = ? and (items.pdf_sha256 is null or exists "
-            "(select 1 from attachments where attachments.item_id = items.id "
-            "and attachments.status = 'error')) order by items.id", [source.id])
-        out = {}
-        for row in rows:
-            urls = [source.static(f"{row['dynasty_id']}.PDF")] if not row["pdf_sha256"] else []
-            urls += [a["url"] for a in self.db.query(
-                "select url from attachments where item_id = ? and status = 'error' "
-                "and url is not null", [row["id"]])]
-            if any(self._failed_transiently(url) for url in urls):
-                out[row["dynasty_id"]] = row
-        return out
-
-    def _failed_transiently(self, url: str) -> bool:
-        last = next(self.db.query(
-            "select status, error from fetches where url = ? order by id desc limit 1", [url]),
-            None)
-        return last is not None and is_transient(last["status"], last["error"])
 
     def _item(self, source: Source, summary: RunSummary, entry: FeedEntry, page: Fetched | None,
               consecutive: int) -> int:
@@ -237,7 +192,7 @@ class Harvester:
             summary.failures.append(f"{source.id}: meetings feed: {fetched.reason}")
             return set()
         ids: set[int] = set()
-        for entry in _parse_feed(source, "meetings feed", fetched).entries:
+        for entry in read_feed(source, "meetings feed", fetched).entries:
             if not (entry.body and entry.meeting_date and entry.dynasty_id):
                 continue
             body_id = store.ensure_body(self.db, source.id, entry.body)
@@ -257,152 +212,18 @@ class Harvester:
         summary.failures.extend(result.failures)
 
     def _harvest_official_decisions(self, source: Source, summary: RunSummary) -> None:
-        """Officials' decisions have their own feed; older sites without it answer 404."""
-        feed = self.fetcher.get(source, source.cgi("rss/official_decisions", show=FEED_SIZE))
-        if not feed.usable:
-            if feed.result.status != 404:
-                summary.failures.append(f"{source.id}: official decisions feed: {feed.reason}")
-            return
-        known = store.known_official_decision_ids(self.db, source.id)
-        for entry in _parse_feed(source, "official decisions feed", feed).entries:
-            if entry.dynasty_id is None or entry.dynasty_id in known:
-                continue
-            known.add(entry.dynasty_id)
-            page = self.fetcher.get(source, entry.link)
-            if not page.usable:
-                summary.failed += 1
-                summary.failures.append(f"{source.id}: {entry.link}: {page.reason}")
-                continue
-            record = parse_official_decision(page.result.content, url=entry.link,
-                                             content_type=page.result.content_type)
-            if not record.title and entry.subject:
-                record.title = entry.subject
-            status = store.store_official_decision(
-                self.db, source_id=source.id, dynasty_id=entry.dynasty_id, record=record,
-                url=entry.link, html_sha256=page.sha256, parser_version=PARSER_VERSION,
-                now=self.now())
-            if status == "new":
-                summary.official_decisions += 1
+        """Officials' decisions have their own feed (:mod:`scraper.official_decisions`)."""
+        harvest_official_decisions(self.db, self.fetcher, self.now, source, summary, FEED_SIZE)
 
     # -- one item ------------------------------------------------------------------
 
     def harvest_item(self, source: Source, entry: FeedEntry, page: Fetched | None = None,
                      problems: list[str] | None = None) -> str:
-        """Fetch, archive, parse and store one item; ``"failed"`` when its page is missing.
+        """Fetch, archive, parse and store one item (:mod:`scraper.items`); ``"failed"``
+        when its page is missing.
 
         ``problems`` collects why the item's PDF or an attachment is missing when that may
         pass (a timeout, a truncated body, a 5xx): the item is stored without it and taken
-        again by a later run.
+        again by a later run. The backfill stores the items it finds through this too.
         """
-        problems = [] if problems is None else problems
-        page = page or self.fetcher.get(source, entry.link)
-        if not page.usable:
-            log.warning("item %s: %s", entry.link, page.reason)
-            problems.append(page.reason)
-            return "failed"
-        if not page.result.content.strip():  # a crashed script's blank 200 is no item
-            log.warning("item %s: empty page", entry.link)
-            problems.append("empty page")
-            return "failed"
-        pdf_url: str | None = source.static(f"{entry.dynasty_id}.PDF")
-        pdf = self.fetcher.get(source, pdf_url)
-        pdf_ok = pdf.usable and pdf.result.content.startswith(b"%PDF")
-        if not pdf_ok:
-            pdf_url, pdf.sha256 = None, None
-        record, agreement = parse_item_documents(
-            page.result.content, url=entry.link, content_type=page.result.content_type,
-            pdf=pdf.result.content if pdf_ok else None, pdf_url=pdf_url)
-        if not pdf_ok:
-            record.warn(f"item pdf: {'not a PDF' if pdf.usable else pdf.reason}")
-            if not pdf.usable and is_transient(pdf.result.status, pdf.result.error):
-                problems.append(f"item pdf: {pdf.reason}")
-        if _structure_lost(record.warnings) and self._stored_with_structure(source, entry):
-            # an error page answered 200: it must not replace the item already stored
-            reason = "page has no Dynasty item structure; the stored item is kept"
-            log.warning("item %s: %s", entry.link, reason)
-            problems.append(reason)
-            return "failed"
-        for name, value in (("body", entry.body), ("meeting_date", entry.meeting_date),
-                            ("title", entry.subject)):
-            record.fill(name, value, "feed")
-        return self._store(source, entry, record, page, pdf, pdf_url, agreement, problems)
-
-    def _stored_with_structure(self, source: Source, entry: FeedEntry) -> bool:
-        """Whether the item is stored already from a page the parser recognised."""
-        row = next(self.db.query("select warnings from items where id = ?",
-                                 [f"{source.id}/{entry.dynasty_id}"]), None)
-        return row is not None and not _structure_lost(json.loads(row["warnings"] or "[]"))
-
-    def _store(self, source: Source, entry: FeedEntry, record: ItemRecord, page: Fetched,
-               pdf: Fetched, pdf_url: str | None, agreement: float | None,
-               problems: list[str]) -> str:
-        body_id = meeting_id = None
-        if record.body:
-            body_id = store.ensure_body(self.db, source.id, record.body)
-            if record.meeting_date:
-                doc_id = entry.dynasty_id.rsplit("-", 1)[0] if entry.dynasty_id else None
-                meeting_id = store.upsert_meeting(
-                    self.db, source_id=source.id, body_id=body_id, date=record.meeting_date,
-                    document_type=record.document_type, doc_id=doc_id,
-                    url=source.cgi("meeting", id=doc_id) if doc_id else None)
-        pages: dict[str, tuple[str, list[str]]] = {}
-        attachments = [self._attachment(source, entry, i, a.title, a.url, problems, pages)
-                       for i, a in enumerate(record.attachments)]
-        return store.store_item(self.db, store.ItemWrite(
-            source_id=source.id, dynasty_id=entry.dynasty_id or "", meeting_id=meeting_id,
-            body_id=body_id, record=record, url=entry.link, pdf_url=pdf_url,
-            html_sha256=page.sha256, pdf_sha256=pdf.sha256, pdf_agreement=agreement,
-            parser_version=PARSER_VERSION, attachments=attachments,
-            attachment_pages=pages), self.now())
-
-    def _attachment(self, source: Source, entry: FeedEntry, position: int, title: str,
-                    url: str | None, problems: list[str],
-                    pages: dict[str, tuple[str, list[str]]]) -> dict:
-        """The attachment's row; the text of a PDF not read before goes into ``pages``."""
-        row = {"id": f"{source.id}/{entry.dynasty_id}#{position + 1}", "position": position,
-               "title": title, "url": url, "sha256": None, "content_type": None, "size": None,
-               "status": "not_fetched", "error": None}
-        if not url:
-            return row
-        fetched = self.fetcher.get(source, url)
-        result = fetched.result
-        if not fetched.usable:
-            row.update(status="error", error=fetched.reason)
-            if is_transient(result.status, result.error):
-                problems.append(f"attachment {url}: {fetched.reason}")
-        else:
-            is_pdf = result.content.startswith(b"%PDF")
-            row.update(sha256=fetched.sha256, content_type=result.content_type,
-                       size=len(result.content), status="ok" if is_pdf else "not_pdf",
-                       error=None if is_pdf else f"starts with {result.content[:16]!r}")
-            if is_pdf and fetched.sha256:
-                known = store.attachment_text_state(self.db, row["id"], fetched.sha256)
-                if known is not None:  # this file's text is stored already
-                    row.update(status=known[0], error=known[1])
-                else:
-                    status, error, texts = attachment_text(result.content)
-                    row.update(status=status, error=error)
-                    pages[row["id"]] = (fetched.sha256, texts)
-        return row
-
-
-_ITEM_ROWS = ("select items.id, items.dynasty_id, items.url, items.html_sha256, "
-              "items.pdf_sha256, items.meeting_date, items.title, bodies.name as body "
-              "from items left join bodies on bodies.id = items.body_id")
-
-
-#: parser warnings saying an item page is no Dynasty item page at all
-_NO_STRUCTURE = ("empty document", "unknown template")
-
-
-def _structure_lost(warnings: list[str]) -> bool:
-    return any(w.startswith(_NO_STRUCTURE) for w in warnings)
-
-
-def _parse_feed(source: Source, name: str, fetched: Fetched) -> FeedResult:
-    """Parse a fetched feed; a malformed one keeps the entries before the break, with a
-    warning in the log."""
-    parsed = parse_feed(fetched.result.content)
-    for warning in parsed.warnings:
-        log.warning("%s %s: %s", source.id, name, warning)
-    return parsed
+        return self.items.harvest(source, entry, page, problems)
