@@ -14,7 +14,8 @@ its own) and slow for a million. :func:`load_items` writes the same rows, but
 
 Until the final rebuild the search index lacks the loaded rows. The first batch
 records that in ``search_meta`` (:data:`PENDING_KEY`), the rebuild clears it; if the
-process dies in between, :func:`repair` (called by every :func:`load_items`) rebuilds.
+process dies in between, :func:`repair` (called by :func:`db.schema.open_db` and by
+every :func:`load_items`) rebuilds.
 
 Items already in the database (a re-parse), or repeated within the load, go through
 ``store_item`` itself, inside the batch, so updates keep its rules (``item_versions``,
