@@ -33,7 +33,7 @@ from parsers.dynasty_lists_html import parse_body_list, parse_meeting_list
 from parsers.dynasty_meeting_html import parse_meeting_html
 from parsers.records import BodyEntry, MeetingListEntry, MeetingRecord
 from scraper.harvest import MAX_CONSECUTIVE_FAILURES, Harvester, RunSummary
-from scraper.meetings import MeetingPageError, check_page, page_of
+from scraper.meetings import MeetingPageError, page_of, store_page
 from scraper.sources import Source
 
 log = logging.getLogger(__name__)
@@ -165,13 +165,10 @@ class Backfiller:
         if row["page_sha256"] == sha256 and row["page_doc_id"] == doc_id:
             return
         try:
-            check_page(record, row)
+            store_page(self.h.db, row, record, doc_id=doc_id, url=url, sha256=sha256,
+                       now=self.h.now())
         except MeetingPageError as exc:
             self._fail(source, summary, stats, f"{url}: {exc}")
-            return
-        store.store_meeting_details(self.h.db, store.MeetingDetails(
-            meeting_id=meeting_id, doc_id=doc_id, url=url, sha256=sha256, record=record),
-            self.h.now())
 
     def meeting(self, source: Source, summary: RunSummary, stats: BackfillStats,
                 body: BodyEntry, doc: MeetingListEntry, known: set[str],

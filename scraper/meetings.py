@@ -69,6 +69,16 @@ def check_page(record: MeetingRecord, meeting: dict) -> None:
         raise MeetingPageError("page has no Dynasty meeting structure")
 
 
+def store_page(db: sqlite_utils.Database, meeting: dict, record: MeetingRecord, *,
+               doc_id: str | None, url: str, sha256: str | None, now: str) -> str:
+    """Store ``record`` as ``meeting``'s details (``"new"``, ``"updated"`` or
+    ``"unchanged"``) once :func:`check_page` accepts it; raises :class:`MeetingPageError`
+    otherwise. The one way a harvest, a backfill and a reparse write a meeting page."""
+    check_page(record, meeting)
+    return store.store_meeting_details(db, store.MeetingDetails(
+        meeting_id=meeting["id"], doc_id=doc_id, url=url, sha256=sha256, record=record), now)
+
+
 class MeetingPages:
     """Fetches, archives (through the fetcher), parses and stores meeting pages."""
 
@@ -144,10 +154,8 @@ class MeetingPages:
             raise MeetingPageError("empty page")
         record = parse_meeting_html(fetched.result.content, url=url,
                                     content_type=fetched.result.content_type)
-        check_page(record, meeting)
-        return store.store_meeting_details(self.db, store.MeetingDetails(
-            meeting_id=meeting["id"], doc_id=doc_id, url=url, sha256=fetched.sha256,
-            record=record), self.now())
+        return store_page(self.db, meeting, record, doc_id=doc_id, url=url,
+                          sha256=fetched.sha256, now=self.now())
 
 
 @dataclass
@@ -185,13 +193,11 @@ def reparse_meeting_pages(db: sqlite_utils.Database, archive: RawArchive,
         record = parse_meeting_html(archive.get(sha256), url=meeting["page_url"],
                                     content_type=meeting["page_content_type"])
         try:
-            check_page(record, meeting)
+            status = store_page(db, meeting, record, doc_id=meeting["page_doc_id"],
+                                url=meeting["page_url"], sha256=sha256, now=now())
         except MeetingPageError as exc:
             log.warning("meeting %s: %s", meeting["id"], exc)
             counts.failed += 1
             continue
-        status = store.store_meeting_details(db, store.MeetingDetails(
-            meeting_id=meeting["id"], doc_id=meeting["page_doc_id"], url=meeting["page_url"],
-            sha256=sha256, record=record), now())
         setattr(counts, status, getattr(counts, status) + 1)
     return counts
