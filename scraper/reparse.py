@@ -17,12 +17,9 @@ from __future__ import annotations
 
 import collections
 import logging
-import multiprocessing
 import os
 import time
 from collections.abc import Callable
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -34,6 +31,7 @@ from parsers.crosscheck import parse_item_documents
 from parsers.dynasty_item_pdf import attachment_text
 from scraper.archive import RawArchive
 from scraper.harvest import utc_now
+from scraper.jobs import Job, JobRunner
 from scraper.meetings import ReparseCounts, reparse_meeting_pages
 from scraper.parse_cache import AttachmentResult, ItemInputs, ItemResult, ParseCache
 
@@ -107,7 +105,7 @@ def reparse(db: sqlite_utils.Database, archive: RawArchive, now: Callable[[], st
         "from items left join bodies on bodies.id = items.body_id "
         "left join raw_documents on raw_documents.sha256 = items.html_sha256 "
         "order by items.rowid"))
-    with _Runner(jobs) as runner:
+    with JobRunner(jobs) as runner:
         planner = _Planner(db, archive, cache, parsers, runner)
         window: collections.deque[_Work] = collections.deque()
         for row in rows:
@@ -122,78 +120,6 @@ def reparse(db: sqlite_utils.Database, archive: RawArchive, now: Callable[[], st
     return summary
 
 
-# --- the pool --------------------------------------------------------------------------
-
-
-class _Job:
-    """One call to run in a worker, kept with its arguments until its result is taken,
-    so that it can run again on its own when the pool broke under it."""
-
-    def __init__(self, fn: Callable[..., Any], args: tuple[Any, ...], future: Future) -> None:
-        self.fn, self.args, self.future = fn, args, future
-
-
-class _Runner:
-    """Runs jobs in this process (``jobs == 1``) or in a process pool.
-
-    A worker that dies (out of memory, a crash in a C library) breaks the whole pool and
-    every job in it; each such job then runs again alone in a fresh one-worker pool, so
-    only the job that kills its worker fails, and later jobs go to a new pool.
-    """
-
-    def __init__(self, jobs: int) -> None:
-        self.jobs = jobs
-        # forkserver: workers start from a clean process, not a fork of one that may
-        # hold threads, open databases and locks
-        self._context = multiprocessing.get_context("forkserver")
-        self._pool: ProcessPoolExecutor | None = None
-        self._alone: ProcessPoolExecutor | None = None
-
-    def __enter__(self) -> _Runner:
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        for pool in (self._pool, self._alone):
-            if pool is not None:
-                pool.shutdown(wait=True, cancel_futures=True)
-
-    def submit(self, fn: Callable[..., Any], *args: Any) -> _Job:
-        if self.jobs == 1:
-            future: Future = Future()
-            try:
-                future.set_result(fn(*args))
-            except Exception as exc:  # noqa: BLE001 - recorded as this item's failure
-                future.set_exception(exc)
-            return _Job(fn, args, future)
-        if self._pool is None:
-            self._pool = self._new_pool(self.jobs)
-        try:
-            return _Job(fn, args, self._pool.submit(fn, *args))
-        except BrokenProcessPool:
-            self._pool.shutdown(wait=False, cancel_futures=True)
-            self._pool = self._new_pool(self.jobs)
-            return _Job(fn, args, self._pool.submit(fn, *args))
-
-    def result(self, job: _Job) -> Any:
-        try:
-            return job.future.result()
-        except BrokenProcessPool:
-            log.warning("a parse worker died; running %s again on its own", job.fn.__name__)
-        # one worker of its own, kept for the next such job until a job kills it too
-        if self._alone is None:
-            self._alone = self._new_pool(1)
-        try:
-            job.future = self._alone.submit(job.fn, *job.args)
-            return job.future.result()
-        except BrokenProcessPool:
-            self._alone.shutdown(wait=False, cancel_futures=True)
-            self._alone = None
-            raise
-
-    def _new_pool(self, workers: int) -> ProcessPoolExecutor:
-        return ProcessPoolExecutor(workers, mp_context=self._context)
-
-
 # --- planning (read archive and cache, submit) and finishing (take results, write) -----
 
 
@@ -202,9 +128,9 @@ class _Work:
     row: dict[str, Any]
     attachments: list[dict[str, Any]] = field(default_factory=list)
     inputs: ItemInputs | None = None
-    item: ItemResult | _Job | None = None
+    item: ItemResult | Job | None = None
     # attachment id -> (sha256, cached result or running job)
-    pages: dict[str, tuple[str, AttachmentResult | _Job]] = field(default_factory=dict)
+    pages: dict[str, tuple[str, AttachmentResult | Job]] = field(default_factory=dict)
     error: str | None = None
 
 
@@ -214,10 +140,10 @@ class _Planner:
     the same time (one attachment on many items) are parsed once."""
 
     def __init__(self, db: sqlite_utils.Database, archive: RawArchive,
-                 cache: ParseCache | None, parsers: Parsers, runner: _Runner) -> None:
+                 cache: ParseCache | None, parsers: Parsers, runner: JobRunner) -> None:
         self.db, self.archive, self.cache = db, archive, cache
         self.parsers, self.runner = parsers, runner
-        self.in_flight: dict[tuple[str, Any], _Job] = {}
+        self.in_flight: dict[tuple[str, Any], Job] = {}
 
     def plan(self, row: dict[str, Any]) -> _Work:
         work = _Work(row)
@@ -241,7 +167,7 @@ class _Planner:
                 work.pages[att["id"]] = (att["sha256"], planned)
         return work
 
-    def _item(self, inputs: ItemInputs) -> ItemResult | _Job:
+    def _item(self, inputs: ItemInputs) -> ItemResult | Job:
         for sha in (inputs.html_sha256, inputs.pdf_sha256):
             # the archive stays the truth: a result is only reused while its bytes exist
             if sha and sha not in self.archive:
@@ -256,7 +182,7 @@ class _Planner:
                                                      html, pdf)
         return self.in_flight[key]
 
-    def _attachment(self, att: dict[str, Any]) -> AttachmentResult | _Job | None:
+    def _attachment(self, att: dict[str, Any]) -> AttachmentResult | Job | None:
         """An attachment whose file is missing from the archive keeps what it has."""
         sha = att["sha256"]
         if sha not in self.archive:
@@ -286,7 +212,7 @@ class _Planner:
             self.cache.put_item(work.inputs, result)  # serialised now, before any change
         return result, False
 
-    def take_attachment(self, sha: str, planned: AttachmentResult | _Job
+    def take_attachment(self, sha: str, planned: AttachmentResult | Job
                         ) -> tuple[AttachmentResult, bool]:
         if isinstance(planned, AttachmentResult):
             return planned, True
