@@ -33,7 +33,13 @@ from kokousarkisto.check_corpus import compare
 from parsers.dynasty_item_html import parse_item_html
 from parsers.html_text import decode_html
 from parsers.records import ItemRecord
-from tests.parsers.cases import PROPERTY_SETTINGS, assert_folder_complete, assert_sane, load_spec
+from tests.parsers.cases import (
+    PROPERTY_SETTINGS,
+    assert_folder_complete,
+    assert_sane,
+    load_spec,
+    never_raise_tests,
+)
 
 HERE = Path(__file__).resolve().parent
 REPO = Path(__file__).resolve().parents[2]
@@ -341,31 +347,9 @@ def _pages() -> list[bytes]:
 
 PAGES = _pages()
 
-
-def _check(rec) -> None:
-    assert_sane(rec, ItemRecord)
-
-
-@PROPERTY_SETTINGS
-@given(st.binary(max_size=3000), st.one_of(st.none(), st.text(max_size=40)))
-def test_random_bytes_never_raise(data, content_type):
-    _check(parse_item_html(data, content_type=content_type))
-
-
-@PROPERTY_SETTINGS
-@given(st.sampled_from(range(len(PAGES))), st.floats(min_value=0, max_value=1))
-def test_truncated_pages_never_raise(index, where):
-    data = PAGES[index]
-    _check(parse_item_html(data[: int(len(data) * where)], url="http://example.invalid/a/b.HTM"))
-
-
-@PROPERTY_SETTINGS
-@given(st.sampled_from(range(len(PAGES))), st.floats(min_value=0, max_value=1),
-       st.floats(min_value=0, max_value=1))
-def test_pages_with_a_chunk_cut_out_never_raise(index, a, b):
-    data = PAGES[index]
-    lo, hi = sorted((int(len(data) * a), int(len(data) * b)))
-    _check(parse_item_html(data[:lo] + data[hi:]))
+(test_random_bytes_never_raise, test_truncated_pages_never_raise,
+ test_pages_with_a_chunk_cut_out_never_raise) = never_raise_tests(
+    parse_item_html, ItemRecord, PAGES, url="http://example.invalid/a/b.HTM")
 
 
 _WORDS = ["Päätös", "Päätösehdotus", "Päätöshistoria", "Käsittely", "Selostus", "Liitteet",
@@ -389,6 +373,6 @@ _TAGS = ["<p>", "</p>", "<b>", "</b>", "<br>", "<table><tr><td>", "</td><td>", "
        st.sampled_from(["utf-8", "cp1252", "utf-16-le"]))
 def test_random_html_never_raises(parts, encoding):
     page = "<html><body>" + " ".join(parts)
-    _check(parse_item_html(page.encode(encoding, errors="replace")))
+    assert_sane(parse_item_html(page.encode(encoding, errors="replace")), ItemRecord)
 
 

@@ -29,7 +29,13 @@ from demosite import build_site, expected_documents, expected_items
 from kokousarkisto.check_corpus import compare, resolve_path
 from parsers.dynasty_meeting_html import parse_meeting_html, parse_section_list, split_attendee
 from parsers.records import MeetingRecord
-from tests.parsers.cases import PROPERTY_SETTINGS, assert_folder_complete, assert_sane, load_spec
+from tests.parsers.cases import (
+    PROPERTY_SETTINGS,
+    assert_folder_complete,
+    assert_sane,
+    load_spec,
+    never_raise_tests,
+)
 
 HERE = Path(__file__).resolve().parent
 REPO = Path(__file__).resolve().parents[2]
@@ -235,32 +241,9 @@ def _pages() -> list[bytes]:
 
 PAGES = _pages()
 
-
-def _check(record) -> None:
-    assert_sane(record, MeetingRecord)
-
-
-@PROPERTY_SETTINGS
-@given(st.binary(max_size=3000), st.one_of(st.none(), st.text(max_size=40)))
-def test_random_bytes_never_raise(data, content_type):
-    _check(parse_meeting_html(data, content_type=content_type))
-
-
-@PROPERTY_SETTINGS
-@given(st.sampled_from(range(len(PAGES))), st.floats(min_value=0, max_value=1))
-def test_truncated_pages_never_raise(index, where):
-    data = PAGES[index]
-    _check(parse_meeting_html(data[: int(len(data) * where)],
-                              url="http://example.invalid/kokous/2024000001.HTM"))
-
-
-@PROPERTY_SETTINGS
-@given(st.sampled_from(range(len(PAGES))), st.floats(min_value=0, max_value=1),
-       st.floats(min_value=0, max_value=1))
-def test_pages_with_a_chunk_cut_out_never_raise(index, a, b):
-    data = PAGES[index]
-    lo, hi = sorted((int(len(data) * a), int(len(data) * b)))
-    _check(parse_meeting_html(data[:lo] + data[hi:]))
+(test_random_bytes_never_raise, test_truncated_pages_never_raise,
+ test_pages_with_a_chunk_cut_out_never_raise) = never_raise_tests(
+    parse_meeting_html, MeetingRecord, PAGES, url="http://example.invalid/kokous/2024000001.HTM")
 
 
 _WORDS = ["Pykälä", "Asianro", "Otsikko", "Muutoksenhakuohjeet", "Saapuvilla olleet jäsenet",
@@ -283,8 +266,9 @@ _TAGS = ["<tr class='trHea'><td class='tcHeaFirst'>", "<tr>", "<td>", "<td class
        st.sampled_from(["utf-8", "cp1252"]))
 def test_random_html_never_raises(parts, encoding):
     page = "<html><body>" + " ".join(parts)
-    _check(parse_meeting_html(page.encode(encoding, errors="replace"),
-                              url="http://example.invalid/kokous/2024000001.HTM"))
+    assert_sane(parse_meeting_html(page.encode(encoding, errors="replace"),
+                                   url="http://example.invalid/kokous/2024000001.HTM"),
+                MeetingRecord)
 
 
 @PROPERTY_SETTINGS
