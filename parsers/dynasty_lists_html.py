@@ -43,7 +43,7 @@ from parsers.html_page import (
 from parsers.html_page import element_lines as element_lines
 from parsers.html_page import label_lines as label_lines
 from parsers.link_kinds import LINK_KINDS as LINK_KINDS
-from parsers.link_kinds import classify_link
+from parsers.link_kinds import classify_link, link_id
 from parsers.records import BodyEntry, BodyListRecord, MeetingListEntry, MeetingListRecord
 
 __all__ = ["classify_link", "document_type_of", "parse_body_list", "parse_meeting_list",
@@ -162,17 +162,13 @@ def parse_body_list(data: bytes, url: str | None = None,
 # --- meeting list ---------------------------------------------------------------------
 
 
-def _body_id_from_url(url: str | None) -> str | None:
-    kind, ident = classify_link(url)
-    return ident if kind == "body" else None
-
 
 def _parse_meeting_list(rec: MeetingListRecord, data, url, content_type) -> None:
     warnings: list[str] = []
     page = read_page(data, url, content_type, warnings)
     for w in warnings:
         rec.warn(w)
-    rec.body_id = _body_id_from_url(url)
+    rec.body_id = link_id(url, "body")
     if page.root is None:
         return
     lines = [ln for ln in page.label if ln.casefold() not in _GENERIC_LABELS]

@@ -36,7 +36,7 @@ from __future__ import annotations
 from parsers.fields import DATE_RE, clean_text, parse_fi_date
 from parsers.html_page import Page, block_cells, block_links, read_page
 from parsers.html_text import Block
-from parsers.link_kinds import classify_link
+from parsers.link_kinds import classify_link, link_id
 from parsers.meeting_html_appeals import link_appeals, parse_section_list
 from parsers.meeting_html_attendees import NOTE_RE as NOTE_RE
 from parsers.meeting_html_attendees import attendee_lines, looks_like_name, split_attendee
@@ -235,17 +235,13 @@ class _MeetingParser:
             self.rec.warn("no item table; items taken from links")
 
 
-def _dynasty_id(url: str | None) -> str | None:
-    kind, ident = classify_link(url)
-    return ident if kind == "meeting" else None
-
 
 def _parse(rec: MeetingRecord, data, url: str | None, content_type: str | None) -> None:
     warnings: list[str] = []
     page = read_page(data, url, content_type, warnings)
     for w in warnings:
         rec.warn(w)
-    rec.dynasty_id = _dynasty_id(url)
+    rec.dynasty_id = link_id(url, "meeting")
     if page.root is None:
         return
     parser = _MeetingParser(rec, page)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from urllib.parse import parse_qs, urlsplit
 
-__all__ = ["LINK_KINDS", "classify_link"]
+__all__ = ["LINK_KINDS", "classify_link", "link_id"]
 
 _KOKOUS_RE = re.compile(r"/kokous/(?P<name>[^/?#]+)$", re.I)
 _ITEM_FILE_RE = re.compile(r"^(\d+-\d+)\.HTML?$", re.I)
@@ -68,3 +68,10 @@ def classify_link(href: str | None) -> tuple[str, str | None]:
     if _TELIMET_RE.match(name):
         return "bodies", None
     return "other", None
+
+
+def link_id(href: str | None, kind: str) -> str | None:
+    """The Dynasty id in ``href`` when it points at a ``kind`` page (a page's own URL
+    names its document or body), else ``None``."""
+    found, ident = classify_link(href)
+    return ident if found == kind else None
