@@ -122,13 +122,18 @@ def test_search_attachments_without_a_query_is_empty(demo):
     assert search_attachments(path, '" NEAR(') == []
 
 
-def test_reparse_rebuilds_the_pages_from_the_archive(demo, tmp_path):
-    path, after_first = demo
-    copy = tmp_path / "kokousarkisto.db"
+def _copy(path, copy):
+    """A copy of the harvested demo database, for a test that changes it."""
     src, dst = sqlite3.connect(path), sqlite3.connect(copy)
     src.backup(dst)
     src.close()
     dst.close()
+    return copy
+
+
+def test_reparse_rebuilds_the_pages_from_the_archive(demo, tmp_path):
+    path, after_first = demo
+    copy = _copy(path, tmp_path / "kokousarkisto.db")
     api.default_archive_dir(copy).symlink_to(api.default_archive_dir(path).resolve())
     unchanged = api.reparse(copy)
     assert (unchanged.updated, unchanged.failed) == (0, 0)
@@ -146,11 +151,7 @@ def test_reparse_rebuilds_the_pages_from_the_archive(demo, tmp_path):
 
 def test_a_change_of_analyser_relemmatises_the_pages_too(demo, tmp_path, voikko, snowball):
     path, after_first = demo
-    copy = tmp_path / "kokousarkisto.db"
-    src, dst = sqlite3.connect(path), sqlite3.connect(copy)
-    src.backup(dst)
-    src.close()
-    dst.close()
+    copy = _copy(path, tmp_path / "kokousarkisto.db")
     db = open_db(copy)
     assert index_analyser(db) == voikko.name
     fts.use_lemmatiser(db, snowball)
