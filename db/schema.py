@@ -318,6 +318,45 @@ def m007_items_body_date_index(db: sqlite_utils.Database) -> None:
                "([body_id], [meeting_date], [document_type], [source_id], [year])")
 
 
+#: what a source is called on every page: its municipality, else its name, else its id
+SOURCE_LABEL_SQL = "coalesce(nullif(municipality, ''), nullif(name, ''), id)"
+
+
+@migrations()
+def m008_place_labels(db: sqlite_utils.Database) -> None:
+    """Names that say which municipality a row belongs to, for pages, facets and queries.
+
+    Body names repeat in every municipality (each has a Kaupunginhallitus), so a facet or
+    a chosen body must read "Kaupunginhallitus (Kuopio)". ``sources.label`` is a virtual
+    generated column (the municipality, else the source's name, else its id);
+    ``bodies.label`` is stored, because a generated column cannot read another table, and
+    kept right by triggers when a body is inserted or renamed or its source's names
+    change, so no writer (harvest, backfill, bulk loader) can forget it.
+    """
+    db.execute(f"ALTER TABLE [sources] ADD COLUMN [label] TEXT GENERATED ALWAYS AS "
+               f"({SOURCE_LABEL_SQL}) VIRTUAL")
+    db.execute("ALTER TABLE [bodies] ADD COLUMN [label] TEXT")
+    body_label = ("new.name || ' (' || coalesce((select label from sources "
+                  "where sources.id = new.source_id), new.source_id) || ')'")
+    db.executescript(f"""
+        CREATE TRIGGER [bodies_label_insert] AFTER INSERT ON [bodies] BEGIN
+          UPDATE [bodies] SET [label] = {body_label} WHERE [id] = new.id;
+        END;
+        CREATE TRIGGER [bodies_label_update] AFTER UPDATE OF [name], [source_id] ON [bodies]
+        BEGIN
+          UPDATE [bodies] SET [label] = {body_label} WHERE [id] = new.id;
+        END;
+        CREATE TRIGGER [sources_label_update] AFTER UPDATE OF [municipality], [name] ON [sources]
+        BEGIN
+          UPDATE [bodies] SET [label] = [bodies].[name] || ' (' || new.label || ')'
+          WHERE [bodies].[source_id] = new.id;
+        END;
+        UPDATE [bodies] SET [label] = [name] || ' (' || coalesce((select label from sources
+          where sources.id = bodies.source_id), source_id) || ')';
+    """)
+    db["bodies"].create_index(["label"])
+
+
 def open_db(path: str | Path) -> sqlite_utils.Database:
     """Open (creating if needed) an archive database and bring its schema up to date.
 

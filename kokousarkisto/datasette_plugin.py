@@ -19,6 +19,11 @@ connection it registers, with the analyser that built that database's index (rea
     Datasette's own function, replaced by ``fi_query``: the search box of a table with
     an FTS index (``items``) becomes Finnish-aware too.
 
+Routes that do not name the database file (:mod:`kokousarkisto.links`):
+``/kohta/<source id>/<Dynasty item id>`` is an item's stable page and
+``/arkisto/<path>`` redirects into the archive database; every template gets ``kk_db``,
+the archive database's name, for links of its own.
+
 The item page (``/<db>/items/<id>``) is a document, not a table row: the
 ``extra_template_vars`` hook reads the item with its body, preparers, earlier handlings
 and attachments for the package's ``templates/row.html`` (see
@@ -41,7 +46,7 @@ from markupsafe import Markup
 
 from db import fts
 from db.lemmas import Lemmatiser
-from kokousarkisto import item_page
+from kokousarkisto import item_page, links, routes
 
 #: query-result columns rendered as HTML (only <mark> kept)
 HTML_COLUMNS = frozenset({"title", "snippet"})
@@ -103,18 +108,24 @@ def render_cell(row, value, column, table, database, datasette):
 
 
 @hookimpl
+def register_routes():
+    return routes.ROUTES
+
+
+@hookimpl
 def extra_template_vars(template, database, table, view_name, request, datasette):
-    """``kk_item`` for the item page: the row with its related rows, rendered safe."""
-    if view_name != "row" or table != "items" or request is None:
-        return None
-    pks = (request.url_vars or {}).get("pks")
-    if not pks:
-        return None
+    """``kk_db`` everywhere; ``kk_item`` for the item page (the row with its related rows,
+    rendered safe)."""
+    pks = (request.url_vars or {}).get("pks") if request is not None else None
+    item_row = view_name == "row" and table == "items" and pks
 
     async def inner():
-        components = urlsafe_components(pks)
-        if len(components) != 1:
-            return {}
-        return {"kk_item": await item_page.item_context(datasette, database, components[0])}
+        extra: dict[str, Any] = {"kk_db": await links.archive_database(datasette)}
+        if item_row:
+            components = urlsafe_components(pks)
+            if len(components) == 1:
+                extra["kk_item"] = await item_page.item_context(datasette, database,
+                                                                components[0])
+        return extra
 
     return inner

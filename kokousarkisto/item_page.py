@@ -21,6 +21,8 @@ from urllib.parse import urlsplit
 
 from markupsafe import Markup
 
+from kokousarkisto import links
+
 #: the text fields rendered as paragraphs, in page order, with their headings
 TEXT_FIELDS = (
     ("proposal", "Päätösehdotus (proposal)"),
@@ -109,8 +111,10 @@ async def item_context(datasette, database: str, item_id: str) -> dict[str, Any]
     """Everything the item page shows, read through Datasette; ``None`` when not found."""
     db = datasette.get_database(database)
     result = await db.execute(
-        "select items.*, bodies.name as body_name from items "
-        "left join bodies on bodies.id = items.body_id where items.id = ?", [item_id])
+        "select items.*, bodies.name as body_name, "
+        "coalesce(sources.label, items.source_id) as municipality from items "
+        "left join bodies on bodies.id = items.body_id "
+        "left join sources on sources.id = items.source_id where items.id = ?", [item_id])
     row = result.first()
     if row is None:
         return None
@@ -126,6 +130,7 @@ async def item_context(datasette, database: str, item_id: str) -> dict[str, Any]
         "order by position, id", [item_id])
     return {
         "item": item,
+        "permalink": datasette.urls.path(links.item_path(item_id)),
         "document_type_label": DOCUMENT_TYPES.get(item.get("document_type") or "",
                                                   item.get("document_type")),
         "texts": [(label, text) for label, text in

@@ -280,7 +280,8 @@ def _json(ds: Datasette, path: str):
 def _expected_attendance() -> list[dict]:
     """The demo's attendees as ``meeting_attendance`` lists them: newest meeting first,
     bodies alphabetically, people in page order."""
-    rows = [{"meeting_date": d["meeting_date"], "body": d["body"], "person": a["name"],
+    rows = [{"municipality": "Demo", "meeting_date": d["meeting_date"], "body": d["body"],
+             "person": a["name"],
              "role": a["role"], "note": a["note"], "attendee_group": a["group"],
              "present": 1, "doc_id": d["doc_id"]}
             for d in expected_documents() for a in d["attendees"]]

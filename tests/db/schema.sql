@@ -8,6 +8,13 @@ CREATE TRIGGER "attachment_pages_au" AFTER UPDATE ON "attachment_pages" BEGIN
   INSERT INTO "attachment_pages_fts" ("attachment_pages_fts", rowid, "text", "lemmas") VALUES('delete', old.rowid, old."text", old."lemmas");
   INSERT INTO "attachment_pages_fts" (rowid, "text", "lemmas") VALUES (new.rowid, new."text", new."lemmas");
 END;
+CREATE TRIGGER [bodies_label_insert] AFTER INSERT ON [bodies] BEGIN
+          UPDATE [bodies] SET [label] = new.name || ' (' || coalesce((select label from sources where sources.id = new.source_id), new.source_id) || ')' WHERE [id] = new.id;
+        END;
+CREATE TRIGGER [bodies_label_update] AFTER UPDATE OF [name], [source_id] ON [bodies]
+        BEGIN
+          UPDATE [bodies] SET [label] = new.name || ' (' || coalesce((select label from sources where sources.id = new.source_id), new.source_id) || ')' WHERE [id] = new.id;
+        END;
 CREATE TRIGGER "items_ad" AFTER DELETE ON "items" BEGIN
   INSERT INTO "items_fts" ("items_fts", rowid, "title", "proposal", "decision", "discussion", "background", "for_information", "supplementary", "proposer_name", "lemmas") VALUES('delete', old.rowid, old."title", old."proposal", old."decision", old."discussion", old."background", old."for_information", old."supplementary", old."proposer_name", old."lemmas");
 END;
@@ -18,6 +25,11 @@ CREATE TRIGGER "items_au" AFTER UPDATE ON "items" BEGIN
   INSERT INTO "items_fts" ("items_fts", rowid, "title", "proposal", "decision", "discussion", "background", "for_information", "supplementary", "proposer_name", "lemmas") VALUES('delete', old.rowid, old."title", old."proposal", old."decision", old."discussion", old."background", old."for_information", old."supplementary", old."proposer_name", old."lemmas");
   INSERT INTO "items_fts" (rowid, "title", "proposal", "decision", "discussion", "background", "for_information", "supplementary", "proposer_name", "lemmas") VALUES (new.rowid, new."title", new."proposal", new."decision", new."discussion", new."background", new."for_information", new."supplementary", new."proposer_name", new."lemmas");
 END;
+CREATE TRIGGER [sources_label_update] AFTER UPDATE OF [municipality], [name] ON [sources]
+        BEGIN
+          UPDATE [bodies] SET [label] = [bodies].[name] || ' (' || new.label || ')'
+          WHERE [bodies].[source_id] = new.id;
+        END;
 CREATE TABLE "_sqlite_migrations" (
    "id" INTEGER PRIMARY KEY,
    "migration_set" TEXT,
@@ -58,7 +70,7 @@ CREATE TABLE "bodies" (
    "source_id" TEXT REFERENCES "sources"("id"),
    "name" TEXT,
    "dynasty_id" TEXT
-);
+, [label] TEXT);
 CREATE TABLE "fetches" (
    "id" INTEGER PRIMARY KEY,
    "run_id" INTEGER REFERENCES "runs"("id"),
@@ -209,7 +221,7 @@ CREATE TABLE "sources" (
    "base_url" TEXT,
    "kind" TEXT,
    "added_at" TEXT
-);
+, [label] TEXT GENERATED ALWAYS AS (coalesce(nullif(municipality, ''), nullif(name, ''), id)) VIRTUAL);
 CREATE UNIQUE INDEX "idx__sqlite_migrations_migration_set_name"
     ON "_sqlite_migrations" ("migration_set", "name");
 CREATE INDEX "idx_attachment_pages_attachment_id"
@@ -222,6 +234,8 @@ CREATE INDEX "idx_attachments_item_id"
     ON "attachments" ("item_id");
 CREATE INDEX "idx_attachments_sha256"
     ON "attachments" ("sha256");
+CREATE INDEX "idx_bodies_label"
+    ON "bodies" ("label");
 CREATE UNIQUE INDEX "idx_bodies_source_id_name"
     ON "bodies" ("source_id", "name");
 CREATE INDEX "idx_fetches_run_id"
