@@ -46,7 +46,7 @@ from markupsafe import Markup
 
 from db import fts
 from db.lemmas import Lemmatiser
-from kokousarkisto import item_page, links, routes
+from kokousarkisto import item_page, links, place, routes
 
 #: query-result columns rendered as HTML (only <mark> kept)
 HTML_COLUMNS = frozenset({"title", "snippet"})
@@ -115,17 +115,17 @@ def register_routes():
 @hookimpl
 def extra_template_vars(template, database, table, view_name, request, datasette):
     """``kk_db`` everywhere; ``kk_item`` for the item page (the row with its related rows,
-    rendered safe)."""
+    rendered safe); ``kk_place`` (municipality, body) for other rows' pages."""
     pks = (request.url_vars or {}).get("pks") if request is not None else None
-    item_row = view_name == "row" and table == "items" and pks
+    row = view_name == "row" and pks
 
     async def inner():
         extra: dict[str, Any] = {"kk_db": await links.archive_database(datasette)}
-        if item_row:
-            components = urlsafe_components(pks)
-            if len(components) == 1:
-                extra["kk_item"] = await item_page.item_context(datasette, database,
-                                                                components[0])
+        components = urlsafe_components(pks) if row else []
+        if len(components) == 1 and table == "items":
+            extra["kk_item"] = await item_page.item_context(datasette, database, components[0])
+        elif len(components) == 1:
+            extra["kk_place"] = await place.row_place(datasette, database, table, components[0])
         return extra
 
     return inner
