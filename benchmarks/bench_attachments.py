@@ -4,10 +4,10 @@
 
 Inputs, in groups: ``real`` (the Oulu minutes PDFs in ``../shared/corpus/tweb-pdf``,
 skipped when absent), ``demo`` (the demo site's attachment and whole-meeting PDFs) and
-``generated`` (the ``tests/parsers/dynasty_item_pdf`` specs rendered by ``pdfgen`` and
+``generated`` (the ``tests/parsers/item_pdf`` specs rendered by ``pdfgen`` and
 a dense 60-page report). For each group, median ms per page of:
 
-* ``ours/pdfium`` and ``ours/pdfplumber``: :func:`parsers.pdf_text.attachment_text`
+* ``ours/pdfium`` and ``ours/pdfplumber``: :func:`parsers.pdf.text.attachment_text`
   with each engine (de-hyphenation and ``(cid:N)`` clean-up included);
 * bare pdfplumber ``page.extract_text()``, bare pypdfium2
   ``get_textpage().get_text_range()`` and ``pdftotext`` (poppler, one process a file);
@@ -64,10 +64,10 @@ from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 
-from parsers.pdf_text import attachment_text
+from parsers import attachment_text
 
 CORPUS = Path(__file__).resolve().parents[1] / ".." / "shared" / "corpus"
-SPECS = Path(__file__).resolve().parents[1] / "tests" / "parsers" / "dynasty_item_pdf"
+SPECS = Path(__file__).resolve().parents[1] / "tests" / "parsers" / "item_pdf"
 ENGINES = ("pdfium", "pdfplumber")
 
 Files = list[tuple[str, bytes]]

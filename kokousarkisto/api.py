@@ -10,15 +10,13 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+import parsers
 from db.schema import open_db
 from db.status import SourceStatus, open_readonly, source_statuses, unfinished_latest_run
-from kokousarkisto.check_corpus import PARSERS, CorpusReport, detect_kind
+from kokousarkisto.check_corpus import CorpusReport
 from kokousarkisto.check_corpus import check_corpus as run_corpus_check
 from kokousarkisto.check_corpus import parse_page as parse_any_page
-from parsers.dynasty_feed import parse_feed
-from parsers.dynasty_item_html import parse_item_html
-from parsers.dynasty_item_pdf import parse_item_pdf, parse_minutes_pdf
-from parsers.records import ItemRecord
+from parsers.records import FeedRecord, Record
 from scraper.archive import RawArchive
 from scraper.backfill import BackfillHarvester, BackfillStats
 from scraper.config import CatalogEntry, catalog, load_config
@@ -58,31 +56,22 @@ def harvest(db_path: str | Path, sources: list[Source], *, policy: FetchPolicy |
             db.close()
 
 
-#: what ``kokousarkisto parse --kind`` accepts
-PAGE_KINDS = ("item", "item_pdf", "minutes_pdf", *(k for k in PARSERS if k != "item"))
-
-
-def parse_bytes(data: bytes, url: str | None = None) -> ItemRecord:
-    """Parse a saved item page, choosing the parser by content: PDF or HTML."""
-    if data.lstrip()[:5] == b"%PDF-":
-        return parse_item_pdf(data, url=url)
-    return parse_item_html(data, url=url)
+#: what ``kokousarkisto parse --kind`` accepts: every page kind of the parsers
+PAGE_KINDS = tuple(parsers.KINDS)
 
 
 def parse_file(path: str | Path, *, kind: str | None = None,
-               url: str | None = None) -> tuple[str, Any]:
-    """Parse one saved page: ``(kind, record)``, or ``("minutes_pdf", [records])``.
+               url: str | None = None) -> tuple[str, Record]:
+    """Parse one saved page: ``(kind, record)``.
 
     Without ``kind`` the content decides (a PDF is an item PDF; an HTML page is told by
-    Dynasty's body class, then by ``url`` or else the file's name, e.g. ``TELIN-5.HTM``).
-    ``url`` is the page's address, for absolute links; relative links stay relative
-    without it.
+    Dynasty's body class, then by ``url`` or else the file's name, e.g. ``TELIN-5.HTM``);
+    ``minutes_pdf`` splits a whole agenda or minutes PDF into its items. ``url`` is the
+    page's address, for absolute links; relative links stay relative without it.
     """
     data = Path(path).read_bytes()
-    if kind == "minutes_pdf":
-        return kind, parse_minutes_pdf(data, url=url)
-    kind = kind or detect_kind(data, url or Path(path).name)
-    return parse_any_page(data, url=url, kind=kind)
+    kind = kind or parsers.detect_kind(data, url or Path(path).name)
+    return kind, parsers.parse(kind, data, url=url)
 
 
 def reparse(db_path: str | Path, archive_dir: str | Path | None = None, *,
@@ -179,7 +168,9 @@ def status(db_path: str | Path, archive_dir: str | Path | None = None) -> Status
             data = archive.get(sha256)
         except OSError:
             return None
-        return sum(1 for entry in parse_feed(data).entries if entry.dynasty_id)
+        feed = parsers.parse("feed", data)
+        assert isinstance(feed, FeedRecord)
+        return sum(1 for entry in feed.entries if entry.dynasty_id)
 
     conn = open_readonly(db_path)
     try:

@@ -9,17 +9,18 @@ exists in one of the golden folders (by default ``DIR`` itself):
 * ``NAME.golden.json`` – any page kind.
 
 NAME is the page's file name (``2017406946.HTM``) or its stem (``2017406946``, as in the
-parsers' fixture folders ``tests/parsers/dynasty_*/``). (The item parser's tests read every
+parsers' fixture folders ``tests/parsers/<kind>/``). (The item parser's tests read every
   ``*.expected.json`` under ``tests/golden`` as an *item* golden, so goldens of meeting
   and list pages use this name.)
 
 A golden is a JSON object. Keys starting with ``_`` are notes: ``_source`` (the page's
 path under the corpus; its file name also matches the page), ``_input`` (``url`` and
-``content_type`` to parse with), ``_parser`` (``item``, ``item_pdf``, ``meeting``,
-``body_list`` or ``meeting_list``; otherwise chosen by the page's content, see
-:func:`detect_kind`). Every other key is a **field**: a record field (``section``) or a
-path into the record's dict (``items[*].section``, ``attendees[*].name``,
-``items[3].title``), so a list can be checked column by column.
+``content_type`` to parse with), ``_parser`` (a page kind of :data:`parsers.KINDS`:
+``item_html``, ``item_pdf``, ``meeting_html``, ``body_list``, ``meeting_list``, ...;
+otherwise chosen by the page's content, see :func:`parsers.detect_kind`). Every other
+key is a **field**: a record field (``section``) or a path into the record's dict
+(``items[*].section``, ``attendees[*].name``, ``items[3].title``), so a list can be
+checked column by column.
 
 Expected values are plain JSON (compared with ``==``) or operator objects whose keys all
 start with ``$``: ``$sha256`` (digest of the actual value: a str as is, anything else as
@@ -37,26 +38,14 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from parsers.dynasty_item_html import parse_item_html
-from parsers.dynasty_item_pdf import parse_item_pdf
-from parsers.dynasty_lists_html import classify_link, parse_body_list, parse_meeting_list
-from parsers.dynasty_meeting_html import parse_meeting_html
+from parsers import detect_kind, parse
 
 PAGE_SUFFIXES = (".htm", ".html", ".pdf")
 GOLDEN_SUFFIXES = (".expected.json", ".golden.json")
-
-PARSERS: dict[str, Callable[..., Any]] = {
-    "item": parse_item_html,
-    "meeting": parse_meeting_html,
-    "body_list": parse_body_list,
-    "meeting_list": parse_meeting_list,
-}
-
 
 # --- comparison ------------------------------------------------------------------------
 
@@ -169,62 +158,16 @@ def resolve_path(record: dict, path: str) -> Any:
 
 # --- which parser --------------------------------------------------------------------
 
-_BODY_CLASS_RE = re.compile(rb"<body[^>]*\bclass\s*=\s*[\"']?([\w-]+)", re.I)
-_BODY_CLASSES = {"bodykokousasia": "item", "bodykokous": "meeting", "bodytelimet": "body_list",
-                 "bodytelin": "meeting_list"}
-_ITEM_LABEL_RE = re.compile(
-    r"(?:Pöytäkirja|Esityslista|Protokoll|Föredragningslista)\s+\d{1,2}\.\d{1,2}\.\d{4}\s*/?\s*"
-    r"(?:Pykälä|Asianro|Paragraf|Ärende)\s*\d+", re.I)
-
-
-def detect_kind(data: bytes, url: str | None = None) -> str:
-    """Which parser a page needs: ``item_pdf``, ``item``, ``meeting``, ``body_list`` or
-    ``meeting_list``.
-
-    A PDF is an item PDF. An HTML page is told by Dynasty's ``<body class>``
-    (``bodyKokousasia``, ``bodyKokous``, ``bodyTelimet``, ``bodyTelin``), else by its URL
-    (``page=meetingitem``/``…-3.HTM``, ``page=meeting``/``<docid>.HTM``, ``TELIMET``/
-    ``page=meeting_frames``, ``TELIN-``/``page=meetings``), else by what it links to.
-    """
-    if data.lstrip()[:5] == b"%PDF-":
-        return "item_pdf"
-    m = _BODY_CLASS_RE.search(data[:20000])
-    if m:
-        kind = _BODY_CLASSES.get(m.group(1).decode("ascii", "replace").lower())
-        if kind:
-            return kind
-    if url:
-        kind, _ = classify_link(url)
-        by_link = {"item": "item", "meeting": "meeting", "bodies": "body_list",
-                   "body": "meeting_list"}
-        if kind in by_link:
-            return by_link[kind]
-    text = data.decode("utf-8", "replace") if b"\xc3" in data else data.decode("cp1252",
-                                                                             "replace")
-    if _ITEM_LABEL_RE.search(text):
-        return "item"
-    hrefs = re.findall(r"href\s*=\s*[\"']?([^\"'\s>]+)", text, re.I)
-    kinds = [classify_link(h)[0] for h in hrefs]
-    if kinds.count("item") >= 2:
-        return "meeting"
-    if kinds.count("body") >= 2:
-        return "body_list"
-    if kinds.count("meeting") >= 2:
-        return "meeting_list"
-    return "item"
-
 
 def parse_page(data: bytes, url: str | None = None, content_type: str | None = None,
                kind: str | None = None) -> tuple[str, Any]:
-    """Parse any saved Dynasty page with the parser it needs: ``(kind, record)``."""
+    """Parse any saved Dynasty page with the parser it needs: ``(kind, record)``.
+
+    Without ``kind`` the content decides (:func:`parsers.detect_kind`); an unknown
+    ``kind`` raises ``ValueError``.
+    """
     kind = kind or detect_kind(data, url)
-    if kind == "item_pdf":
-        return kind, parse_item_pdf(data, url=url)
-    parser = PARSERS.get(kind)
-    if parser is None:
-        raise ValueError(f"unknown parser {kind!r}; use one of item, item_pdf, "
-                         + ", ".join(k for k in PARSERS if k != "item"))
-    return kind, parser(data, url=url, content_type=content_type)
+    return kind, parse(kind, data, url=url, content_type=content_type)
 
 
 # --- the check -------------------------------------------------------------------------

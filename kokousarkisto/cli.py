@@ -211,12 +211,12 @@ def reparse(db_path: str, archive_dir: str | None, jobs: int | None, no_cache: b
 @click.option("--url", help="The page's address, to make its links absolute.")
 def parse(file: str, kind: str | None, url: str | None) -> None:
     """Print the record parsed from one saved page as JSON: an item page (HTML or PDF),
-    a meeting page, a body list or a meeting list; missing fields are named in
-    ``warnings``. The parser used is printed on stderr."""
+    a whole minutes PDF, a meeting page, a body or meeting list, a feed or an official's
+    decision; missing fields are named in ``warnings``. The parser used is printed on
+    stderr."""
     kind, parsed = api.parse_file(file, kind=kind, url=url)
     click.echo(f"parser: {kind}", err=True)
-    data = [r.to_dict() for r in parsed] if isinstance(parsed, list) else parsed.to_dict()
-    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+    click.echo(json.dumps(parsed.to_dict(), ensure_ascii=False, indent=2))
 
 
 @cli.command()

@@ -10,8 +10,7 @@ from __future__ import annotations
 import copy
 import re
 
-from parsers.dynasty_item_html import parse_item_html
-from parsers.dynasty_item_pdf import parse_item_pdf
+from parsers.kinds import parse
 from parsers.records import ItemRecord
 
 COMPARED_FIELDS = ("section", "case_number", "title", "meeting_date", "document_type",
@@ -53,14 +52,14 @@ def merge_records(html: ItemRecord, pdf: ItemRecord | None) -> tuple[ItemRecord,
     return merged, (agreed / compared if compared else None)
 
 
-def parse_item_documents(html: bytes, *, url: str | None = None, content_type: str | None = None,
-                         pdf: bytes | None = None, pdf_url: str | None = None
-                         ) -> tuple[ItemRecord, float | None]:
+def parse_item(html: bytes, *, url: str | None = None, content_type: str | None = None,
+               pdf: bytes | None = None, pdf_url: str | None = None
+               ) -> tuple[ItemRecord, float | None]:
     """Parse an item's HTML page and (when there is one) its PDF into one record.
 
     The harvester and ``reparse`` both come through here, so re-parsing the archive
     with unchanged parsers reproduces exactly what the harvest stored.
     """
-    record = parse_item_html(html, url=url, content_type=content_type)
-    pdf_record = parse_item_pdf(pdf, url=pdf_url) if pdf else None
-    return merge_records(record, pdf_record)
+    record = parse("item_html", html, url=url, content_type=content_type)
+    pdf_record = parse("item_pdf", pdf, url=pdf_url) if pdf else None
+    return merge_records(record, pdf_record)  # type: ignore[arg-type]

@@ -30,6 +30,31 @@ REQUIRED_FIELDS = (
 )
 
 
+class Record:
+    """What every parser returns: a dataclass with a ``warnings`` list for people.
+
+    ``to_dict`` is JSON-ready with every key present; ``from_dict`` is its inverse (a
+    record read back from the parse cache equals the one written, see
+    :func:`record_from_dict`); ``warn`` records a problem without raising.
+    """
+
+    warnings: list[str]
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict with every key present (``None`` where not found)."""
+        return asdict(self)  # type: ignore[call-overload]
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Self:
+        """The inverse of :meth:`to_dict`."""
+        return record_from_dict(cls, data)
+
+    def warn(self, message: str) -> None:
+        """Record a problem without raising; duplicates are kept out."""
+        if message not in self.warnings:
+            self.warnings.append(message)
+
+
 @dataclass
 class Person:
     """A preparer (valmistelija) or contact person of an item."""
@@ -66,7 +91,7 @@ class Handling:
 
 
 @dataclass
-class ItemRecord:
+class ItemRecord(Record):
     """One agenda item (asia / pykälä) of one meeting document."""
 
     source_format: str = "html"  # "html" or "pdf"
@@ -92,21 +117,6 @@ class ItemRecord:
     previous_handlings: list[Handling] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
-    def to_dict(self) -> dict[str, Any]:
-        """A JSON-ready dict with every key present (``None`` where not found)."""
-        return asdict(self)
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> Self:
-        """The inverse of :meth:`to_dict`: a record read back from JSON (the parse
-        cache) equals the one that was written (see :func:`record_from_dict`)."""
-        return record_from_dict(cls, data)
-
-    def warn(self, message: str) -> None:
-        """Record a problem without raising; duplicates are kept out."""
-        if message not in self.warnings:
-            self.warnings.append(message)
-
     def fill(self, name: str, value: Any, origin: str) -> None:
         """Use ``value`` for an empty field, noting where it came from (``from pdf: title``)."""
         if getattr(self, name) in (None, "", []) and value not in (None, "", []):
@@ -129,7 +139,7 @@ class ItemRecord:
 
 
 @dataclass
-class OfficialDecisionRecord:
+class OfficialDecisionRecord(Record):
     """A viranhaltijapäätös: a decision an official makes alone, outside any meeting."""
 
     official_title: str | None = None  # e.g. "Talousjohtaja"
@@ -142,14 +152,6 @@ class OfficialDecisionRecord:
     title: str | None = None
     decision: str | None = None
     warnings: list[str] = field(default_factory=list)
-
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> Self:
-        """The inverse of :meth:`to_dict` (see :func:`record_from_dict`)."""
-        return record_from_dict(cls, data)
 
 
 # --- meeting pages and lists (``<docid>.HTM``, ``TELIN-<id>.HTM``, ``TELIMET.HTM``) ---
@@ -198,7 +200,7 @@ class Attendee:
 
 
 @dataclass
-class MeetingRecord:
+class MeetingRecord(Record):
     """A meeting document's page (``page=meeting&id=`` / ``/kokous/<docid>.HTM``)."""
 
     dynasty_id: str | None = None  # document id, "2017406946"
@@ -215,18 +217,6 @@ class MeetingRecord:
     attendees: list[Attendee] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> Self:
-        """The inverse of :meth:`to_dict` (see :func:`record_from_dict`)."""
-        return record_from_dict(cls, data)
-
-    def warn(self, message: str) -> None:
-        if message not in self.warnings:
-            self.warnings.append(message)
-
 
 @dataclass
 class BodyEntry:
@@ -242,7 +232,7 @@ class BodyEntry:
 
 
 @dataclass
-class BodyListRecord:
+class BodyListRecord(Record):
     """``TELIMET.HTM``, ``page=meeting_frames`` or ``page=meeting_handlers``."""
 
     title: str | None = None  # the municipality, e.g. "Espoon kaupunki"
@@ -250,18 +240,6 @@ class BodyListRecord:
     feeds: list[str] = field(default_factory=list)  # RSS addresses the page shows
     frames: list[str] = field(default_factory=list)  # frame sources of a frameset page
     warnings: list[str] = field(default_factory=list)
-
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> Self:
-        """The inverse of :meth:`to_dict` (see :func:`record_from_dict`)."""
-        return record_from_dict(cls, data)
-
-    def warn(self, message: str) -> None:
-        if message not in self.warnings:
-            self.warnings.append(message)
 
 
 @dataclass
@@ -276,25 +254,13 @@ class MeetingListEntry:
 
 
 @dataclass
-class MeetingListRecord:
+class MeetingListRecord(Record):
     """A body's meeting list (``TELIN-<id>.HTM`` / ``page=meetings&id=``)."""
 
     body: str | None = None
     body_id: str | None = None  # Dynasty's id of the body
     meetings: list[MeetingListEntry] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
-
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> Self:
-        """The inverse of :meth:`to_dict` (see :func:`record_from_dict`)."""
-        return record_from_dict(cls, data)
-
-    def warn(self, message: str) -> None:
-        if message not in self.warnings:
-            self.warnings.append(message)
 
 
 # --- from_dict: the inverse of to_dict, so that a cached record round-trips exactly ---
@@ -348,3 +314,39 @@ def record_from_dict(cls: type[T], data: Any) -> T:
     if unknown:
         raise TypeError(f"{cls.__name__}: unknown keys {sorted(unknown)}")
     return cls(**{name: _value(types_[name], v) for name, v in data.items()})
+
+
+# --- feeds (``page=rss/...``) and whole-minutes PDFs ----------------------------------
+
+
+@dataclass
+class FeedEntry:
+    """One feed item, reduced to what the harvester needs to decide and to fetch."""
+
+    link: str
+    dynasty_id: str | None  # "2017406946-3" (item) or "2017406946" (meeting document)
+    page: str | None  # "meetingitem", "meeting", ...
+    raw_title: str
+    body: str | None
+    meeting_date: str | None
+    subject: str | None
+    description: str | None
+    #: of a meetings feed's entry: "agenda" or "minutes" (its subject names the document)
+    document_type: str | None = None
+
+
+@dataclass
+class FeedRecord(Record):
+    """A Dynasty RSS feed: its title and its entries."""
+
+    title: str | None = None
+    entries: list[FeedEntry] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass
+class MinutesRecord(Record):
+    """A whole agenda or minutes PDF split into its items (one record per ``§``)."""
+
+    items: list[ItemRecord] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)

@@ -28,10 +28,8 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from db import store
-from parsers.dynasty_feed import FeedEntry
-from parsers.dynasty_lists_html import parse_body_list, parse_meeting_list
-from parsers.dynasty_meeting_html import parse_meeting_html
-from parsers.records import BodyEntry, MeetingListEntry, MeetingRecord
+from parsers import parse
+from parsers.records import BodyEntry, FeedEntry, MeetingListEntry, MeetingRecord
 from scraper.harvest import MAX_CONSECUTIVE_FAILURES, Harvester, RunSummary
 from scraper.meetings import MeetingPageError, page_of, store_page
 from scraper.sources import Source
@@ -104,7 +102,7 @@ class Backfiller:
             if ok is None:
                 reasons.append(f"{url}: {fetched.reason}")
                 continue
-            record = parse_body_list(ok.result.content, url=url,
+            record = parse("body_list", ok.result.content, url=url,
                                      content_type=ok.result.content_type)
             if record.bodies:
                 stats.body_list_url.append(url)
@@ -137,7 +135,7 @@ class Backfiller:
             if ok is None:
                 self._fail(source, summary, stats, f"{body.url}: {fetched.reason}")
                 continue
-            listing = parse_meeting_list(ok.result.content, url=body.url,
+            listing = parse("meeting_list", ok.result.content, url=body.url,
                                          content_type=ok.result.content_type)
             if body.dynasty_id:
                 store.ensure_body(self.h.db, source.id, body.name, dynasty_id=body.dynasty_id)
@@ -179,7 +177,7 @@ class Backfiller:
             self._fail(source, summary, stats, f"{doc.url}: {fetched.reason}")
             return consecutive + 1
         stats.meeting_pages += 1
-        meeting = parse_meeting_html(ok.result.content, url=doc.url,
+        meeting = parse("meeting_html", ok.result.content, url=doc.url,
                                      content_type=ok.result.content_type)
         wrong_page = any(w.startswith("items belong to document") for w in meeting.warnings)
         if wrong_page:

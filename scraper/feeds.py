@@ -9,17 +9,18 @@ from __future__ import annotations
 
 import logging
 
-from parsers.dynasty_feed import FeedResult, parse_feed
+from parsers import parse
+from parsers.records import FeedRecord
 from scraper.fetcher import Fetched
 from scraper.sources import Source
 
 log = logging.getLogger(__name__)
 
 
-def read_feed(source: Source, name: str, fetched: Fetched) -> FeedResult:
+def read_feed(source: Source, name: str, fetched: Fetched) -> FeedRecord:
     """Parse a fetched feed; a malformed one keeps the entries before the break, with a
     warning in the log naming the source and the feed (``name``)."""
-    parsed = parse_feed(fetched.result.content)
+    parsed = parse("feed", fetched.result.content)
     for warning in parsed.warnings:
         log.warning("%s %s: %s", source.id, name, warning)
     return parsed

@@ -22,10 +22,8 @@ from datetime import UTC, date, datetime
 import sqlite_utils
 
 from db import store
-from parsers.crosscheck import parse_item_documents
-from parsers.dynasty_feed import FeedEntry
-from parsers.dynasty_item_pdf import attachment_text
-from parsers.fields import document_type_of
+from parsers import attachment_text, parse_item
+from parsers.records import FeedEntry
 from scraper.archive import RawArchive
 from scraper.feeds import read_feed
 from scraper.fetcher import ArchivingFetcher, Fetched
@@ -72,9 +70,9 @@ class Harvester:
         self.meetings = MeetingPages(db, self.fetcher, now, today, recheck_days,
                                      MAX_CONSECUTIVE_FAILURES)
         # the parsers are this module's names, looked up when the harvester is made, so
-        # that replacing scraper.harvest.parse_item_documents or .attachment_text (as the
+        # that replacing scraper.harvest.parse_item or .attachment_text (as the
         # tests do) reaches the items
-        self.items = ItemHarvester(db, self.fetcher, now, parse=parse_item_documents,
+        self.items = ItemHarvester(db, self.fetcher, now, parse=parse_item,
                                    extract_text=attachment_text)
 
     def run(self, sources: list[Source]) -> RunSummary:
@@ -198,7 +196,7 @@ class Harvester:
             body_id = store.ensure_body(self.db, source.id, entry.body)
             ids.add(store.upsert_meeting(self.db, source_id=source.id, body_id=body_id,
                                          date=entry.meeting_date,
-                                         document_type=document_type_of(entry.subject),
+                                         document_type=entry.document_type,
                                          doc_id=entry.dynasty_id, url=entry.link))
         return ids
 

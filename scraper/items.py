@@ -1,7 +1,7 @@
 """One item: its page, its PDF and its attachments, fetched, parsed and stored.
 
 An item is stored from its HTML page and, when the site has it, the PDF of the same
-item, cross-checked (:func:`parsers.crosscheck.parse_item_documents`); the feed fills
+item, cross-checked (:func:`parsers.parse_item`); the feed fills
 what the page lacks. Each attachment is fetched and the text of a PDF not read before is
 extracted. A missing PDF or attachment does not stop the item: it is stored without, and
 when the reason may pass (a timeout, a truncated body, a 5xx) that is reported so that a
@@ -18,11 +18,8 @@ from collections.abc import Callable
 import sqlite_utils
 
 from db import store
-from parsers import PARSER_VERSION
-from parsers.crosscheck import parse_item_documents
-from parsers.dynasty_feed import FeedEntry
-from parsers.dynasty_item_pdf import attachment_text
-from parsers.records import ItemRecord
+from parsers import PARSER_VERSION, attachment_text, parse_item
+from parsers.records import FeedEntry, ItemRecord
 from scraper.fetcher import ArchivingFetcher, Fetched
 from scraper.http import is_transient
 from scraper.sources import Source
@@ -47,7 +44,7 @@ class ItemHarvester:
 
     def __init__(self, db: sqlite_utils.Database, fetcher: ArchivingFetcher,
                  now: Callable[[], str],
-                 parse: Callable[..., tuple[ItemRecord, float | None]] = parse_item_documents,
+                 parse: Callable[..., tuple[ItemRecord, float | None]] = parse_item,
                  extract_text: Callable[[bytes], tuple[str, str | None, list[str]]]
                  = attachment_text) -> None:
         self.db = db

@@ -23,7 +23,7 @@ from datetime import date, timedelta
 import sqlite_utils
 
 from db import store
-from parsers.dynasty_meeting_html import parse_meeting_html
+from parsers import parse
 from parsers.records import MeetingRecord
 from scraper.archive import RawArchive
 from scraper.fetcher import ArchivingFetcher, Fetched
@@ -152,7 +152,7 @@ class MeetingPages:
             return "unchanged"
         if not fetched.result.content.strip():
             raise MeetingPageError("empty page")
-        record = parse_meeting_html(fetched.result.content, url=url,
+        record = parse("meeting_html", fetched.result.content, url=url,
                                     content_type=fetched.result.content_type)
         return store_page(self.db, meeting, record, doc_id=doc_id, url=url,
                           sha256=fetched.sha256, now=self.now())
@@ -190,7 +190,7 @@ def reparse_meeting_pages(db: sqlite_utils.Database, archive: RawArchive,
             log.warning("meeting %s: page %s is not in the raw archive", meeting["id"], sha256)
             counts.failed += 1
             continue
-        record = parse_meeting_html(archive.get(sha256), url=meeting["page_url"],
+        record = parse("meeting_html", archive.get(sha256), url=meeting["page_url"],
                                     content_type=meeting["page_content_type"])
         try:
             status = store_page(db, meeting, record, doc_id=meeting["page_doc_id"],

@@ -14,8 +14,7 @@ from collections.abc import Callable
 import sqlite_utils
 
 from db import store
-from parsers import PARSER_VERSION
-from parsers.dynasty_official_decision import parse_official_decision
+from parsers import PARSER_VERSION, parse
 from scraper.feeds import read_feed
 from scraper.fetcher import ArchivingFetcher
 from scraper.sources import Source
@@ -43,7 +42,7 @@ def harvest_official_decisions(db: sqlite_utils.Database, fetcher: ArchivingFetc
             summary.failed += 1
             summary.failures.append(f"{source.id}: {entry.link}: {page.reason}")
             continue
-        record = parse_official_decision(page.result.content, url=entry.link,
+        record = parse("official_decision", page.result.content, url=entry.link,
                                          content_type=page.result.content_type)
         if not record.title and entry.subject:
             record.title = entry.subject

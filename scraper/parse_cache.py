@@ -57,7 +57,7 @@ def cache_key(kind: str, parser_version: str, *arguments: str | None) -> str:
 
 @dataclass(frozen=True)
 class ItemInputs:
-    """What ``parse_item_documents`` gets, by sha256: the HTML page and (maybe) its PDF."""
+    """What ``parse_item`` gets, by sha256: the HTML page and (maybe) its PDF."""
 
     html_sha256: str
     url: str | None
@@ -71,7 +71,7 @@ class ItemInputs:
 
 @dataclass
 class ItemResult:
-    """``parse_item_documents``'s answer: the merged record and the HTML/PDF agreement."""
+    """``parse_item``'s answer: the merged record and the HTML/PDF agreement."""
 
     record: ItemRecord
     agreement: float | None

@@ -26,9 +26,7 @@ from typing import Any
 import sqlite_utils
 
 from db import store
-from parsers import PARSER_VERSION
-from parsers.crosscheck import parse_item_documents
-from parsers.dynasty_item_pdf import attachment_text
+from parsers import PARSER_VERSION, attachment_text, parse_item
 from scraper.archive import RawArchive
 from scraper.harvest import utc_now
 from scraper.jobs import Job, JobRunner
@@ -69,7 +67,7 @@ class Parsers:
     """The two parse functions ``reparse`` runs; module-level functions, because the
     worker processes receive them by name."""
 
-    item: Callable[..., tuple[Any, float | None]] = parse_item_documents
+    item: Callable[..., tuple[Any, float | None]] = parse_item
     attachment: Callable[[bytes], tuple[str, str | None, list[str]]] = attachment_text
 
 

@@ -19,12 +19,12 @@ from kokousarkisto import api
 from kokousarkisto.check_corpus import (
     PathError,
     compare,
-    detect_kind,
     digest,
     find_goldens,
     resolve_path,
 )
 from kokousarkisto.cli import cli
+from parsers import detect_kind
 
 REPO = Path(__file__).resolve().parents[1]
 PARSER_FIXTURES = REPO / "tests" / "parsers"
@@ -78,22 +78,22 @@ def test_compare_operators():
 def test_detect_kind_on_demo_pages():
     site = build_site("http://127.0.0.1:8000")
     pages = site.pages
-    assert detect_kind(pages["/kokous/2025020501-3.HTM"][1]) == "item"
-    assert detect_kind(pages["/kokous/2025020501.HTM"][1]) == "meeting"
+    assert detect_kind(pages["/kokous/2025020501-3.HTM"][1]) == "item_html"
+    assert detect_kind(pages["/kokous/2025020501.HTM"][1]) == "meeting_html"
     assert detect_kind(pages["/kokous/TELIMET.HTM"][1]) == "body_list"
     assert detect_kind(pages["/cgi/DREQUEST.PHP?page=meetings&id=310100"][1]) == "meeting_list"
     assert detect_kind(pages["/kokous/2025020501-3.PDF"][1]) == "item_pdf"
 
 
 @pytest.mark.parametrize(("html", "url", "kind"), [
-    (b"<p>x</p>", "http://h/cgi/DREQUEST.PHP?page=meeting&id=5", "meeting"),
+    (b"<p>x</p>", "http://h/cgi/DREQUEST.PHP?page=meeting&id=5", "meeting_html"),
     (b"<p>x</p>", "http://h/kokous/TELIN-5.HTM", "meeting_list"),
     (b"<p>x</p>", "http://h/kokous/TELIMET.HTM", "body_list"),
-    (b"<p>Kunnanhallitus Esityslista 1.2.2024 Asianro 3</p>", None, "item"),
-    (b"<a href='1-1.HTM'>a</a><a href='1-2.HTM'>b</a>", None, "meeting"),
+    (b"<p>Kunnanhallitus Esityslista 1.2.2024 Asianro 3</p>", None, "item_html"),
+    (b"<a href='1-1.HTM'>a</a><a href='1-2.HTM'>b</a>", None, "meeting_html"),
     (b"<a href='TELIN-1.HTM'>a</a><a href='TELIN-2.HTM'>b</a>", None, "body_list"),
     (b"<a href='11.HTM'>a</a><a href='12.HTM'>b</a>", None, "meeting_list"),
-    (b"", None, "item"),
+    (b"", None, "item_html"),
 ])
 def test_detect_kind_without_body_class(html, url, kind):
     assert detect_kind(html, url) == kind
@@ -111,8 +111,8 @@ def test_find_goldens_by_name_or_stem(tmp_path):
 # --- the command ------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("folder", ["dynasty_item_html", "dynasty_meeting_html",
-                                    "dynasty_lists_html"])
+@pytest.mark.parametrize("folder", ["item_html", "meeting_html",
+                                    "lists_html"])
 def test_every_fixture_folder_is_all_right(folder):
     result = run(str(PARSER_FIXTURES / folder))
     assert result.exit_code == 0, result.output
@@ -123,7 +123,7 @@ def test_every_fixture_folder_is_all_right(folder):
 
 
 def test_wrong_fields_are_counted_and_exit_1(tmp_path):
-    source = PARSER_FIXTURES / "dynasty_meeting_html"
+    source = PARSER_FIXTURES / "meeting_html"
     shutil.copy(source / "minutes_static.HTM", tmp_path)
     spec = json.loads((source / "minutes_static.expected.json").read_text(encoding="utf-8"))
     spec["time"] = "19:00"
@@ -136,14 +136,14 @@ def test_wrong_fields_are_counted_and_exit_1(tmp_path):
     out = result.output
     assert any(line.split() == ["time", "0/1", "<"] for line in out.splitlines())
     assert any(line.split()[:2] == ["attendees[*].name", "0/1"] for line in out.splitlines())
-    assert "no_such_field: the meeting record has no such field" in out
+    assert "no_such_field: the meeting_html record has no such field" in out
     assert "Aino Esimerkki" not in out  # digested values are never printed
     total = len([k for k in spec if not k.startswith("_")])
     assert f"overall: {total - 3}/{total} fields right" in out
 
 
 def test_json_output(tmp_path):
-    result = run(str(PARSER_FIXTURES / "dynasty_lists_html"), "--json")
+    result = run(str(PARSER_FIXTURES / "lists_html"), "--json")
     assert result.exit_code == 0, result.output
     report = json.loads(result.output)
     assert report["ok"] and report["right"] == report["total"] > 0
@@ -166,7 +166,7 @@ def test_a_golden_naming_an_unknown_parser_is_an_error_not_a_crash(tmp_path):
 
 
 def test_parse_page_picks_the_parser():
-    data = (PARSER_FIXTURES / "dynasty_lists_html" / "telin_static.HTM").read_bytes()
+    data = (PARSER_FIXTURES / "lists_html" / "telin_static.HTM").read_bytes()
     kind, record = api.parse_page(data, url="http://testila.example/kokous/TELIN-500777.HTM")
     assert kind == "meeting_list" and record.body_id == "500777"
 
@@ -182,7 +182,7 @@ def test_real_espoo_corpus_is_all_right():
     lines = result.output.splitlines()
     kinds = {line.split()[1] for line in lines if line.endswith(tuple("0123456789"))
              and "[" in line}
-    assert {"[item]", "[meeting]", "[body_list]", "[meeting_list]"} <= kinds
+    assert {"[item_html]", "[meeting_html]", "[body_list]", "[meeting_list]"} <= kinds
     assert lines[-1].startswith("overall: ") and "on 5 pages" in lines[-1]
     right, total = lines[-1].split()[1].split("/")
     assert right == total

@@ -233,9 +233,9 @@ def _cli_parse(*args: str) -> tuple[str, object]:
 
 
 @pytest.mark.parametrize("fixture,kind", [
-    ("dynasty_meeting_html/minutes_static.HTM", "meeting"),
-    ("dynasty_lists_html/telimet_static.HTM", "body_list"),
-    ("dynasty_lists_html/telin_static.HTM", "meeting_list"),
+    ("meeting_html/minutes_static.HTM", "meeting_html"),
+    ("lists_html/telimet_static.HTM", "body_list"),
+    ("lists_html/telin_static.HTM", "meeting_list"),
 ])
 def test_cli_parse_tells_meeting_and_list_pages_apart(fixture, kind):
     """Not only item pages: the parser is chosen by the page (and its file name), and the
@@ -253,12 +253,13 @@ def test_cli_parse_tells_meeting_and_list_pages_apart(fixture, kind):
 
 
 def test_cli_parse_splits_a_whole_minutes_pdf(tmp_path):
-    from tests.parsers.test_dynasty_item_pdf import generated  # builds the fixture's PDF
+    from tests.parsers.test_item_pdf import generated  # builds the fixture's PDF
 
     path = tmp_path / "meeting.PDF"
     path.write_bytes(generated("minutes_multi"))
-    said, records = _cli_parse(str(path), "--kind", "minutes_pdf")
-    expected = json.loads((PARSER_FIXTURES / "dynasty_item_pdf" / "minutes_multi.expected.json"
+    said, minutes = _cli_parse(str(path), "--kind", "minutes_pdf")
+    records = minutes["items"]
+    expected = json.loads((PARSER_FIXTURES / "item_pdf" / "minutes_multi.expected.json"
                            ).read_text(encoding="utf-8"))
     assert said == "parser: minutes_pdf" and isinstance(records, list)
     assert [r["section"] for r in records] == [e["section"] for e in expected]

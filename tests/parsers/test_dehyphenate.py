@@ -1,4 +1,4 @@
-"""Unit tests of the Finnish line-end de-hyphenation (``parsers.dehyphenate``)."""
+"""Unit tests of the Finnish line-end de-hyphenation (``parsers.text.dehyphenate``)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from parsers.dehyphenate import (  # noqa: E402
+from parsers.text.dehyphenate import (  # noqa: E402
     Vocabulary,
     decide,
     dehyphenate_lines,

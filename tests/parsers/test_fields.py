@@ -1,4 +1,4 @@
-"""Unit tests for ``parsers.fields``: the field helpers shared by the HTML and PDF parsers."""
+"""Unit tests for ``parsers.text.vocabulary``: the field helpers shared by the HTML and PDF parsers."""
 
 from __future__ import annotations
 
@@ -6,7 +6,8 @@ import unicodedata
 
 import pytest
 
-from parsers.fields import (
+from parsers.records import Handling, Person, Proposer
+from parsers.text.vocabulary import (
     HEADING_FIELDS,
     ITEM_NUMBER_RE,
     PYKALA_RE,
@@ -28,7 +29,6 @@ from parsers.fields import (
     parse_proposer,
     split_title_name,
 )
-from parsers.records import Handling, Person, Proposer
 
 # --- text ---------------------------------------------------------------------------------
 

@@ -1,4 +1,4 @@
-"""Tests of attachment text extraction (``parsers.pdf_text``): both engines, the
+"""Tests of attachment text extraction (``parsers.pdf.text``): both engines, the
 clean-up they share, and the per-file page and time limits.
 
 PDFs are generated here with reportlab (a many-page "report" with Finnish words
@@ -23,8 +23,8 @@ sys.path.insert(0, str(HERE))
 import pdfgen  # noqa: E402
 
 from demosite.site import build_site  # noqa: E402
-from parsers import pdf_text  # noqa: E402
-from parsers.pdf_text import (  # noqa: E402
+from parsers.pdf import text as pdf_text  # noqa: E402
+from parsers.pdf.text import (  # noqa: E402
     DEFAULT_MAX_PAGES,
     attachment_text,
     extract_pdf_text,
@@ -114,7 +114,7 @@ def test_engines_agree_on_the_demo_attachments() -> None:
 
 
 def test_pdfgen_item_pdf_keeps_hyphens_that_belong_to_words() -> None:
-    data = pdfgen.build_pdf(pdfgen.load_spec(HERE / "dynasty_item_pdf" / "kuopio_minutes.yaml"))
+    data = pdfgen.build_pdf(pdfgen.load_spec(HERE / "item_pdf" / "kuopio_minutes.yaml"))
     for engine in ENGINES:
         text = "\n".join(extract_pdf_text(data, engine=engine))
         assert "Pohjois-Savon" in text and "Poh-" not in text, engine

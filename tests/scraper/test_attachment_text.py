@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-import parsers.pdf_text as pdf_module
+import parsers.pdf.text as pdf_module
 from db import store
 from db.schema import open_db
-from parsers.dynasty_item_pdf import attachment_text
+from parsers import attachment_text
 from scraper import harvest as harvest_module
 from tests.faultserver import ok, status
 from tests.scraper.test_faults import (  # noqa: F401 - fixtures used by name
@@ -139,7 +139,7 @@ def many_page_pdf(pages: int) -> bytes:
 
 
 def test_an_attachment_over_the_page_limit_keeps_its_first_pages(srv, tmp_path, extractions):
-    from parsers.pdf_text import DEFAULT_MAX_PAGES
+    from parsers.pdf.text import DEFAULT_MAX_PAGES
 
     srv.script(ATTACHMENT, ok(many_page_pdf(DEFAULT_MAX_PAGES + 20), "application/pdf"))
     srv.script(ITEM_4_PDF, status(503, b"busy"))  # the item comes again in the next run

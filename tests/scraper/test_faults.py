@@ -25,7 +25,7 @@ from requests.adapters import HTTPAdapter
 
 from db.schema import open_db
 from demosite import build_site
-from parsers import crosscheck
+from parsers.kinds import KINDS
 from scraper.archive import RawArchive
 from scraper.harvest import MAX_CONSECUTIVE_FAILURES, Harvester, RunSummary
 from scraper.http import FetchPolicy, HttpClient, Truncated
@@ -72,16 +72,16 @@ def page_path(item: str) -> str:
 def pdfs_parsed_once():
     """The PDF parser is pure and the slowest step; the same demo PDFs come back in every
     run here, so each is parsed once (a deep copy each time). Faults are the subject."""
-    real = crosscheck.parse_item_pdf
+    real = KINDS["item_pdf"]
     cache: dict[tuple[bytes, str | None], object] = {}
 
-    def parse_once(data: bytes, url: str | None = None):
+    def parse_once(data: bytes, *, url: str | None = None, content_type: str | None = None):
         if (data, url) not in cache:
-            cache[data, url] = real(data, url=url)
+            cache[data, url] = real.parse(data, url=url)
         return copy.deepcopy(cache[data, url])
 
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(crosscheck, "parse_item_pdf", parse_once)
+        mp.setitem(KINDS, "item_pdf", dataclasses.replace(real, parse=parse_once))
         yield
 
 
@@ -472,19 +472,19 @@ def test_a_failing_source_is_given_up_and_the_next_one_still_harvested(site, tmp
 def test_one_item_that_crashes_the_parser_fails_alone(site, tmp_path, monkeypatch):
     import scraper.harvest
 
-    real = scraper.harvest.parse_item_documents
+    real = scraper.harvest.parse_item
 
     def poisoned(data, url, **kw):
         if url.endswith(f"id={ITEMS[1]}"):
             raise RuntimeError("parser bug")
         return real(data, url=url, **kw)
 
-    monkeypatch.setattr(scraper.harvest, "parse_item_documents", poisoned)
+    monkeypatch.setattr(scraper.harvest, "parse_item", poisoned)
     src = source_of(site)
     first = harvest(tmp_path, src)
     assert (first.new_items, first.failed, first.exit_code) == (2, 1, 1)
     assert first.failures == [f"demo: {site.url}{page_path(ITEMS[1])}: RuntimeError: parser bug"]
-    monkeypatch.setattr(scraper.harvest, "parse_item_documents", real)
+    monkeypatch.setattr(scraper.harvest, "parse_item", real)
     assert harvest(tmp_path, src).new_items == 1
 
 

@@ -16,7 +16,7 @@ import sqlite_utils
 
 from db.schema import migrations, open_db
 from demosite import DemoServer, build_site, expected_documents
-from parsers.dynasty_meeting_html import parse_meeting_html
+from parsers import parse
 from parsers.records import MeetingRecord
 from scraper.archive import RawArchive
 from scraper.harvest import Harvester, RunSummary
@@ -36,7 +36,7 @@ POLICY = FetchPolicy(min_interval=0, retries=0)
 EMPTY_RSS = b"<?xml version='1.0'?><rss version='2.0'><channel><title>D</title></channel></rss>"
 ITEMS_FEED = f"{CGI}rss/meetingitems&show=100"
 DECISIONS_FEED = f"{CGI}rss/official_decisions&show=100"
-FIXTURES = Path(__file__).resolve().parents[1] / "parsers" / "dynasty_meeting_html"
+FIXTURES = Path(__file__).resolve().parents[1] / "parsers" / "meeting_html"
 
 
 def harvest(tmp_path: Path, site_url: str, today: dt.date, days: int = 14) -> RunSummary:
@@ -311,7 +311,7 @@ CORPUS_PAGE = Path(__file__).resolve().parents[3] / "shared" / "corpus" / "dynas
 @pytest.mark.skipif(not CORPUS_PAGE.is_file(), reason="real corpus not present")
 def test_a_real_minutes_page_is_stored_with_all_its_attendees(tmp_path):
     page = CORPUS_PAGE.read_bytes()
-    parsed = parse_meeting_html(page, url=f"http://h{meeting_page('2017406946')}")
+    parsed = parse("meeting_html", page, url=f"http://h{meeting_page('2017406946')}")
     with ScriptedServer() as site:
         link = f"{site.url}{meeting_page('2017406946')}"
         title = f"{parsed.body} {parsed.meeting_date[8:]}.{parsed.meeting_date[5:7]}." \

@@ -15,9 +15,7 @@ from pathlib import Path
 import pytest
 
 from demosite import build_site
-from parsers import PARSER_VERSION
-from parsers.crosscheck import parse_item_documents
-from parsers.dynasty_item_pdf import attachment_text, parse_item_pdf, parse_minutes_pdf
+from parsers import PARSER_VERSION, attachment_text, parse, parse_item
 from parsers.records import ItemRecord, Person
 from scraper.parse_cache import (
     CACHE_FILE,
@@ -29,7 +27,7 @@ from scraper.parse_cache import (
 from tests.parsers import pdfgen
 
 BASE = "http://127.0.0.1:8765"
-SPEC_DIR = Path(pdfgen.__file__).parent / "dynasty_item_pdf"
+SPEC_DIR = Path(pdfgen.__file__).parent / "item_pdf"
 
 
 def demo_documents() -> list[tuple[str, str, bytes, bytes | None]]:
@@ -53,8 +51,8 @@ def generated_records() -> list[ItemRecord]:
     records = []
     for spec in sorted(SPEC_DIR.glob("*.yaml")):
         data = pdfgen.build_pdf(pdfgen.load_spec(spec))
-        records.append(parse_item_pdf(data, url=f"{BASE}/kokous/{spec.stem}.PDF"))
-        records.extend(parse_minutes_pdf(data))
+        records.append(parse("item_pdf", data, url=f"{BASE}/kokous/{spec.stem}.PDF"))
+        records.extend(parse("minutes_pdf", data).items)
     return records
 
 
@@ -62,8 +60,8 @@ def test_demo_item_records_round_trip_through_json_exactly():
     documents = demo_documents()
     assert len(documents) >= 20 and any(pdf for *_, pdf in documents)
     for url, content_type, html, pdf in documents:
-        record, agreement = parse_item_documents(html, url=url, content_type=content_type,
-                                                 pdf=pdf, pdf_url=url[:-4] + ".PDF")
+        record, agreement = parse_item(html, url=url, content_type=content_type,
+                                       pdf=pdf, pdf_url=url[:-4] + ".PDF")
         back = ItemRecord.from_dict(json.loads(json.dumps(record.to_dict())))
         assert back == record, url
         assert back.to_dict() == record.to_dict()
@@ -99,7 +97,7 @@ def inputs(**changes) -> ItemInputs:
 
 def test_a_result_is_found_only_under_all_of_its_arguments(tmp_path):
     url, content_type, html, pdf = demo_documents()[0]
-    record, agreement = parse_item_documents(html, url=url, content_type=content_type, pdf=pdf)
+    record, agreement = parse_item(html, url=url, content_type=content_type, pdf=pdf)
     with ParseCache.in_archive(tmp_path) as cache:
         cache.put_item(inputs(), ItemResult(record, agreement))
         assert cache.get_item(inputs()) == ItemResult(record, agreement)
@@ -133,7 +131,7 @@ def test_attachment_text_is_kept_per_sha256(tmp_path):
                                    '{"agreement": 1.0}', '"a string"', "[]"])
 def test_a_damaged_entry_is_a_miss_and_a_warning(tmp_path, caplog, value):
     url, content_type, html, pdf = demo_documents()[0]
-    record, agreement = parse_item_documents(html, url=url, content_type=content_type)
+    record, agreement = parse_item(html, url=url, content_type=content_type)
     with ParseCache(tmp_path / "c.sqlite") as cache:
         cache.put_item(inputs(), ItemResult(record, agreement))
     conn = sqlite3.connect(tmp_path / "c.sqlite")

@@ -21,8 +21,7 @@ from db.schema import open_db
 from demosite import DemoServer, expected_items
 from kokousarkisto import api
 from kokousarkisto.cli import cli
-from parsers import PARSER_VERSION
-from parsers.crosscheck import parse_item_documents
+from parsers import PARSER_VERSION, parse_item
 from scraper.archive import RawArchive
 from scraper.http import FetchPolicy
 from scraper.parse_cache import CACHE_FILE, ItemInputs, ParseCache
@@ -37,13 +36,13 @@ LATER = "2031-01-01T00:00:00Z"
 def fail_on_victim(html: bytes, **kwargs):
     if kwargs["url"].endswith(f"id={VICTIM}"):
         raise RuntimeError("parser blew up")
-    return parse_item_documents(html, **kwargs)
+    return parse_item(html, **kwargs)
 
 
 def die_on_victim(html: bytes, **kwargs):
     if kwargs["url"].endswith(f"id={VICTIM}"):
         os._exit(70)  # a worker killed mid-parse (out of memory, a crash in C)
-    return parse_item_documents(html, **kwargs)
+    return parse_item(html, **kwargs)
 
 
 @pytest.fixture(scope="module")

@@ -17,7 +17,7 @@ from db.fts import index_analyser
 from db.schema import open_db
 from demosite import DemoServer, expected_items
 from kokousarkisto import api
-from parsers.dynasty_item_pdf import extract_pdf_text_with_warnings
+from parsers import attachment_text
 from scraper.archive import RawArchive
 from scraper.http import FetchPolicy
 from scraper.sources import Source
@@ -67,8 +67,8 @@ def test_every_attachment_pdf_is_stored_page_by_page(demo):
     for attachment_id in wanted:
         att = db["attachments"].get(attachment_id)
         assert att["status"] == "ok" and att["error"] is None, att
-        texts, warnings = extract_pdf_text_with_warnings(archive.get(att["sha256"]))
-        assert texts and not warnings
+        status, error, texts = attachment_text(archive.get(att["sha256"]))
+        assert texts and status == "ok" and error is None
         rows = list(db.query("select * from attachment_pages where attachment_id = ? "
                              "order by page", [attachment_id]))
         assert [r["page"] for r in rows] == list(range(1, len(texts) + 1)), attachment_id

@@ -1,0 +1,2 @@
+"""Dynasty RSS feeds (``parse.parse``).
+"""

@@ -1,0 +1,249 @@
+"""Heading blocks → the fields of one :class:`ItemRecord`.
+
+The preamble (section, case number, title, unheaded preparers), then every block
+by its field, with the decision-history rules described in
+:mod:`parsers.item_pdf.parse`.
+"""
+
+from __future__ import annotations
+
+from parsers.item_pdf.fields import (
+    is_person_line,
+    parse_attachments,
+    parse_history_rows,
+    parse_preparers,
+    proposer_from_line,
+    strip_contact,
+    whole_handling,
+)
+from parsers.item_pdf.headings import Block, classify, heading_blocks, parse_header
+from parsers.item_pdf.rows import (
+    ITEM_LINE_RE,
+    SECTION_LINE_RE,
+    Row,
+    TextContext,
+    group_paragraphs,
+    is_meta,
+    join_texts,
+)
+from parsers.pdf.layout import Layout
+from parsers.records import ItemRecord, Proposer
+from parsers.text.vocabulary import (
+    CASE_RE,
+    TASK_CLASS_RE,
+    clean_text,
+    merge_people,
+    parse_case_number,
+    parse_proposer,
+)
+
+#: Fields of the item's own handling that a decision history must never fill.
+_OWN_ONLY = ("proposal", "decision", "discussion", "proposer")
+
+
+def _split_proposer(rows: list[Row]) -> tuple[Proposer | None, list[Row]]:
+    body = [r for r in rows if r.words]
+    if not body:
+        return None, rows
+    proposer = proposer_from_line(body[0].text)
+    if proposer:
+        return proposer, body[1:]
+    # "Ympäristönsuojelupäällikkö" / "Tuula Testi-Tyynilä" on two lines
+    if len(body) >= 2 and len(body[0].words) == 1 and body[0].text[:1].isupper():
+        proposer = proposer_from_line(f"{body[0].text} {body[1].text}")
+        if proposer and proposer.title:
+            return proposer, body[2:]
+    return None, rows
+
+
+def _split_people(rows: list[Row]) -> tuple[list[Row], list[Row]]:
+    """Preparer rows, and the text paragraphs that follow them without a heading."""
+    paras = group_paragraphs(rows)
+    people: list[Row] = []
+    for i, para in enumerate(paras):
+        texts = [r.text for r in para]
+        if i == 0 or all(is_person_line(t) or strip_contact(t) == ("", True) for t in texts):
+            people.extend(para)
+        else:
+            return people, [r for p in paras[i:] for r in p]
+    return people, []
+
+
+def _preamble(block: Block, rec: ItemRecord, ctx: TextContext) -> list[str]:
+    """Section, case number, title, unheaded preparers; returns background paragraphs."""
+    rest: list[Row] = []
+    for row in block.rows:
+        text = clean_text(row.full)
+        if is_meta(text) or (not rest and not rec.title and is_meta(row.head or "")):
+            m = SECTION_LINE_RE.match(text)
+            if m and rec.section is None:
+                rec.section = m.group(1) or m.group(2)
+            m = ITEM_LINE_RE.match(text)
+            if m and rec.section is None:
+                rec.section = m.group(1)
+            if rec.case_number is None:
+                rec.case_number, rec.case_number_raw, rec.task_class = parse_case_number(text)
+            continue
+        if rec.case_number is None and CASE_RE.fullmatch(text):
+            rec.case_number, rec.case_number_raw, rec.task_class = parse_case_number(text)
+            continue
+        if rec.task_class is None and TASK_CLASS_RE.fullmatch(text) and text.count(".") >= 2:
+            rec.task_class = text
+            continue
+        handlings = whole_handling(text)
+        if handlings:
+            for h in handlings:
+                if h not in rec.previous_handlings:
+                    rec.previous_handlings.append(h)
+            continue
+        rest.append(row)
+    paras = group_paragraphs(rest, ctx.right_edge)
+    if not paras:
+        return []
+    # the title: the first bold paragraph, else the first paragraph
+    idx = next((i for i, p in enumerate(paras) if all(r.bold for r in p)), 0)
+    if any(r.bold for p in paras for r in p) and not all(r.bold for r in paras[idx]):
+        idx = 0
+    title_para = paras.pop(idx)
+    rec.title = clean_text(ctx.para_text(title_para)) or None
+    out = []
+    for i, para in enumerate(paras):
+        lines = [r.text for r in para]
+        if i == 0 and not rec.preparers and len(lines) <= 6 and is_person_line(lines[0]) and all(
+            not line.rstrip().endswith(".") or is_person_line(line) for line in lines
+        ):
+            rec.preparers, pattern = parse_preparers(lines)
+            rec.contact_pattern = rec.contact_pattern or pattern
+            if rec.preparers:
+                continue
+        out.extend(ctx.para_texts(para))
+    return out
+
+
+def _history_block(block: Block, ctx: TextContext) -> list[str]:
+    """Background paragraphs inside a Tweb ``Kaupunginhallituksen käsittely`` block.
+
+    The block holds an earlier handling with its own sub-headings on lines of their
+    own (``Tiivistelmä``, ``Esittelyteksti``, ``Esittelijä``, ``Päätösesitys``,
+    ``Päätös``); only the background-like parts are returned.
+    """
+    segments: list[tuple[str | None, list[Row]]] = [(None, [])]
+    for row in block.rows:
+        text = clean_text(row.text)
+        key = classify(text) if len(text) <= 40 and not text.endswith(".") else None
+        if key:
+            segments.append((key, []))
+        else:
+            segments[-1][1].append(row)
+    out: list[str] = []
+    for key, rows in segments:
+        if key in (None, "background") and rows:
+            out.extend(t for p in group_paragraphs(rows, ctx.right_edge) for t in ctx.para_texts(p))
+    return out
+
+
+def _append(rec: ItemRecord, name: str, text: str | None) -> None:
+    if not text:
+        return
+    old = getattr(rec, name)
+    setattr(rec, name, f"{old}\n\n{text}" if old else text)
+
+
+def build_item(rows: list[Row], ctx: TextContext, rec: ItemRecord) -> ItemRecord:
+    """Fill ``rec`` from one item's rows: preamble, then every heading block by field."""
+    blocks = heading_blocks(rows, ctx.layout)
+    _append(rec, "background", join_texts(_preamble(blocks[0], rec, ctx)))
+    history_background: list[str] = []
+    # with both "Esitys" (the preparer's) and a "Päätösehdotus", the latter is the
+    # proposal and the esitys is background under its heading (as in the HTML parser)
+    real_proposal = any(
+        b.field == "proposal" and clean_text(b.heading or "").lower().rstrip(":") != "esitys"
+        for b in blocks[1:]
+    )
+    mode: str | None = None  # None, "dynasty" (to the end) or "tweb" (käsittely blocks)
+    own_seen = False
+    for i, block in enumerate(blocks[1:], start=1):
+        name = block.field
+        texts = [r.text for r in block.rows]
+        if name == "history":
+            nxt = blocks[i + 1].field if i + 1 < len(blocks) else None
+            nxt_plain = nxt in _OWN_ONLY and len(blocks[i + 1].heading.split()) == 1
+            mode = "dynasty" if own_seen or nxt_plain else "tweb"
+            for h in parse_history_rows(texts, lists=True):
+                if h not in rec.previous_handlings:
+                    rec.previous_handlings.append(h)
+            continue
+        heading_handlings = whole_handling(block.heading or "")
+        if heading_handlings and name is None:
+            mode = mode or "dynasty"
+            for h in heading_handlings:
+                if h not in rec.previous_handlings:
+                    rec.previous_handlings.append(h)
+            continue
+        if mode == "dynasty":
+            for text in [r.full for r in block.rows]:
+                for h in whole_handling(text):
+                    if h not in rec.previous_handlings:
+                        rec.previous_handlings.append(h)
+            continue
+        if mode == "tweb":
+            if name == "discussion" and len((block.heading or "").split()) >= 2:
+                history_background.extend(_history_block(block, ctx))
+                continue
+            mode = None
+        if name is None:
+            rec.warn(f"unknown heading: {clean_text(block.heading or '')[:60]}")
+            text = join_texts([block.heading or "", ctx.text(block.rows) or ""])
+            _append(rec, "background", text)
+            continue
+        if name in ("proposal", "decision"):
+            own_seen = True
+        if name == "proposal" and real_proposal and \
+                clean_text(block.heading or "").lower().rstrip(":") == "esitys":
+            esitys = join_texts([block.heading or "", ctx.text(block.rows) or ""])
+            _append(rec, "background", esitys)
+        elif name == "proposal":
+            proposer, body = _split_proposer(block.rows)
+            if proposer and rec.proposer is None:
+                rec.proposer = proposer
+            _append(rec, "proposal", ctx.text(body))
+        elif name == "proposer":
+            paras = group_paragraphs(block.rows, ctx.right_edge)
+            if paras and rec.proposer is None:
+                proposer, _ = _split_proposer(paras[0])
+                rec.proposer = proposer or parse_proposer(paras[0][0].text)
+            # text after the proposer's line (one-column "Esittelijä: ..." lines)
+            _append(rec, "background", ctx.text([r for p in paras[1:] for r in p]))
+        elif name == "preparers":
+            people_rows, rest = _split_people(block.rows)
+            people, pattern = parse_preparers([r.text for r in people_rows])
+            rec.preparers.extend(people)
+            rec.contact_pattern = rec.contact_pattern or pattern
+            _append(rec, "background", ctx.text(rest))
+        elif name == "attachments":
+            rec.attachments.extend(parse_attachments(block.rows, ctx))
+        else:
+            _append(rec, name, ctx.text(block.rows))
+    if rec.background is None and history_background:
+        rec.background = join_texts(history_background)
+    return rec
+
+
+def new_record(layout: Layout, url: str | None) -> ItemRecord:
+    """An empty record with the layout's warnings and the running header's values."""
+    rec = ItemRecord(source_format="pdf")
+    for w in layout.warnings:
+        rec.warn(w)
+    rec.body, rec.meeting_date, rec.document_type = parse_header(layout.header)
+    return rec
+
+
+def finish_record(rec: ItemRecord) -> ItemRecord:
+    """Merge duplicate preparers, infer minutes from a decision, list missing fields."""
+    rec.preparers = merge_people(rec.preparers)
+    if rec.document_type is None and rec.decision:
+        rec.document_type = "minutes"
+        rec.warn("document_type inferred from the decision")
+    rec.warn_missing()
+    return rec
+

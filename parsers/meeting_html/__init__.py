@@ -1,0 +1,2 @@
+"""A meeting document's page: items, attendees, appeal instructions (``parse.parse``).
+"""

@@ -1,0 +1,2 @@
+"""Officials' decisions, viranhaltijapäätös (``parse.parse``).
+"""

@@ -1,0 +1,47 @@
+"""Officials' decision pages (viranhaltijapäätös, ``page=official_decision&id=``).
+
+They are item pages without a meeting: the header names the official instead of a body
+(``Talousjohtaja Mervi Kokko`` / ``Viranhaltijapäätös 20.01.2025 § 2``), and the text is
+the decision itself, closed by the official's signature line. The page body is read with
+the item parser; this module only reads the header and shapes the record.
+"""
+
+from __future__ import annotations
+
+import re
+
+from parsers.html.blocks import decode_html
+from parsers.item_html import parse as item_html
+from parsers.records import OfficialDecisionRecord
+from parsers.text.vocabulary import clean_text, parse_fi_date, split_title_name
+
+_LABEL_RE = re.compile(
+    r"<label[^>]*>(?:\s*<!--[^>]*-->)?(?P<who>[^<]+)<br\s*/?>\s*"
+    r"(?:Viranhaltijapäätös|Viranhaltijan päätös|Tjänsteinnehavarbeslut)\s+"
+    r"(?P<date>\d{1,2}\.\d{1,2}\.\d{4})(?:\s*§\s*(?P<section>\d+))?", re.I)
+
+
+def parse(data: bytes, *, url: str | None = None,
+          content_type: str | None = None) -> OfficialDecisionRecord:
+    """Parse one official's decision page; never raises, problems go to ``warnings``."""
+    item = item_html.parse(data, url=url, content_type=content_type)
+    rec = OfficialDecisionRecord(
+        section=item.section, case_number=item.case_number,
+        case_number_raw=item.case_number_raw, task_class=item.task_class, title=item.title,
+        warnings=[w for w in item.warnings if not w.startswith("missing: ")])
+    text, _, _ = decode_html(data, content_type)
+    m = _LABEL_RE.search(text)
+    if m:
+        rec.official_title, rec.official_name = split_title_name(clean_text(m["who"]))
+        rec.decision_date = parse_fi_date(m["date"])
+        rec.section = rec.section or m["section"]
+    paragraphs = [p for p in (item.proposal, item.decision, item.background) if p]
+    text_body = "\n\n".join(paragraphs).split("\n\n") if paragraphs else []
+    signature = clean_text(f"{rec.official_title or ''} {rec.official_name or ''}")
+    if text_body and signature and clean_text(text_body[-1]) == signature:
+        text_body.pop()  # the closing signature line is who decided, not what
+    rec.decision = "\n\n".join(text_body) or None
+    for name in ("official_name", "decision_date", "title", "decision"):
+        if not getattr(rec, name):
+            rec.warnings.append(f"missing: {name}")
+    return rec

@@ -1,0 +1,2 @@
+"""PDF machinery: words, lines and columns (``layout``); plain attachment text (``text``).
+"""
