@@ -67,9 +67,13 @@ class Person:
 
 @dataclass
 class Proposer:
-    """Who makes the decision proposal (esittelijä), e.g. ``Kaupunginjohtaja Jukka Mäkelä``."""
+    """Who makes the decision proposal (esittelijä), e.g. ``Kaupunginjohtaja Jukka Mäkelä``.
 
-    name: str
+    ``name`` is ``None`` when the page names the proposer by title only (Dynasty 10's
+    ``<span>Kaupunginjohtaja</span><span>… päättää …</span>``): a title is not a name.
+    """
+
+    name: str | None = None
     title: str | None = None
 
 

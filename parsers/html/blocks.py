@@ -141,6 +141,17 @@ _WORD_LIST_SPAN_RE = re.compile(r"font\s*:\s*([0-9.]+)pt", re.I)
 _DATA_BEGIN = ("DATA_BEGIN", "DATABEGIN")
 _DATA_END = ("DATA_END", "DATAEND")
 _DATA_CLASS = "data-part-block-htm"
+#: Dynasty 10's page parts, by the class that marks them (``div.data-part page-header``,
+#: ``table.tbl.navigation`` …) → region name; the innermost one wins.
+REGIONS = {
+    "page-header": "page-header",
+    "meeting-header": "meeting-header",
+    "page-navigation": "navigation",
+    "navigation": "navigation",
+    "meetingitem": "meetingitem",
+    "data-part-block-htm": "content",
+}
+_UPPER_START_RE = re.compile(r"^[A-ZÅÄÖÜ]")
 
 
 @dataclass(slots=True)
@@ -159,6 +170,10 @@ class Block:
     links: list[tuple[str, str]] = field(default_factory=list)  # (href, text)
     in_data: bool = False
     cells: list[list[Block]] | None = None  # for rows
+    #: Dynasty 10's ``div.data-part`` block (or a navigation table) the block lies in:
+    #: one of :data:`REGIONS`, "" outside any.
+    region: str = ""
+    caption: str = ""  # the enclosing table's ``<caption>`` text (often visually hidden)
     _lines: list[str] | None = None  # cache: the raw text is cleaned once
 
     @property
@@ -209,7 +224,7 @@ def _is_word_list_span(el, style: str) -> bool:
 
 class _Builder:
     __slots__ = ("pieces", "ctx", "in_data", "marker", "first_run", "first_run_el",
-                 "first_run_at", "links")
+                 "first_run_at", "links", "after_run")
 
     def __init__(self, ctx, in_data: bool):
         self.pieces: list[tuple[str, bool]] = []
@@ -220,6 +235,7 @@ class _Builder:
         self.first_run_el = None
         self.first_run_at = -1
         self.links: list[tuple[str, str]] = []
+        self.after_run = False  # the first run just ended: the next text may need a space
 
     def has_text(self) -> bool:
         return any(t.strip() for t, _ in self.pieces)
@@ -263,6 +279,8 @@ def extract_blocks(root) -> ExtractResult:
     flags: list[tuple[bool, bool, bool, bool]] = []  # (bold, skip, block, marker-span)
     link_bufs: list[tuple[str, list[str]]] = []
     class_stack: list[str] = []
+    region_stack: list[str] = [""]  # the Dynasty 10 region of each open element
+    captions: list[str] = []  # the caption text of each open <table>
     state = {"data_comment": False, "data_depth": 0, "markers": False}
     cur: _Builder | None = None
     list_counters: list[int | None] = []  # None for <ul>, a counter for <ol>
@@ -300,8 +318,11 @@ def extract_blocks(root) -> ExtractResult:
         out_stack[-1].append(Block(
             kind="p", tag=tag, cls=cls, style=style, align=align, raw=raw,
             bold_prefix=bold_prefix, first_run=b.first_run, list_marker=b.marker,
-            links=b.links, in_data=b.in_data,
+            links=b.links, in_data=b.in_data, region=region_stack[-1],
+            caption=captions[-1] if captions else "",
         ))
+        if tag == "caption" and captions:
+            captions[-1] = clean_text(raw)
 
     def open_builder() -> _Builder:
         b = _Builder(ctx_stack[-1] if ctx_stack else None, in_data())
@@ -322,6 +343,14 @@ def extract_blocks(root) -> ExtractResult:
         bold = flags[-1][0] if flags else False
         if "\n" in t or "\r" in t:
             t = t.replace("\r", " ").replace("\n", " ")  # source wrapping; <br> is "\n"
+        if cur.after_run:
+            # Dynasty 10 prints a label and its value as sibling spans with nothing
+            # between them (``<span>Kaupunginjohtaja</span><span>Konserni- ja …``): a
+            # lower-case end glued to a capital start is two words, never one.
+            cur.after_run = False
+            run = cur.first_run
+            if run and (run[-1].islower() or run[-1] in ".:)") and _UPPER_START_RE.match(t):
+                t = " " + t
         cur.pieces.append((t, bold))
         for _, buf in link_bufs:
             buf.append(t)
@@ -341,7 +370,9 @@ def extract_blocks(root) -> ExtractResult:
                 target.extend(c)
         else:
             target.append(Block(kind="row", cells=filled, tag="tr",
-                                in_data=any(b.in_data for c in filled for b in c)))
+                                in_data=any(b.in_data for c in filled for b in c),
+                                region=region_stack[-1],
+                                caption=captions[-1] if captions else ""))
 
     for event, el in etree.iterwalk(root, events=("start", "end", "comment")):
         tag = el.tag
@@ -377,6 +408,15 @@ def extract_blocks(root) -> ExtractResult:
             marker_span = False
             cls = el.get("class") or ""
             class_stack.append(cls)
+            region = region_stack[-1]
+            if cls:
+                for name in cls.split():
+                    if name in REGIONS and (name != "navigation" or tag == "table"
+                                            or "data-part" in cls):
+                        region = REGIONS[name]
+            region_stack.append(region)
+            if tag == "table":
+                captions.append("")
             if _DATA_CLASS in cls.split():
                 flush()
                 state["data_depth"] += 1
@@ -454,11 +494,16 @@ def extract_blocks(root) -> ExtractResult:
                 run = "".join(t for t, _ in cur.pieces[cur.first_run_at:])
                 if run.strip():
                     cur.first_run = run
+                    cur.after_run = True
                 else:
                     cur.first_run_el = None
             if _DATA_CLASS in cls.split():
                 flush()
                 state["data_depth"] -= 1
+            if len(region_stack) > 1:
+                region_stack.pop()
+            if tag == "table" and captions:
+                captions.pop()
             add_text(el.tail)
     flush()
     while row_stack:  # unclosed rows in truncated pages

@@ -13,6 +13,7 @@ import re
 from parsers.html.blocks import Block
 from parsers.records import Handling, ItemRecord
 from parsers.text.vocabulary import (
+    BARE_NUMBER_RE,
     document_type_of,
     parse_case_number,
     parse_fi_date,
@@ -66,6 +67,7 @@ class HeaderReader:
     content_section: str | None
     content_item: str | None
     handlings: list[Handling]
+    seen_body_date: bool
 
     # -- header label (outside the data area) --
 
@@ -132,6 +134,12 @@ class HeaderReader:
         if h:
             self.handlings.append(h)
             return True
+        m = BARE_NUMBER_RE.match(s)
+        if m and rec.title is None:
+            # 2017 agendas print the item number alone above the title: it is the
+            # item's number, never its title.
+            self.content_item = self.content_item or m.group(1)
+            return True
         if self.pending_case:
             m = YEAR_ONLY_RE.match(s.replace(" ", ""))
             if m:
@@ -166,12 +174,17 @@ class HeaderReader:
             s = s[m.end():].strip(" |,;:")
         if not s:
             return used
-        if rec.body is None or rec.meeting_date is None:
-            m = BODY_DATE_RE.match(s)
-            if m and rec.title is not None:
-                rec.body = rec.body or m["body"]
-                rec.meeting_date = rec.meeting_date or parse_fi_date(m["date"])
-                return True
+        m = BODY_DATE_RE.match(s)
+        if m and rec.title is not None and not self.seen_body_date:
+            # This handling's own line under the title (Dynasty 10: ``<span>Tekninen
+            # lautakunta</span> <span>23.09.2026</span>``).
+            self.seen_body_date = True
+            date = parse_fi_date(m["date"])
+            if rec.meeting_date and date and date != rec.meeting_date:
+                rec.warn(f"date under the title {date} differs from the heading's")
+            rec.body = rec.body or m["body"]
+            rec.meeting_date = rec.meeting_date or date
+            return True
         if used and rec.title is None:
             rec.title = s
             return True

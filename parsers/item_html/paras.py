@@ -13,7 +13,13 @@ import re
 from dataclasses import dataclass, field
 
 from parsers.html.blocks import Block, cell_text
-from parsers.text.vocabulary import classify_heading_strict, clean_text
+from parsers.text.vocabulary import (
+    PROPOSAL_VERB_RE,
+    classify_heading_strict,
+    clean_text,
+    looks_like_official_title,
+    looks_like_person,
+)
 
 _HEADING_GAP_RE = re.compile(r"\t+|[ \xa0]{2,}")
 _COLON_HEAD_RE = re.compile(r"^\s*([^:\n]{2,40}):\s*(\S.*)$", re.S)
@@ -128,6 +134,9 @@ def detect_heading(block: Block) -> tuple[str, str, list[Para]] | None:
         return fieldname, clean_text(head).rstrip(":"), [p for p in paras if p.text]
     if block.kind != "p":
         return None
+    proposer = _proposer_run(block)
+    if proposer:
+        return proposer
     for head, rest in _heading_candidates(block):
         if len(head) > 200:
             continue
@@ -139,3 +148,25 @@ def detect_heading(block: Block) -> tuple[str, str, list[Para]] | None:
             p = _text_para(rest)
             return fieldname, head_clean, [p] if p else []
     return None
+
+
+def _proposer_run(block: Block) -> tuple[str, str, list[Para]] | None:
+    """Dynasty 10's unlabelled proposal: the proposer's title (or title and name) in the
+    first ``<span>``, the proposal in the next (``<span>Kaupunginjohtaja</span><span>
+    Konserni- ja kaupunkikehitysjaosto päättää, että …</span>``).
+
+    Returns ``("proposal", <the proposer's words>, [the proposal])``; the section
+    reader turns a heading that is no section name into the proposer.
+    """
+    run = clean_text(block.first_run)
+    raw = block.raw
+    if not run or not raw.startswith(block.first_run):
+        return None
+    rest = raw[len(block.first_run):]
+    rest_clean = clean_text(rest)
+    if not rest_clean[:1].isupper() or not PROPOSAL_VERB_RE.search(rest_clean[:400]):
+        return None
+    if not (looks_like_official_title(run) or looks_like_person(run)):
+        return None
+    p = _text_para(rest)
+    return "proposal", run.rstrip(" :"), [p] if p else []

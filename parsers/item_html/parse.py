@@ -70,7 +70,7 @@ from parsers.item_html.header import NAV_RE
 from parsers.item_html.paras import Para, Section, detect_heading, para
 from parsers.item_html.sections import SectionReader
 from parsers.records import Handling, ItemRecord
-from parsers.text.vocabulary import parse_handling_line
+from parsers.text.vocabulary import classify_heading_strict, not_a_title_reason, parse_handling_line
 
 # --- the parser -----------------------------------------------------------------------
 
@@ -89,6 +89,7 @@ class _ItemParser(SectionReader):
         self.content_item: str | None = None
         self.handlings: list[Handling] = []
         self.seen_heading = False
+        self.seen_body_date = False
         self.whole_page = False  # no data area markers: the page's chrome is in the stream
 
     # -- data area --
@@ -115,8 +116,9 @@ class _ItemParser(SectionReader):
                 if self.whole_page and _is_link_only(b):  # a menu outside any data area
                     continue
                 if self.rec.title is None:
-                    self.rec.title = text
-                    continue
+                    if not_a_title_reason(text) is None:
+                        self.rec.title = text
+                    continue  # a label, number or placeholder above the title
                 self.zone = "body"
                 self.current = self.new_section("preamble", "")
             if self.in_history:
@@ -131,6 +133,31 @@ class _ItemParser(SectionReader):
             if self.current is None:
                 self.current = self.new_section("unheaded", "")
             self.current.paras.append(para(b))
+
+    def read_navigation(self, blocks: list[Block]) -> None:
+        """Dynasty 10's navigation part: tables captioned ``Liitteet`` or
+        ``Oheismateriaali`` (or a ``Liitteet`` line above a list) are the item's lists;
+        the ``Navigointi`` table and every other menu are skipped."""
+        heading_field: str | None = None
+        current: Section | None = None
+        for b in blocks:
+            if b.kind == "hr":
+                heading_field, current = None, None
+                continue
+            text = b.flat
+            if not text:
+                continue
+            if b.tag == "caption" or (b.kind == "p" and not b.links and len(text) <= 40):
+                found = classify_heading_strict(text)
+                heading_field = found if found in _NAVIGATION_LISTS else None
+                current = self.new_section(heading_field, text) if heading_field else None
+                continue
+            fieldname = classify_heading_strict(b.caption) if b.caption else heading_field
+            if fieldname not in _NAVIGATION_LISTS:
+                continue
+            if current is None or current.field != fieldname:
+                current = self.new_section(fieldname, b.caption or fieldname)
+            current.paras.append(para(b))
 
     def new_section(self, fieldname: str, heading: str) -> Section:
         sec = Section(fieldname, heading, [], self.in_history)
@@ -147,6 +174,12 @@ class _ItemParser(SectionReader):
         self.seen_heading = True
         self.current = self.new_section(fieldname, heading)
         self.current.paras.extend(inline)
+
+
+#: Regions (``parsers.html_text.REGIONS``) that only Dynasty 10 pages have.
+_DYNASTY10_PARTS = frozenset({"page-header", "meeting-header", "content", "meetingitem"})
+#: Lists a navigation table may hold under its caption; other tables there are menus.
+_NAVIGATION_LISTS = ("attachments", "supplementary")
 
 
 def _is_link_only(block: Block) -> bool:
@@ -180,7 +213,13 @@ def _parse(rec: ItemRecord, data: bytes, url: str | None, content_type: str | No
     blocks = extracted.blocks
     parser = _ItemParser(rec, url)
     index = None
-    if extracted.markers_seen:
+    if any(b.region in _DYNASTY10_PARTS for b in blocks):
+        # Dynasty 10: the page's parts are marked, whatever the data area comments say.
+        label = [b for b in blocks if b.region in ("page-header", "meeting-header")]
+        parser.read_label(label or [b for b in blocks if not b.region and not b.in_data])
+        parser.read_navigation([b for b in blocks if b.region == "navigation"])
+        data_blocks = [b for b in blocks if b.region in ("content", "meetingitem")]
+    elif extracted.markers_seen:
         parser.read_label([b for b in blocks if not b.in_data])
         data_blocks = [b for b in blocks if b.in_data]
     else:

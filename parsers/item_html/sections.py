@@ -13,11 +13,14 @@ import re
 from parsers.html.blocks import resolve_url
 from parsers.item_html.header import HeaderReader
 from parsers.item_html.paras import MARKER_CELL_RE, Para, Section, join_paras
-from parsers.records import Attachment, Handling, Person
+from parsers.records import Attachment, Handling, Person, Proposer
 from parsers.text.vocabulary import (
     EMAIL_RE,
+    PLACEHOLDER_RE,
+    classify_heading_strict,
     clean_text,
     find_contact_pattern,
+    looks_like_official_title,
     looks_like_person,
     merge_people,
     parse_people,
@@ -31,6 +34,9 @@ ATTENDANCE_RE = re.compile(
     r"\besteellis(?:enä|inä)\b|\bjäävi(?:nä|ksi)\b",
     re.I,
 )
+#: A note in parentheses on its own line, under an attachment's title.
+_NOTE_RE = re.compile(r"^\([^()]{1,200}\)\.?$")
+_ATTACHMENT_PREFIX_RE = re.compile(r"^(?:(?:Liite|Bilaga)\s*)?\d{1,3}[.):]?\s+", re.I)
 _UNIT_LINE_RE = re.compile(r"^[A-ZÅÄÖ][^\d:;!?]{2,80}$")
 _NOT_TEXT_FIELDS = ("preparers", "proposer", "attachments", "history")
 
@@ -65,7 +71,7 @@ class SectionReader(HeaderReader):
             s.field == "proposal" and s.heading.lower() not in ("esitys",) for s in own)
 
         for sec in own:
-            paras = [p for p in sec.paras if p.text]
+            paras = [p for p in sec.paras if p.text and not PLACEHOLDER_RE.match(p.text)]
             f = sec.field
             if f == "preamble":
                 rest = self.read_people(paras, require_first=True)
@@ -77,8 +83,9 @@ class SectionReader(HeaderReader):
             elif f == "proposer":
                 if paras and rec.proposer is None:
                     first = paras[0].text.split("\n")[0]
-                    if looks_like_person(first):
-                        rec.proposer = parse_proposer(first)
+                    found = proposer_of(first)
+                    if found:
+                        rec.proposer = found
                         rest_lines = paras[0].text.split("\n")[1:]
                         paras = ([Para("\n".join(rest_lines))] if rest_lines else []) + paras[1:]
                 background.extend(paras)
@@ -89,11 +96,14 @@ class SectionReader(HeaderReader):
                     background.append(Para(sec.heading))
                     background.extend(paras)
             elif f == "proposal":
+                if classify_heading_strict(sec.heading) is None:
+                    # no heading but the proposer's words (Dynasty 10's title span)
+                    rec.proposer = rec.proposer or proposer_of(sec.heading)
                 if paras and not paras[0].cells:
                     first, _, more = paras[0].text.partition("\n")
-                    if looks_like_person(first):  # the proposer's line
-                        if rec.proposer is None:
-                            rec.proposer = parse_proposer(first)
+                    found = proposer_of(first)
+                    if found:  # the proposer's line
+                        rec.proposer = rec.proposer or found
                         paras = ([Para(more)] if more else []) + paras[1:]
                 fields_paras.setdefault("proposal", []).extend(paras)
             elif f == "decision":
@@ -175,7 +185,21 @@ class SectionReader(HeaderReader):
 
     def read_attachments(self, paras: list[Para]) -> list[Attachment]:
         found: list[Attachment] = []
+
+        def note(text: str) -> bool:
+            """``(salassa pidettävä)`` under an attachment belongs to it."""
+            text = clean_text(text)
+            if not _NOTE_RE.match(text):
+                return False
+            if found:
+                found[-1].title = f"{found[-1].title} {text}"
+            else:
+                self.rec.warn(f"attachment note without an attachment: {text[:60]}")
+            return True
+
         for p in paras:
+            if not p.links and note(p.text):
+                continue
             links = [(h, t) for h, t in p.links if _is_document_link(h)]
             if links:
                 for href, text in links:
@@ -189,7 +213,7 @@ class SectionReader(HeaderReader):
                     found.append(Attachment(title=" ".join(rest)))
                 continue
             for line in p.text.split("\n"):
-                if MARKER_CELL_RE.match(line):
+                if MARKER_CELL_RE.match(line) or PLACEHOLDER_RE.match(line) or note(line):
                     continue
                 title = _strip_number(line)
                 if title:
@@ -198,6 +222,17 @@ class SectionReader(HeaderReader):
 
     def resolve(self, href: str) -> str:
         return resolve_url(self.url, href)
+
+
+def proposer_of(text: str | None) -> Proposer | None:
+    """The proposer in ``Kaupunginjohtaja Kari Kokeilu`` or in a title alone
+    (``Kaupunginjohtaja``: the name stays empty); ``None`` for anything else."""
+    text = clean_text(text or "").rstrip(" :")
+    if looks_like_person(text):
+        return parse_proposer(text)
+    if looks_like_official_title(text):
+        return Proposer(name=None, title=text)
+    return None
 
 
 def _is_unit_line(line: str) -> bool:
@@ -216,7 +251,12 @@ def _strip_number(text: str) -> str:
 
 
 def _norm_title(title: str) -> str:
-    return re.sub(r"\W+", " ", title).strip().casefold()
+    """An attachment title as compared: no ``Liite 3`` / ``3.`` prefix, no note in
+    parentheses, no punctuation, case folded (the navigation's linked ``Liite 1
+    Katusuunnitelma`` is the text's ``1 Katusuunnitelma (kartta)``)."""
+    title = _ATTACHMENT_PREFIX_RE.sub("", clean_text(title))
+    bare = re.sub(r"\([^()]*\)", " ", title)
+    return re.sub(r"\W+", " ", bare if bare.strip() else title).strip().casefold()
 
 
 def _merge_attachments(items: list[Attachment]) -> list[Attachment]:

@@ -447,3 +447,74 @@ def parse_handling_line(text: str | None) -> Handling | None:
             section = m["s1"] or m["s2"]
             return Handling(body=m["body"].strip(), section=section, date=parse_fi_date(m["date"]))
     return None
+
+
+# --- what is never a value ----------------------------------------------------------
+#
+# "Never a wrong field": a page's UI labels, captions, bare numbers and placeholders
+# are not titles or texts. They are named here once, for every HTML parser.
+
+#: Dynasty's own labels and captions (often visually hidden): never an item's title.
+UI_LABELS = frozenset({
+    "navigointi", "navigation", "kokousasian teksti", "kokousasia", "kokousasiat",
+    "kokouksen asiat", "asian teksti", "liitteet", "liite", "oheismateriaali",
+    "edellinen asia", "seuraava asia", "muutoksenhakuohje", "muutoksenhakuohjeet",
+    "esityslista", "pöytäkirja", "kokouskutsu", "viranhaltijapäätös", "viranhaltijapäätökset",
+    "protokoll", "föredragningslista", "bilagor", "bilaga", "ärendets text",
+    "toimielimet", "etusivu", "haku", "avaa haku", "tulosta", "sulje", "takaisin",
+    "sisältö", "sisällysluettelo", "kokous", "kokoukset", "pdf", "pdf-muodossa",
+    "kokousasia pdf-muodossa", "tiedostot",
+})
+#: A paragraph that only holds a number (an agenda's item number standing alone).
+BARE_NUMBER_RE = re.compile(r"^\s*(?:§\s*)?(\d{1,4})\s*[.)§]?\s*$")
+#: A placeholder for "nothing here": ``-``, ``–``, ``--``, ``.``, ``…``.
+PLACEHOLDER_RE = re.compile(r"^[\s\-–—‒―.…_*/|]*$")
+_DATE_ONLY_RE = re.compile(r"^\s*\d{1,2}\.\d{1,2}\.\d{2,4}\s*$")
+
+
+def not_a_title_reason(text: str | None) -> str | None:
+    """Why ``text`` cannot be an item's title (``None`` when it can).
+
+    A bare number, a placeholder, a date, a case number alone, one of Dynasty's UI
+    labels or a section heading is never a title.
+    """
+    text = clean_text(text or "")
+    if not text or PLACEHOLDER_RE.match(text):
+        return "placeholder"
+    if BARE_NUMBER_RE.match(text):
+        return "bare number"
+    if _DATE_ONLY_RE.match(text):
+        return "date"
+    key = text.casefold().rstrip(" :")
+    if key in UI_LABELS:
+        return "page label"
+    if classify_heading_strict(text):
+        return "section heading"
+    m = CASE_RE.search(text)
+    if m and not text.replace(m.group(0), "").strip(" ,;:"):
+        return "case number"
+    return None
+
+
+#: The last word of an official's title: ``Kaupunginjohtaja``, ``Tekninen johtaja``,
+#: ``Vs. hallintopäällikkö``, ``Stadsdirektör``.
+_OFFICIAL_ENDINGS = (
+    "johtaja", "päällikkö", "pormestari", "sihteeri", "insinööri", "arkkitehti",
+    "lakimies", "esittelijä", "kamreeri", "asiamies", "lääkäri", "rehtori", "tarkastaja",
+    "esimies", "koordinaattori", "neuvos", "ylihoitaja", "valvoja",
+    "direktör", "chef", "borgmästare", "föredragande", "sekreterare", "jurist",
+)
+_OFFICIAL_TITLE_RE = re.compile(
+    r"^(?:(?:[Vv][sta]|[Tt]\.\s*f)\.\s*)?[A-ZÅÄÖa-zåäö][a-zåäö-]*(?:\s+(?:ja\s+)?[a-zåäö-]+){0,3}$")
+#: A proposal's verb in the proposing form (``… päättää, että …``).
+PROPOSAL_VERB_RE = re.compile(
+    r"\b(?:päättää|päättänee|esittää|ehdottaa|hyväksyy|merkitsee|myöntää|valitsee|"
+    r"nimeää|oikeuttaa|antaa|vahvistaa|beslutar|föreslår|godkänner|antecknar)\b")
+
+
+def looks_like_official_title(text: str | None) -> bool:
+    """Is ``text`` only an official's title (``Kaupunginjohtaja``, ``Tekninen johtaja``)?"""
+    text = clean_text(text or "").rstrip(" :")
+    if not text or len(text) > 60 or not _OFFICIAL_TITLE_RE.match(text):
+        return False
+    return text.split()[-1].casefold().endswith(_OFFICIAL_ENDINGS)
