@@ -42,11 +42,18 @@ _CP1252_LABELS = {
 }
 
 
+#: Codecs no browser decodes a page with (or not text codecs at all): a label naming
+#: one is treated as unknown.
+_REFUSED_CODECS = {"utf-7", "idna", "punycode", "raw_unicode_escape", "unicode_escape",
+                   "undefined", "mbcs", "oem"}
+
+
 def normalise_charset(label: str | None) -> str | None:
     """A charset label → a Python codec name, ``None`` when unknown.
 
     Latin-1 and ASCII labels become ``cp1252``; a UTF-16 label in an 8-bit page is a
-    lie (the bytes we are reading are ASCII-compatible), so it becomes UTF-8.
+    lie (the bytes we are reading are ASCII-compatible), so it becomes UTF-8. A label
+    naming a codec that is not a text encoding (``base64``, ``zlib``) is unknown.
     """
     if not label:
         return None
@@ -55,7 +62,10 @@ def normalise_charset(label: str | None) -> str | None:
         return "cp1252"
     try:
         name = codecs.lookup(label).name
-    except LookupError:
+        b"a".decode(name)  # LookupError for bytes-to-bytes codecs such as base64
+    except (LookupError, ValueError):
+        return None
+    if name in _REFUSED_CODECS:
         return None
     if name in ("latin-1", "iso8859-1", "ascii"):
         return "cp1252"
@@ -80,12 +90,45 @@ def _decode_cp1252(data: bytes) -> str:
     return data.decode("cp1252", errors="replace")
 
 
+_ESCAPED_RE = re.compile("[\udc80-\udcff]+")
+_HIGH_BYTES = bytes(range(0x80, 0x100))
+
+
+def _utf8_evidence(data: bytes) -> tuple[str, int, int]:
+    """The bytes read as UTF-8 with bad bytes kept as surrogates, the number of
+    non-ASCII characters that were valid UTF-8 and the number of bad bytes.
+
+    Counted with C-speed bytes and regex operations: pages can be megabytes."""
+    ascii_count = len(data.translate(None, _HIGH_BYTES))
+    try:
+        text = data.decode("utf-8")
+        bad = 0
+    except UnicodeDecodeError:
+        text = data.decode("utf-8", errors="surrogateescape")
+        bad = sum(len(m) for m in _ESCAPED_RE.findall(text))
+    return text, len(text) - ascii_count - bad, bad
+
+
+def _cp1252_for_bad_bytes(text: str) -> str:
+    """Bytes that were not UTF-8 (surrogate-escaped) read as windows-1252, one by one."""
+    return _ESCAPED_RE.sub(
+        lambda m: bytes(ord(c) - 0xDC00 for c in m.group(0)).decode("cp1252", "replace"), text)
+
+
 def decode_html(data: bytes, content_type: str | None = None) -> tuple[str, str, list[str]]:
     """Decode page bytes; returns ``(text, codec, warnings)``.
 
     Order: a byte-order mark, the HTTP ``Content-Type`` charset, a ``<meta>`` charset in
-    the first 4 KB, then UTF-8 if the bytes are valid UTF-8, else cp1252. A declared
-    UTF-8 page that is not valid UTF-8 is decoded as cp1252 with a warning.
+    the first 4 KB, then UTF-8 if the bytes are valid UTF-8, else cp1252. The label is
+    checked against the bytes, because both lie:
+
+    * a page labelled windows-1252 / ISO-8859-1 whose bytes are UTF-8 (multi-byte
+      sequences, none broken) is decoded as UTF-8 with a warning; read as cp1252 every
+      ``ä`` would become ``Ã¤``;
+    * a UTF-8 page (labelled so, or unlabelled) with a few stray bytes keeps its UTF-8
+      and reads only the stray bytes as cp1252 (an ``ä`` pasted from an old document),
+      with a warning; the whole page goes through cp1252 only when the bytes are not
+      mostly UTF-8.
     """
     warnings: list[str] = []
     if data.startswith(codecs.BOM_UTF8):
@@ -107,14 +150,18 @@ def decode_html(data: bytes, content_type: str | None = None) -> tuple[str, str,
             if declared is None:
                 warnings.append(f"unknown charset in meta: {m.group(1).decode('ascii', 'replace')}")
 
-    if declared in (None, "utf-8"):
-        try:
-            return data.decode("utf-8"), "utf-8", warnings
-        except UnicodeDecodeError:
-            if declared == "utf-8":
-                warnings.append("declared utf-8 but not valid utf-8; decoded as cp1252")
-            return _decode_cp1252(data), "cp1252", warnings
-    if declared == "cp1252":
+    if declared in (None, "utf-8", "cp1252"):
+        text, wide, bad = _utf8_evidence(data)
+        if not bad and (declared != "cp1252" or wide):
+            if declared == "cp1252":
+                warnings.append("labelled windows-1252 but the bytes are UTF-8; decoded as UTF-8")
+            return text, "utf-8", warnings
+        if bad and wide > bad:
+            label = "labelled windows-1252 but mostly" if declared == "cp1252" else "mostly"
+            warnings.append(f"{label} UTF-8 with {bad} stray byte(s); those read as windows-1252")
+            return _cp1252_for_bad_bytes(text), "utf-8", warnings
+        if declared == "utf-8":
+            warnings.append("declared utf-8 but not valid utf-8; decoded as cp1252")
         return _decode_cp1252(data), "cp1252", warnings
     try:
         return data.decode(declared), declared, warnings
