@@ -101,21 +101,33 @@ def element_lines(el) -> list[str]:
     return [ln for ln in (clean_text(x) for x in "".join(pieces).split("\n")) if ln]
 
 
+#: A heading that names a document and its date (``Esityslista 23.09.2026 …``).
+_DOC_LABEL_RE = re.compile(
+    r"(?:Pöytäkirja|Esityslista|Kokouskutsu|Protokoll|Föredragningslista|"
+    r"Viranhaltijapäätös|Tjänsteinnehavarbeslut)\s+\d{1,2}\.\d{1,2}\.\d{4}", re.I)
+
+
 def label_lines(root) -> list[str]:
-    """The heading label (``<label class="h3">Body<br>Pöytäkirja 14.06.2023 …</label>``)."""
+    """The heading label (``<label class="h3">Body<br>Pöytäkirja 14.06.2023 …</label>``).
+
+    Dynasty 10 puts a page label (``<h1>Kokous</h1>``) in ``div.page-header`` and the
+    document's heading in ``div.meeting-header``: the first candidate that names a
+    document and a date wins; without one, the first non-empty candidate.
+    """
     if root is None:
         return []
-    for el in root.iter("label"):
-        if "h3" in (el.get("class") or "").split():
-            lines = element_lines(el)
-            if lines:
-                return lines
+    candidates = [el for el in root.iter("label") if "h3" in (el.get("class") or "").split()]
+    candidates += [el for el in root.iter() if isinstance(el.tag, str)
+                   and "meeting-header" in (el.get("class") or "").split()]
     for tag in ("h1", "h2", "h3", "label"):
-        for el in root.iter(tag):
-            lines = element_lines(el)
-            if lines:
-                return lines
-    return []
+        candidates += list(root.iter(tag))
+    first: list[str] = []
+    for el in candidates:
+        lines = element_lines(el)
+        if lines and any(_DOC_LABEL_RE.search(line) for line in lines):
+            return lines
+        first = first or lines
+    return first
 
 
 def block_cells(block: Block) -> list[str]:

@@ -17,11 +17,13 @@ from parsers.text.vocabulary import clean_text, document_type_of, parse_fi_date
 __all__ = ["LABEL_RE", "WHEN_RE", "hhmm", "norm_head", "read_detail_row", "read_label"]
 
 _TIME = r"\d{1,2}[:.]\d{2}"
-#: ``Pöytäkirja 14.06.2023 klo 18:00 / Tarkastettu``, ``Esityslista 03.02.2025 klo 16:00``
+#: ``Pöytäkirja 14.06.2023 klo 18:00 / Tarkastettu``, ``Esityslista 03.02.2025 klo 16:00``,
+#: ``Esityslista 23.09.2026 klo 17:00 -  Kaupunginhallituksen kokoushuone`` (Dynasty 10)
 LABEL_RE = re.compile(
     r"(?P<kind>Pöytäkirja|Esityslista|Kokouskutsu|Protokoll|Föredragningslista)\s+"
     r"(?P<date>\d{1,2}\.\d{1,2}\.\d{4})"
-    rf"(?:\s*(?:klo|kl\.?|kello)?\s*(?P<time>{_TIME})(?:\s*[-–]\s*(?P<end>{_TIME}))?)?"
+    rf"(?:\s*(?:klo|kl\.?|kello)?\s*(?P<time>{_TIME})(?:\s*[-–]\s*(?P<end>{_TIME})(?!\d))?)?"
+    r"(?:\s*[-–,]\s*(?P<place>[^/\s][^/]{1,120}?))?"
     r"(?:\s*/\s*(?P<status>[^/]{2,60}))?\s*$",
     re.I,
 )
@@ -61,6 +63,10 @@ def read_label(rec: MeetingRecord, lines: list[str]) -> None:
         rec.end_time = hhmm(m["end"])
         status = clean_text(m["status"] or "")
         rec.status = status or None
+        # Dynasty 10: ``Esityslista 23.09.2026 klo 17:00 -  Kaupunginhallituksen kokoushuone``
+        place = clean_text(m["place"] or "").strip(" -–,")
+        if place and m["time"]:
+            rec.place = place
         before = clean_text(line[: m.start()]).strip(" /-–|")
         if before:
             rec.body = before
