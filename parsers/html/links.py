@@ -16,14 +16,18 @@ __all__ = ["LINK_KINDS", "classify_link", "link_id"]
 _KOKOUS_RE = re.compile(r"/kokous/(?P<name>[^/?#]+)$", re.I)
 _ITEM_FILE_RE = re.compile(r"^(\d+-\d+)\.HTML?$", re.I)
 _MEETING_FILE_RE = re.compile(r"^(\d+)\.HTML?$", re.I)
+#: ``20261727-4-374197.PDF``: document, item, attachment id (not a running number);
+#: item 0 (``2017406946-0-1.PDF``) is the meeting's own, e.g. its appeal instructions.
+_ATTACHMENT_FILE_RE = re.compile(r"^(\d+-[1-9]\d*-\d+)\.[A-Za-z0-9]{2,5}$")
 _PDF_FILE_RE = re.compile(r"^(\d+(?:-\d+)*)\.PDF$", re.I)
 _TELIN_RE = re.compile(r"^TELIN-(\d+)\.HTML?$", re.I)
 _TELIMET_RE = re.compile(r"^TELIMET\.HTML?$", re.I)
 
 #: link kind → meaning
 #:   item: an agenda item page; meeting: a meeting document's page; body: a body's
-#:   meeting list; bodies: the body list; pdf; feed: an RSS feed; other
-LINK_KINDS = ("item", "meeting", "body", "bodies", "pdf", "feed", "other")
+#:   meeting list; bodies: the body list; pdf: a document's or an item's PDF;
+#:   attachment: an item's attachment (``<docid>-<n>-<id>.PDF``); feed: an RSS feed; other
+LINK_KINDS = ("item", "meeting", "body", "bodies", "pdf", "attachment", "feed", "other")
 
 
 def classify_link(href: str | None) -> tuple[str, str | None]:
@@ -32,7 +36,8 @@ def classify_link(href: str | None) -> tuple[str, str | None]:
     ``/kokous/2017406946-3.HTM`` → ``("item", "2017406946-3")``,
     ``DREQUEST.PHP?page=meeting&id=2017406946`` → ``("meeting", "2017406946")``,
     ``/kokous/TELIN-217668.HTM`` / ``page=meetings&id=217668`` → ``("body", "217668")``,
-    ``TELIMET.HTM`` / ``page=meeting_frames`` / ``page=meeting_handlers`` → ``("bodies", None)``.
+    ``TELIMET.HTM`` / ``page=meeting_frames`` / ``page=meeting_handlers`` → ``("bodies", None)``,
+    ``/kokous/20261727-4-374197.PDF`` → ``("attachment", "20261727-4-374197")``.
     """
     if not href:
         return "other", None
@@ -47,6 +52,8 @@ def classify_link(href: str | None) -> tuple[str, str | None]:
         ident = (query.get("id") or "").strip() or None
         if page == "meetingitem":
             return "item", ident
+        if page in ("meetingitem_attachment", "attachment", "liite"):
+            return "attachment", ident
         if page == "meeting":
             return "meeting", ident
         if page == "meetings":
@@ -61,7 +68,8 @@ def classify_link(href: str | None) -> tuple[str, str | None]:
         return "other", None
     name = m.group("name")
     for rx, kind in ((_ITEM_FILE_RE, "item"), (_MEETING_FILE_RE, "meeting"),
-                     (_PDF_FILE_RE, "pdf"), (_TELIN_RE, "body")):
+                     (_ATTACHMENT_FILE_RE, "attachment"), (_PDF_FILE_RE, "pdf"),
+                     (_TELIN_RE, "body")):
         found = rx.match(name)
         if found:
             return kind, found.group(1)

@@ -66,6 +66,7 @@ from parsers.html.blocks import (
     extract_blocks,
     parse_tree,
 )
+from parsers.html.links import classify_link
 from parsers.item_html.header import NAV_RE
 from parsers.item_html.paras import Para, Section, detect_heading, para
 from parsers.item_html.sections import SectionReader
@@ -154,6 +155,12 @@ class _ItemParser(SectionReader):
                 continue
             fieldname = classify_heading_strict(b.caption) if b.caption else heading_field
             if fieldname not in _NAVIGATION_LISTS:
+                # an attachment link without a list heading (``…/20261727-4-374197.PDF``)
+                links = [(h, t) for h, t in b.all_links() if classify_link(h)[0] == "attachment"]
+                if links:
+                    if current is None or current.field != "attachments":
+                        current = self.new_section("attachments", "")
+                    current.paras.append(Para(b.flat, False, links))
                 continue
             if current is None or current.field != fieldname:
                 current = self.new_section(fieldname, b.caption or fieldname)

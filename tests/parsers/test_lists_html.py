@@ -87,6 +87,8 @@ def test_fixture(name):
     ("http://h/cgi/DREQUEST.PHP?page=meeting_frames", ("bodies", None)),
     ("http://h/cgi/DREQUEST.PHP?page=meeting_handlers", ("bodies", None)),
     ("http://h/kokous/2017406946-0-1.PDF", ("pdf", "2017406946-0-1")),
+    ("https://h.oncloudos.com/kokous/20261727-4-374197.PDF", ("attachment", "20261727-4-374197")),
+    ("http://h/cgi/DREQUEST.PHP?page=meetingitem_attachment&id=1-2-3", ("attachment", "1-2-3")),
     ("http://h/cgi/DREQUEST.PHP?page=rss/meetings&show=30", ("feed", None)),
     ("mailto:x@example.org", ("other", None)),
     ("", ("other", None)),
