@@ -183,7 +183,7 @@ class _ItemParser(SectionReader):
         self.current.paras.extend(inline)
 
 
-#: Regions (``parsers.html_text.REGIONS``) that only Dynasty 10 pages have.
+#: Regions (``parsers.html.blocks.REGIONS``) that only Dynasty 10 pages have.
 _DYNASTY10_PARTS = frozenset({"page-header", "meeting-header", "content", "meetingitem"})
 #: Lists a navigation table may hold under its caption; other tables there are menus.
 _NAVIGATION_LISTS = ("attachments", "supplementary")

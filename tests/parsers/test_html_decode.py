@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from parsers.html_text import decode_html, normalise_charset
+from parsers.html.blocks import decode_html, normalise_charset
 from tests.parsers.cases import PROPERTY_SETTINGS
 
 TEXT = "Päätösehdotus – kaupunginhallitus hyväksyy “kumppanuusmallin” ja Ålandin €-arvion."
