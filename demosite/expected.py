@@ -11,6 +11,11 @@ from __future__ import annotations
 from typing import Any
 
 from .model import Document, Item, SiteData, blocks_text, load
+from .towns import Town
+
+
+def _data(town: Town | None) -> SiteData:
+    return load() if town is None else town.data
 
 
 def _item_dict(doc: Document, item: Item, data: SiteData) -> dict[str, Any]:
@@ -74,19 +79,20 @@ def _item_dict(doc: Document, item: Item, data: SiteData) -> dict[str, Any]:
     }
 
 
-def expected_items() -> list[dict[str, Any]]:
+def expected_items(town: Town | None = None) -> list[dict[str, Any]]:
     """One dict per item page (an agenda item and its minutes item are two entries).
 
     Ordered by document (oldest meeting first, agenda before minutes), then by the
-    item's position in the document.
+    item's position in the document. ``town``: one of :data:`demosite.towns.TOWNS`
+    (default: the single-town demo).
     """
-    data = load()
+    data = _data(town)
     return [_item_dict(doc, item, data) for doc in data.documents for item in doc.meeting.items]
 
 
-def expected_documents() -> list[dict[str, Any]]:
+def expected_documents(town: Town | None = None) -> list[dict[str, Any]]:
     """One dict per meeting document: ids, dates, items and attendees."""
-    data = load()
+    data = _data(town)
     out = []
     for doc in data.documents:
         m = doc.meeting

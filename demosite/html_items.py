@@ -83,22 +83,24 @@ def _attachment_links(doc: Document, item: Item, urls: Urls) -> str:
         for a in item.attachments
     )
     return (
-        f'<div class="tcDat">Liitteet<table class="tcDat"><tbody>{rows}</tbody></table></div><hr>'
+        f'<div class="tcDat">{doc.words.attachments}<table class="tcDat"><tbody>{rows}</tbody>'
+        "</table></div><hr>"
     )
 
 
 def _nav(doc: Document, item: Item, urls: Urls) -> str:
     items = doc.meeting.items
     i = items.index(item)
+    w = doc.words
     prev_ = (
-        f'<a href="{urls.item_htm(doc, items[i - 1])}">Edellinen asia</a>'
+        f'<a href="{urls.item_htm(doc, items[i - 1])}">{w.previous}</a>'
         if i > 0
-        else "Edellinen asia"
+        else w.previous
     )
     next_ = (
-        f'<a href="{urls.item_htm(doc, items[i + 1])}">Seuraava asia</a>'
+        f'<a href="{urls.item_htm(doc, items[i + 1])}">{w.next}</a>'
         if i + 1 < len(items)
-        else "Seuraava asia"
+        else w.next
     )
     return (
         '<div class="tcDat"><table width="100%"><tbody><tr>'
@@ -150,11 +152,12 @@ def _handlings_table(item: Item) -> list[str]:
 def _preparers_espoo(item: Item, data: SiteData) -> list[str]:
     if not item.preparers:
         return []
+    words = data.municipality.words
     rows = []
     for person in item.preparers:
         text = esc(person.name)
         if person.phone:
-            text += f", puh.&nbsp; {esc(person.phone, digit_nbsp=False)}"
+            text += f", {words.phone}&nbsp; {esc(person.phone, digit_nbsp=False)}"
         if person.email:
             text += f", {esc(person.email)}"
         rows.append(
@@ -165,7 +168,8 @@ def _preparers_espoo(item: Item, data: SiteData) -> list[str]:
     pattern = data.municipality.contact_pattern
     return [
         '<p class="MsoNormal" style="margin-left:117.0pt;line-height:12.0pt;'
-        'text-autospace:none"><span style="color:black">Valmistelijat / lisätiedot:</span></p>',
+        'text-autospace:none"><span style="color:black">'
+        f"{words.preparers}:</span></p>",
         '<table class="MsoTableGrid" style="margin-left:117.0pt;border-collapse:collapse;'
         'border:none" cellspacing="0" cellpadding="0" border="0">\n <tbody>'
         + "\n".join(rows)
@@ -194,34 +198,36 @@ def espoo_body(doc: Document, item: Item, data: SiteData) -> list[str]:
     ]
     out += ['<p class="MsoNormal"><span style="color:black">&nbsp;</span></p>']
     out += _preparers_espoo(item, data)
-    out += _headed("Päätösehdotus", item.proposal, item.proposer.display if item.proposer else "")
+    w = doc.words
+    out += _headed(w.proposal, item.proposal, item.proposer.display if item.proposer else "")
     if doc.is_minutes and item.discussion:
         out += [SPACER_HANG]
-        out += _headed("Käsittely", item.discussion)
+        out += _headed(w.discussion, item.discussion)
     if doc.is_minutes:
         out += [SPACER_HANG]
-        out += _headed("Päätös", item.decision)
+        out += _headed(w.decision, item.decision)
     if item.background:
         out += [SPACER_SIS]
-        out += [_p("Sivuotsikko", f"<b>Selostus</b>{nbsp(4)} ")]
+        out += [_p("Sivuotsikko", f"<b>{w.background}</b>{nbsp(4)} ")]
         out += [SPACER_SIS]
         out += _sisennetty_blocks(item.background)
     for h in item.history:
-        out += [SPACER_HANG, _p("MsoNormal", "<b>Päätöshistoria</b>", HANGING), SPACER_HANG]
+        out += [SPACER_HANG, _p("MsoNormal", f"<b>{w.history}</b>", HANGING), SPACER_HANG]
         out += [_p("MsoNormal", f"{esc(h.body)} {text_date(h.date)} § {h.section}", HANGING)]
         out += [SPACER_HANG]
-        out += _headed("Päätösehdotus", h.proposal, h.proposer.display if h.proposer else "")
+        out += _headed(w.proposal, h.proposal, h.proposer.display if h.proposer else "")
         if h.discussion:
-            out += [SPACER_HANG] + _headed("Käsittely", h.discussion)
+            out += [SPACER_HANG] + _headed(w.discussion, h.discussion)
         if h.decision:
-            out += [SPACER_HANG] + _headed("Päätös", h.decision)
+            out += [SPACER_HANG] + _headed(w.decision, h.decision)
     if item.attachments:
-        out += [SPACER_HANG, _p("MsoNormal", "<b>Liitteet</b>", HANGING)]
+        out += [SPACER_HANG, _p("MsoNormal", f"<b>{w.attachments}</b>", HANGING)]
         out += [_p("Sisennetty", f"{a.number}{nbsp(4)}{esc(a.title)}") for a in item.attachments]
     if item.for_information:
         out += [
             SPACER_HANG,
-            _p("MsoNormal", f"<b>Tiedoksi</b>{nbsp(4)} {esc(item.for_information)}", HANGING),
+            _p("MsoNormal", f"<b>{w.for_information}</b>{nbsp(4)} {esc(item.for_information)}",
+               HANGING),
         ]
     out += ['<p class="MsoNormal">&nbsp;</p>'] * 3
     return out
@@ -339,7 +345,8 @@ def item_heading(doc: Document, item: Item) -> list[str]:
     Kuopio prints the same without spaces around a slash: ``Pöytäkirja 22.10.2024/Pykälä 58``.
     """
     meeting = doc.meeting
-    what = f"Pykälä {item.section}" if doc.is_minutes else f"Asianro {item.ordinal}"
+    w = doc.words
+    what = f"{w.section} {item.section}" if doc.is_minutes else f"{w.item_number} {item.ordinal}"
     sep = "/" if meeting.body.template == "kuopio" else " "
     return [meeting.body.name, f"{doc.label} {dyn_date(meeting.date)}{sep}{what}"]
 
@@ -360,7 +367,7 @@ def item_page(doc: Document, item: Item, data: SiteData, urls: Urls) -> bytes:
         + f"<hr>{nav}\n</div></div>"
     )
     links = [
-        ("Toimielimet", urls.telimet()),
+        (doc.words.bodies, urls.telimet()),
         (meeting.body.name, urls.telin(meeting.body)),
         (f"{doc.label} {dyn_date(meeting.date)}", urls.meeting_htm(doc)),
     ]

@@ -48,7 +48,8 @@ def _xp_cell(text: str, width: int) -> str:
 def meeting_page(doc: Document, data: SiteData, urls: Urls) -> bytes:
     """``/kokous/<docid>.HTM``: item list, meeting details and attendees."""
     meeting = doc.meeting
-    number_head = "Pykälä" if doc.is_minutes else "Asianro"
+    w = doc.words
+    number_head = w.section if doc.is_minutes else w.item_number
     pdf = (
         f'\n&nbsp;<a target="_blank" href="{urls.meeting_pdf(doc)}" class="linkMListPDF">'
         f"{doc.label}&nbsp;PDF-muodossa</a>\n&nbsp;"
@@ -66,15 +67,15 @@ def meeting_page(doc: Document, data: SiteData, urls: Urls) -> bytes:
             f'</td>{icon}<td class="tcDat" colspan="3"><a href="{urls.item_htm(doc, item)}">'
             f"{esc(item.title)}</a></td>\n"
         )
-    parts = [_header_row(number_head, "Otsikko", pdf) + "".join(rows) + "</tr></tbody></table>"]
-    when = f"{dyn_date(meeting.date)} klo {meeting.time}"
+    parts = [_header_row(number_head, w.title, pdf) + "".join(rows) + "</tr></tbody></table>"]
+    when = f"{dyn_date(meeting.date)} {w.at} {meeting.time}"
     if meeting.end_time and doc.is_minutes:
         when += f"–{meeting.end_time}"
-    parts.append("<p>\n" + _section_table("Kokoustiedot"))
+    parts.append("<p>\n" + _section_table(w.meeting_info))
     parts.append(
         '<table cellspacing="0" border="0">\n<tbody>'
-        f'<tr><td class="tcDat">&nbsp;&nbsp;Kokousaika</td><td class="tcDat">{when}</td></tr>\n'
-        '<tr><td class="tcDat">&nbsp;&nbsp;Kokouspaikka</td>'
+        f'<tr><td class="tcDat">&nbsp;&nbsp;{w.meeting_time}</td><td class="tcDat">{when}</td>'
+        f'</tr>\n<tr><td class="tcDat">&nbsp;&nbsp;{w.meeting_place}</td>'
         f'<td class="tcDat">{esc(meeting.place)}</td></tr>\n'
         "</tbody></table>\n</p>"
     )
@@ -84,7 +85,7 @@ def meeting_page(doc: Document, data: SiteData, urls: Urls) -> bytes:
         member_rows = " ".join(f"<tr>{_xp_cell(a.display, 597)} </tr>" for a in members)
         parts.append(
             "<p>\n"
-            + _section_table("Saapuvilla olleet jäsenet")
+            + _section_table(w.members)
             + '<table cellspacing="0" border="0">\n<tbody><tr><td>&nbsp;&nbsp;</td><td>\n'
             + '<table xclass="MsoNormalTable" cellspacing="0" cellpadding="0" border="0"> <tbody>'
             + member_rows
@@ -99,17 +100,17 @@ def meeting_page(doc: Document, data: SiteData, urls: Urls) -> bytes:
         )
         parts.append(
             "<p>\n"
-            + _section_table("Muut saapuvilla olleet")
+            + _section_table(w.others)
             + '<table cellspacing="0" border="0">\n<tbody><tr><td>&nbsp;&nbsp;</td><td>\n'
             + '<table xclass="MsoNormalTable" cellspacing="0" cellpadding="0" border="0" '
             + 'width="600"> <tbody>'
             + other_rows
             + "</tbody></table></td>\n</tr></tbody></table>\n</p>"
         )
-    heading_line = f"{doc.label} {dyn_date(meeting.date)} klo {meeting.time}"
+    heading_line = f"{doc.label} {dyn_date(meeting.date)} {w.at} {meeting.time}"
     if doc.is_minutes:
-        heading_line += " / Tarkastettu"
-    links = [("Toimielimet", urls.telimet()), (meeting.body.name, urls.telin(meeting.body))]
+        heading_line += f" / {w.checked}"
+    links = [(w.bodies, urls.telimet()), (meeting.body.name, urls.telin(meeting.body))]
     return page(
         title=data.municipality.name,
         body_class="bodyKokous",

@@ -18,7 +18,62 @@ import yaml
 
 DATA_FILE = Path(__file__).parent / "data" / "demo.yaml"
 
-DOC_LABEL = {"agenda": "Esityslista", "minutes": "Pöytäkirja"}
+
+
+@dataclass(frozen=True)
+class Words:
+    """The fixed words a Dynasty site prints around the data, in the site's language.
+
+    Finnish by default; a Swedish-language municipality's pages say ``Protokoll``,
+    ``Paragraf``, ``Förslag``, ``Beslut``… (:data:`SWEDISH`).
+    """
+
+    agenda: str = "Esityslista"
+    minutes: str = "Pöytäkirja"
+    section: str = "Pykälä"
+    item_number: str = "Asianro"
+    proposal: str = "Päätösehdotus"
+    decision: str = "Päätös"
+    discussion: str = "Käsittely"
+    background: str = "Selostus"
+    history: str = "Päätöshistoria"
+    attachments: str = "Liitteet"
+    for_information: str = "Tiedoksi"
+    preparers: str = "Valmistelijat / lisätiedot"
+    phone: str = "puh."
+    previous: str = "Edellinen asia"
+    next: str = "Seuraava asia"
+    bodies: str = "Toimielimet"
+    title: str = "Otsikko"
+    meeting_info: str = "Kokoustiedot"
+    meeting_time: str = "Kokousaika"
+    meeting_place: str = "Kokouspaikka"
+    members: str = "Saapuvilla olleet jäsenet"
+    others: str = "Muut saapuvilla olleet"
+    checked: str = "Tarkastettu"
+    at: str = "klo"
+    handled: str = "Käsitellyt asiat"
+    to_handle: str = "Käsiteltävät asiat"
+    signatures: str = "Allekirjoitukset"
+    year: str = "Vuosi"
+    meeting_lists: str = "Kokouslistat"
+    language: str = "fi"
+
+
+FINNISH = Words()
+SWEDISH = Words(
+    agenda="Föredragningslista", minutes="Protokoll", section="Paragraf",
+    item_number="Ärende", proposal="Förslag", decision="Beslut", discussion="Behandling",
+    background="Motivering", history="Beslutshistorik", attachments="Bilagor",
+    for_information="För kännedom", preparers="Beredare", phone="tfn",
+    previous="Föregående ärende", next="Nästa ärende", bodies="Organ", title="Rubrik",
+    meeting_info="Mötesuppgifter", meeting_time="Mötestid", meeting_place="Mötesplats",
+    members="Närvarande medlemmar",
+    others="Övriga närvarande", checked="Justerat", at="kl", handled="Behandlade ärenden",
+    to_handle="Ärenden", signatures="Underskrifter", year="År",
+    meeting_lists="Möteslistor", language="sv",
+)
+LANGUAGES = {"fi": FINNISH, "sv": SWEDISH}
 
 
 # --------------------------------------------------------------------------- blocks
@@ -181,10 +236,11 @@ class Document:
     kind: str  # "agenda" | "minutes"
     published: dt.date
     meeting: Meeting
+    words: Words = FINNISH
 
     @property
     def label(self) -> str:
-        return DOC_LABEL[self.kind]
+        return self.words.minutes if self.is_minutes else self.words.agenda
 
     @property
     def is_minutes(self) -> bool:
@@ -194,8 +250,10 @@ class Document:
         return f"{self.doc_id}-{item.ordinal}"
 
     def section_label(self, item: Item) -> str:
-        """``§ 127`` in minutes, ``Asianro 3`` in an agenda."""
-        return f"§ {item.section}" if self.is_minutes else f"Asianro {item.ordinal}"
+        """``§ 127`` in minutes, ``Asianro 3`` (``Ärende 3``) in an agenda."""
+        if self.is_minutes:
+            return f"§ {item.section}"
+        return f"{self.words.item_number} {item.ordinal}"
 
     def section_value(self, item: Item) -> str:
         return str(item.section) if self.is_minutes else str(item.ordinal)
@@ -218,6 +276,11 @@ class Municipality:
     name: str
     short: str
     contact_pattern: str
+    language: str = "fi"
+
+    @property
+    def words(self) -> Words:
+        return LANGUAGES[self.language]
 
 
 @dataclass
@@ -313,7 +376,8 @@ def _item(ordinal: int, raw: dict[str, Any]) -> Item:
 def parse(raw: dict[str, Any]) -> SiteData:
     """Build ``SiteData`` from the decoded YAML mapping and validate it."""
     mun = raw["municipality"]
-    municipality = Municipality(mun["name"], mun["short"], mun["contact_pattern"])
+    municipality = Municipality(mun["name"], mun["short"], mun["contact_pattern"],
+                                mun.get("language", "fi"))
     bodies = [Body(int(b["id"]), b["name"], b.get("template", "espoo")) for b in raw["bodies"]]
     by_id = {b.id: b for b in bodies}
     meetings: list[Meeting] = []
@@ -335,7 +399,8 @@ def parse(raw: dict[str, Any]) -> SiteData:
             attendees=attendees,
         )
         meeting.documents = [
-            Document(str(d["id"]), d["type"], d["published"], meeting) for d in m["documents"]
+            Document(str(d["id"]), d["type"], d["published"], meeting, municipality.words)
+            for d in m["documents"]
         ]
         meetings.append(meeting)
     decisions = [

@@ -112,42 +112,45 @@ def espoo_groups(doc: Document, item: Item, data: SiteData) -> list[Group]:
     rows.append(blank())
     rows += _title_rows(doc, item)
     groups = [Group(rows, keep=len(rows), page_break_before=True, tag=item)]
+    w = doc.words
     if item.preparers:
         lines = [
-            p.name + (f", puh. {p.phone}" if p.phone else "") + (f", {p.email}" if p.email else "")
+            p.name + (f", {w.phone} {p.phone}" if p.phone else "")
+            + (f", {p.email}" if p.email else "")
             for p in item.preparers
         ]
         lines.append(data.municipality.contact_pattern)
-        rows = merge_left(plain_lines(lines), label_rows("Valmistelijat / lisätiedot"))
+        rows = merge_left(plain_lines(lines), label_rows(w.preparers))
         groups.append(Group([blank(), *rows], keep=3, tag=item))
     proposer = item.proposer.display if item.proposer else ""
-    groups.append(section("Päätösehdotus", item.proposal, proposer, item))
+    groups.append(section(w.proposal, item.proposal, proposer, item))
     if doc.is_minutes and item.discussion:
-        groups.append(section("Käsittely", item.discussion, tag=item))
+        groups.append(section(w.discussion, item.discussion, tag=item))
     if doc.is_minutes:
-        groups.append(section("Päätös", item.decision, tag=item))
+        groups.append(section(w.decision, item.decision, tag=item))
     if item.background:
-        groups.append(section("Selostus", item.background, tag=item))
+        groups.append(section(w.background, item.background, tag=item))
     for h in item.history:
         groups.append(
             section(
-                "Päätöshistoria",
+                w.history,
                 [Paragraph(f"{h.body} {text_date(h.date)} § {h.section}")],
                 tag=item,
             )
         )
         groups.append(
-            section("Päätösehdotus", h.proposal, h.proposer.display if h.proposer else "", item)
+            section(w.proposal, h.proposal, h.proposer.display if h.proposer else "", item)
         )
         if h.discussion:
-            groups.append(section("Käsittely", h.discussion, tag=item))
+            groups.append(section(w.discussion, h.discussion, tag=item))
         if h.decision:
-            groups.append(section("Päätös", h.decision, tag=item))
+            groups.append(section(w.decision, h.decision, tag=item))
     if item.attachments:
         lines = [f"{a.number}   {a.title}" for a in item.attachments]
         groups.append(
             Group(
-                [blank(), *merge_left(plain_lines(lines), label_rows("Liitteet"))], keep=2, tag=item
+                [blank(), *merge_left(plain_lines(lines), label_rows(w.attachments))], keep=2,
+                tag=item,
             )
         )
     return groups
@@ -205,20 +208,21 @@ TEMPLATES: dict[str, Callable[[Document, Item, SiteData], list[Group]]] = {
 
 def cover_groups(doc: Document) -> list[Group]:
     meeting = doc.meeting
-    when = f"{dyn_date(meeting.date)} klo {meeting.time}"
+    w = doc.words
+    when = f"{dyn_date(meeting.date)} {w.at} {meeting.time}"
     if doc.is_minutes and meeting.end_time:
         when += f"–{meeting.end_time}"
     groups = [
         Group([Row(20, [Span(LEFT_X, doc.label.upper(), BOLD, 14)]), blank()], tag="cover"),
-        section("Kokousaika", [], when, "cover"),
-        section("Kokouspaikka", [], meeting.place, "cover"),
+        section(w.meeting_time, [], when, "cover"),
+        section(w.meeting_place, [], meeting.place, "cover"),
     ]
     if doc.is_minutes:
         members = [a.display for a in meeting.attendees if a.group == "members"]
         others = [a.display for a in meeting.attendees if a.group == "others"]
         for label, lines in (
-            ("Saapuvilla olleet jäsenet", members),
-            ("Muut saapuvilla olleet", others),
+            (w.members, members),
+            (w.others, others),
         ):
             if lines:
                 rows = [
@@ -227,7 +231,7 @@ def cover_groups(doc: Document) -> list[Group]:
                 groups.append(
                     Group([blank(), *merge_left(rows, label_rows(label))], keep=3, tag="cover")
                 )
-    label = "Käsitellyt asiat" if doc.is_minutes else "Käsiteltävät asiat"
+    label = w.handled if doc.is_minutes else w.to_handle
     rows = []
     for item in meeting.items:
         rows += text_rows(
@@ -246,7 +250,7 @@ def cover_groups(doc: Document) -> list[Group]:
         lines = [f"{chair}, puheenjohtaja", f"{clerk}, pöytäkirjanpitäjä"]
         groups.append(
             Group(
-                [blank(), *merge_left(plain_lines(lines), label_rows("Allekirjoitukset"))],
+                [blank(), *merge_left(plain_lines(lines), label_rows(w.signatures))],
                 tag="cover",
             )
         )

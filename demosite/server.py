@@ -17,6 +17,7 @@ from email.utils import format_datetime, parsedate_to_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from .site import DemoSite, Resource, build_site
+from .towns import Town
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -112,15 +113,17 @@ class DemoServer:
         port: int = 0,
         as_of: dt.date | None = None,
         verbose: bool = False,
+        town: Town | None = None,
     ) -> None:
         self.verbose = verbose
+        self.town = town
         self._httpd = _HTTPServer((host, port), _Handler)
         self._httpd.demo = self
         self.host = host
         self.port: int = self._httpd.server_address[1]
         self.base_url = f"http://{host}:{self.port}"
         self._thread: threading.Thread | None = None
-        self.site: DemoSite = build_site(self.base_url, as_of)
+        self.site: DemoSite = build_site(self.base_url, as_of, town)
 
     @property
     def as_of(self) -> dt.date | None:
@@ -128,7 +131,7 @@ class DemoServer:
 
     def set_as_of(self, d: dt.date | None) -> None:
         """Show only documents published on or before ``d`` (``None``: all)."""
-        self.site = build_site(self.base_url, d)
+        self.site = build_site(self.base_url, d, self.town)
 
     def start(self) -> DemoServer:
         if self._thread is None:
@@ -159,9 +162,10 @@ class DemoServer:
         self.stop()
 
 
-def serve_forever(port: int, as_of: dt.date | None = None, host: str = "127.0.0.1") -> None:
-    """Run the demo site in the foreground (the ``demo-site`` CLI command)."""
-    server = DemoServer(host=host, port=port, as_of=as_of, verbose=True)
+def serve_forever(port: int, as_of: dt.date | None = None, host: str = "127.0.0.1",
+                  town: Town | None = None) -> None:
+    """Run the demo site (or one demo town) in the foreground (``demo-site`` command)."""
+    server = DemoServer(host=host, port=port, as_of=as_of, verbose=True, town=town)
     print(f"Demo Dynasty site at {server.base_url}/kokous/TELIMET.HTM", flush=True)
     print(f"RSS: {server.base_url}/cgi/DREQUEST.PHP?page=rss/meetingitems&show=30", flush=True)
     try:

@@ -14,7 +14,7 @@ import threading
 from dataclasses import dataclass, field
 from urllib.parse import parse_qs, urlsplit
 
-from . import feeds
+from . import dynasty10, feeds
 from .common import Urls, cgi_path, kokous_path
 from .html_items import item_page
 from .html_lists import (
@@ -27,6 +27,7 @@ from .html_lists import (
 )
 from .model import SiteData, load
 from .pdf_pages import attachment_pdf, item_pdf, layout_document, meeting_pdf
+from .towns import Town
 
 HTML = "text/html; charset=windows-1252"
 #: Some real Dynasty servers label the cp1252 bytes as ISO-8859-1; the demo does so
@@ -56,7 +57,8 @@ def _stamp(d: dt.date) -> dt.datetime:
     return dt.datetime(d.year, d.month, d.day, 6, 0, tzinfo=dt.UTC)
 
 
-def _build_static(data: SiteData, urls: Urls) -> dict[str, Resource]:
+def _build_static(data: SiteData, urls: Urls, family: str = "word") -> dict[str, Resource]:
+    """Every per-document resource; ``family`` chooses the item pages' markup."""
     out: dict[str, Resource] = {}
     for doc in data.documents:
         stamp, pub = _stamp(doc.published), doc.published
@@ -69,9 +71,14 @@ def _build_static(data: SiteData, urls: Urls) -> dict[str, Resource]:
         )
         for item in doc.meeting.items:
             iid = doc.item_id(item)
-            html = item_page(doc, item, data, urls)
-            out[kokous_path(f"{iid}.HTM")] = Resource(HTML, html, stamp, pub)
-            out[cgi_path("meetingitem", iid)] = Resource(HTML_LATIN1, html, stamp, pub)
+            if family == "dynasty10":
+                html = dynasty10.item_page(doc, item, data, urls)
+                out[kokous_path(f"{iid}.HTM")] = Resource(dynasty10.UTF8_HTML, html, stamp, pub)
+                out[cgi_path("meetingitem", iid)] = Resource(dynasty10.UTF8_HTML, html, stamp, pub)
+            else:
+                html = item_page(doc, item, data, urls)
+                out[kokous_path(f"{iid}.HTM")] = Resource(HTML, html, stamp, pub)
+                out[cgi_path("meetingitem", iid)] = Resource(HTML_LATIN1, html, stamp, pub)
             out[kokous_path(f"{iid}.PDF")] = Resource(
                 PDF, item_pdf(doc, item, data, lay), stamp, pub
             )
@@ -88,16 +95,23 @@ def _build_static(data: SiteData, urls: Urls) -> dict[str, Resource]:
     return out
 
 
-_STATIC: dict[str, dict[str, Resource]] = {}
+_STATIC: dict[tuple[str, Town | None], dict[str, Resource]] = {}
 _STATIC_LOCK = threading.Lock()
 
 
-def static_resources(base_url: str) -> dict[str, Resource]:
-    """Per-document resources for ``base_url``, generated once per process."""
+def site_data(town: Town | None) -> SiteData:
+    """The default demo's data (``town=None``: Demola, ``demo.yaml``) or a demo town's."""
+    return load() if town is None else town.data
+
+
+def static_resources(base_url: str, town: Town | None = None) -> dict[str, Resource]:
+    """Per-document resources for ``base_url`` (and town), generated once per process."""
+    key = (base_url, town)
     with _STATIC_LOCK:
-        if base_url not in _STATIC:
-            _STATIC[base_url] = _build_static(load(), Urls(base_url))
-        return _STATIC[base_url]
+        if key not in _STATIC:
+            family = town.family if town else "word"
+            _STATIC[key] = _build_static(site_data(town), Urls(base_url), family)
+        return _STATIC[key]
 
 
 @dataclass
@@ -172,16 +186,20 @@ def _feed_body(site: DemoSite, page: str, show: int) -> bytes | None:
     return None
 
 
-def build_site(base_url: str, as_of: dt.date | None = None) -> DemoSite:
+def build_site(base_url: str, as_of: dt.date | None = None,
+               town: Town | None = None) -> DemoSite:
     """Every page of the demo site as it looks on ``as_of`` (``None``: everything).
 
-    Links inside pages and feeds are absolute and start with ``base_url``.
+    Links inside pages and feeds are absolute and start with ``base_url``. ``town``
+    chooses one of the multi-municipality demo's towns (:mod:`demosite.towns`); the
+    default is the single-town demo the tests know.
     """
     base_url = base_url.rstrip("/")
-    data = load()
+    data = site_data(town)
     urls = Urls(base_url)
     site = DemoSite(base_url, as_of, {}, data)
-    resources = {k: r for k, r in static_resources(base_url).items() if site.visible(r.published)}
+    resources = {k: r for k, r in static_resources(base_url, town).items()
+                 if site.visible(r.published)}
     docs = [d for d in data.documents if site.visible(d.published)]
     stamp = site.last_modified()
     lists = {

@@ -34,7 +34,6 @@ from scraper.http import FetchPolicy
 from scraper.lock import HarvestLocked
 from scraper.sources import Source, SourceError
 
-DEMO_SOURCE_ID = "demo"
 EXIT_LOCKED = 75
 
 
@@ -353,34 +352,54 @@ def check_corpus_command(directory: str, golden_dirs: tuple[str, ...], as_json: 
 
 @cli.command("demo-site")
 @click.option("--port", default=8765, show_default=True, type=int)
-def demo_site(port: int) -> None:
+@click.option("--town", default=None, metavar="ID",
+              help="One town of the multi-municipality demo (demola, malliala, provby); "
+                   "default: the single-town demo the tests use.")
+def demo_site(port: int, town: str | None) -> None:
     """Serve the bundled synthetic Dynasty site on 127.0.0.1."""
     from demosite import serve_forever
+    from demosite.towns import town as demo_town
 
+    try:
+        chosen = demo_town(town) if town else None
+    except KeyError as exc:
+        raise click.BadParameter(str(exc), param_hint="--town") from exc
     click.echo(f"demo Dynasty site on http://127.0.0.1:{port}/cgi/DREQUEST.PHP?page=meeting_frames")
-    serve_forever(port)
+    serve_forever(port, town=chosen)
 
 
 @cli.command()
 @click.option("--db", "db_path", default="data/kokousarkisto.db", show_default=True,
               type=click.Path(dir_okay=False))
 @click.option("--site-port", default=8765, show_default=True, type=int,
-              help="Port of the demo Dynasty site (0: any free port).")
+              help="Port of the first demo town's Dynasty site; the others count up from it "
+                   "(0: any free ports).")
 @click.option("--port", default=8001, show_default=True, type=int, help="Datasette port.")
 @click.option("--serve/--no-serve", default=True, help="Start Datasette after harvesting.")
 def demo(db_path: str, site_port: int, port: int, serve: bool) -> None:
-    """Harvest the bundled demo site into a database, then browse it in Datasette.
+    """Harvest the bundled demo municipalities into one database, then browse it.
 
-    The demo site keeps running while Datasette does, so the links to the original
-    HTML pages and PDFs work.
+    Three invented towns, each on its own port, with the same body names and
+    overlapping case numbers in three Dynasty page families (Word-exported static pages,
+    Dynasty 10 pages, Swedish-language pages). Their sites keep running while Datasette
+    does, so the links to the original HTML pages and PDFs work.
     """
-    from demosite import DemoServer
+    from contextlib import ExitStack
 
-    with DemoServer(port=site_port) as site:
-        click.echo(f"demo site: {site.base_url}")
-        source = Source(id=DEMO_SOURCE_ID, base_url=site.base_url, name="Demo Dynasty site")
-        # our own loopback server: no need to wait between requests
-        summary = api.harvest(db_path, [source], policy=FetchPolicy(min_interval=0))
+    from demosite import DemoServer
+    from demosite.towns import TOWNS
+
+    with ExitStack() as stack:
+        sources = []
+        for i, town in enumerate(TOWNS):
+            site = stack.enter_context(
+                DemoServer(port=site_port + i if site_port else 0, town=town))
+            municipality = town.data.municipality
+            click.echo(f"demo site: {site.base_url} {municipality.name} ({town.family})")
+            sources.append(Source(id=town.id, base_url=site.base_url, name=municipality.name,
+                                  municipality=municipality.short))
+        # our own loopback servers: no need to wait between requests
+        summary = api.harvest(db_path, sources, policy=FetchPolicy(min_interval=0))
         _report(summary)
         if summary.exit_code or not serve:
             sys.exit(summary.exit_code)

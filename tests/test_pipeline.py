@@ -287,11 +287,14 @@ def test_cli_demo_harvests_then_serve_answers_on_loopback(tmp_path):
 
     import requests
 
+    from demosite.towns import TOWNS
+
     db_path = tmp_path / "demo.db"
     out = subprocess.run([sys.executable, "-m", "kokousarkisto.cli", "demo", "--db", str(db_path),
                           "--site-port", "0", "--no-serve"], capture_output=True, text=True)
     assert out.returncode == 0, out.stderr
-    assert f"new={len(expected_items())}" in out.stdout
+    per_town = {t.id: len(expected_items(t)) for t in TOWNS}
+    assert f"sources=3 new={sum(per_town.values())}" in out.stdout
     port = _free_port()
     proc = subprocess.Popen([sys.executable, "-m", "kokousarkisto.cli", "serve", "--db",
                              str(db_path), "--port", str(port)],
@@ -300,13 +303,17 @@ def test_cli_demo_harvests_then_serve_answers_on_loopback(tmp_path):
         deadline = time.monotonic() + 90  # a busy 2-core machine starts slowly
         while True:
             try:
-                resp = requests.get(f"http://127.0.0.1:{port}/demo/items.json?_shape=array",
-                                    timeout=2)
+                resp = requests.get(f"http://127.0.0.1:{port}/demo/items.json?_shape=array"
+                                    "&_size=max", timeout=2)
                 break
             except requests.ConnectionError:
                 assert time.monotonic() < deadline, "datasette did not start"
                 time.sleep(0.2)
-        assert resp.status_code == 200 and len(resp.json()) == len(expected_items())
+        assert resp.status_code == 200
+        got: dict[str, int] = {}
+        for row in resp.json():
+            got[row["source_id"]] = got.get(row["source_id"], 0) + 1
+        assert got == per_town
         home = requests.get(f"http://127.0.0.1:{port}/", timeout=5)
         assert "Kokousarkisto" in home.text
     finally:
