@@ -7,6 +7,7 @@ brings it up to date and opening a current one changes nothing.
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 import sqlite_utils
@@ -365,7 +366,9 @@ def open_db(path: str | Path) -> sqlite_utils.Database:
     between its committed batches and its one index rebuild left rows outside the search
     index; opening the file finishes that rebuild, so search never silently misses them.
     """
-    db = sqlite_utils.Database(path)
+    # usable from a concurrent harvest's host threads, which take turns on it (one at a
+    # time: scraper.baton), so SQLite's same-thread check would only get in the way
+    db = sqlite_utils.Database(sqlite3.connect(str(path), check_same_thread=False))
     db.execute("PRAGMA foreign_keys = ON")
     if str(path) != ":memory:":
         db.enable_wal()

@@ -17,7 +17,7 @@ from kokousarkisto.check_corpus import CorpusReport
 from kokousarkisto.check_corpus import check_corpus as run_corpus_check
 from kokousarkisto.check_corpus import parse_page as parse_any_page
 from parsers.records import FeedRecord, Record
-from scraper.archive import RawArchive
+from scraper.archive import RawArchive, open_archive
 from scraper.backfill import BackfillHarvester, BackfillStats
 from scraper.config import CatalogEntry, catalog, load_config
 from scraper.harvest import RECHECK_DAYS, Harvester, RunSummary
@@ -26,6 +26,7 @@ from scraper.lock import harvest_lock
 from scraper.parse_cache import ParseCache
 from scraper.reparse import ReparseSummary
 from scraper.reparse import reparse as reparse_archive
+from scraper.schedule import DEFAULT_CONCURRENCY
 from scraper.sources import Source
 
 
@@ -35,25 +36,57 @@ def default_archive_dir(db_path: str | Path) -> Path:
     return path.with_name(path.stem + ".raw")
 
 
+def archive_for(db_path: str | Path, archive: str | Path | None = None) -> RawArchive:
+    """The raw archive an ``--archive`` value names (a directory or
+    ``s3://bucket/prefix``), by default the directory beside the database. An object
+    store is checked at once (:class:`scraper.s3store.ArchiveUnavailable`)."""
+    return open_archive(archive or default_archive_dir(db_path))
+
+
+def parse_cache_dir(db_path: str | Path, archive: RawArchive) -> Path:
+    """Where the parse cache of ``archive`` lives: inside a local archive, beside the
+    database for an object store (``<name>.parse-cache/``): it is a local speed-up."""
+    if archive.local_dir is not None:
+        return archive.local_dir
+    path = Path(db_path)
+    local = path.with_name(path.stem + ".parse-cache")
+    local.mkdir(parents=True, exist_ok=True)
+    return local
+
+
+def host_clients(plan: list[tuple[Source, FetchPolicy]]) -> Callable[[Source], HttpClient]:
+    """Each source's HTTP client: one per host and policy, made when first asked for.
+
+    A client throttles, retries and honours ``Retry-After`` per host, so giving every
+    host its own keeps one host's waits out of the others' (and out of their threads).
+    """
+    policies = {source.id: policy for source, policy in plan}
+    made: dict[tuple, HttpClient] = {}
+
+    def client_for(source: Source) -> HttpClient:
+        policy = policies.get(source.id) or FetchPolicy()
+        key = (source.host, dataclasses.astuple(policy))
+        if key not in made:
+            made[key] = HttpClient(policy)
+        return made[key]
+
+    return client_for
+
+
 def harvest(db_path: str | Path, sources: list[Source], *, policy: FetchPolicy | None = None,
-            archive_dir: str | Path | None = None,
+            archive: str | Path | None = None,
             recheck_days: int = RECHECK_DAYS,
-            progress: Callable[[str, str], None] | None = None) -> RunSummary:
+            progress: Callable[[str, str], None] | None = None,
+            concurrency: int = DEFAULT_CONCURRENCY) -> RunSummary:
     """Harvest ``sources`` into the database at ``db_path`` and return the run's summary.
 
     Raises :class:`HarvestLocked` at once when another harvest runs on the same file.
-    ``progress`` is told ``(source id, item status)`` after each item.
+    ``progress`` is told ``(source id, item status)`` after each item. Up to
+    ``concurrency`` hosts are fetched at the same time.
     """
-    Path(db_path).parent.mkdir(parents=True, exist_ok=True)
-    with harvest_lock(db_path):
-        db = open_db(db_path)
-        try:
-            archive = RawArchive(archive_dir or default_archive_dir(db_path))
-            client = HttpClient(policy or FetchPolicy())
-            return Harvester(db, client, archive, recheck_days=recheck_days,
-                             progress=progress).run(sources)
-        finally:
-            db.close()
+    return harvest_plan(db_path, [(s, policy or FetchPolicy()) for s in sources],
+                        archive=archive, recheck_days=recheck_days, progress=progress,
+                        concurrency=concurrency)
 
 
 #: what ``kokousarkisto parse --kind`` accepts: every page kind of the parsers
@@ -74,21 +107,21 @@ def parse_file(path: str | Path, *, kind: str | None = None,
     return kind, parsers.parse(kind, data, url=url)
 
 
-def reparse(db_path: str | Path, archive_dir: str | Path | None = None, *,
+def reparse(db_path: str | Path, archive: str | Path | None = None, *,
             jobs: int | None = None, use_cache: bool = True) -> ReparseSummary:
     """Re-parse every stored item from the raw archive (no network), under the harvest lock.
 
-    Parsing runs on ``jobs`` processes (default: every core). Results are cached in the
-    archive directory (``parse-cache.sqlite``, never published) by input sha256 and
-    parser version, so unchanged bytes are not parsed twice; entries of older parser
+    Parsing runs on ``jobs`` processes (default: every core). Results are cached
+    (``parse-cache.sqlite``, never published; :func:`parse_cache_dir`) by input sha256
+    and parser version, so unchanged bytes are not parsed twice; entries of older parser
     versions are pruned afterwards. ``use_cache=False`` neither reads nor writes it.
     """
-    archive = RawArchive(archive_dir or default_archive_dir(db_path))
+    raw = archive_for(db_path, archive)
     with harvest_lock(db_path):
         db = open_db(db_path)
-        cache = ParseCache.in_archive(archive.root) if use_cache else None
+        cache = ParseCache.in_archive(parse_cache_dir(db_path, raw)) if use_cache else None
         try:
-            summary = reparse_archive(db, archive, jobs=jobs, cache=cache)
+            summary = reparse_archive(db, raw, jobs=jobs, cache=cache)
             if cache is not None:
                 cache.prune()
             return summary
@@ -99,26 +132,33 @@ def reparse(db_path: str | Path, archive_dir: str | Path | None = None, *,
 
 
 def harvest_plan(db_path: str | Path, plan: list[tuple[Source, FetchPolicy]], *,
-                 archive_dir: str | Path | None = None,
+                 archive: str | Path | None = None,
                  recheck_days: int = RECHECK_DAYS,
-                 progress: Callable[[str, str], None] | None = None) -> RunSummary:
-    """Harvest sources that may each need their own fetch policy (a config file's per-source
-    ``delay`` or ``contact``) and return one summary for them all.
+                 progress: Callable[[str, str], None] | None = None,
+                 concurrency: int = DEFAULT_CONCURRENCY) -> RunSummary:
+    """Harvest sources that may each have their own fetch policy (a config file's
+    per-source ``delay`` or ``contact``) in one run, up to ``concurrency`` hosts at
+    once, each host with its own client (:func:`host_clients`)."""
+    return _harvest(db_path, plan, Harvester, archive=archive,
+                    recheck_days=recheck_days, progress=progress,
+                    concurrency=concurrency)[0]
 
-    Sources sharing a policy are harvested in one run, as :func:`harvest` does; each
-    further policy is one more run, after the first.
-    """
-    groups: dict[tuple, tuple[FetchPolicy, list[Source]]] = {}
-    for source, policy in plan:
-        groups.setdefault(dataclasses.astuple(policy), (policy, []))[1].append(source)
-    total = RunSummary()
-    for policy, sources in groups.values():
-        summary = harvest(db_path, sources, policy=policy, archive_dir=archive_dir,
-                          recheck_days=recheck_days, progress=progress)
-        for f in dataclasses.fields(RunSummary):
-            mine, theirs = getattr(total, f.name), getattr(summary, f.name)
-            setattr(total, f.name, mine + theirs)
-    return total
+
+def _harvest(db_path: str | Path, plan: list[tuple[Source, FetchPolicy]],
+             kind: type[Harvester], *, archive: str | Path | None, recheck_days: int,
+             concurrency: int, progress: Callable[[str, str], None] | None = None,
+             **options: Any) -> tuple[RunSummary, Harvester]:
+    """One run of a ``kind`` of harvester over ``plan``, under the harvest lock."""
+    Path(db_path).parent.mkdir(parents=True, exist_ok=True)
+    raw = archive_for(db_path, archive)
+    with harvest_lock(db_path):
+        db = open_db(db_path)
+        try:
+            harvester = kind(db, host_clients(plan), raw, recheck_days=recheck_days,
+                             progress=progress, concurrency=concurrency, **options)
+            return harvester.run([source for source, _ in plan]), harvester
+        finally:
+            db.close()
 
 
 def list_sources(config_path: str | Path | None = None) -> list[CatalogEntry]:
@@ -155,17 +195,17 @@ def harvest_running(db_path: str | Path) -> bool:
     return False
 
 
-def status(db_path: str | Path, archive_dir: str | Path | None = None) -> StatusReport:
+def status(db_path: str | Path, archive: str | Path | None = None) -> StatusReport:
     """Per-source health of an archive, read only. Raises :class:`db.status.StatusError`.
 
     The items feeds each run saw are counted from the raw archive; without it that
     check is skipped. The run of a harvest going on right now is left out.
     """
-    archive = RawArchive(archive_dir or default_archive_dir(db_path))
+    raw = archive_for(db_path, archive)
 
     def count_feed(sha256: str) -> int | None:
         try:
-            data = archive.get(sha256)
+            data = raw.get(sha256)
         except OSError:
             return None
         feed = parsers.parse("feed", data)
@@ -199,28 +239,17 @@ def parse_page(data: bytes, url: str | None = None, content_type: str | None = N
 
 
 def harvest_backfill(db_path: str | Path, plan: list[tuple[Source, FetchPolicy]],
-                     since: date | str | None, *, archive_dir: str | Path | None = None,
-                     recheck_days: int = RECHECK_DAYS) -> tuple[RunSummary, BackfillStats]:
+                     since: date | str | None, *, archive: str | Path | None = None,
+                     recheck_days: int = RECHECK_DAYS,
+                     concurrency: int = DEFAULT_CONCURRENCY,
+                     ) -> tuple[RunSummary, BackfillStats]:
     """Like :func:`harvest_plan`, and after each source's feeds walk its body and meeting
     lists for meetings on or after ``since`` and store every listed item not stored yet
-    (:mod:`scraper.backfill`). Returns the run summary and the backfill's counts.
+    (:mod:`scraper.backfill`), hosts side by side. Returns the run summary and the
+    backfill's counts.
     """
-    Path(db_path).parent.mkdir(parents=True, exist_ok=True)
-    groups: dict[tuple, tuple[FetchPolicy, list[Source]]] = {}
-    for source, policy in plan:
-        groups.setdefault(dataclasses.astuple(policy), (policy, []))[1].append(source)
-    total, stats = RunSummary(), BackfillStats()
-    for policy, sources in groups.values():
-        with harvest_lock(db_path):
-            db = open_db(db_path)
-            try:
-                harvester = BackfillHarvester(
-                    db, HttpClient(policy), RawArchive(archive_dir or default_archive_dir(db_path)),
-                    recheck_days=recheck_days, since=since)
-                summary = harvester.run(sources)
-            finally:
-                db.close()
-        stats.add(harvester.stats)
-        for f in dataclasses.fields(RunSummary):
-            setattr(total, f.name, getattr(total, f.name) + getattr(summary, f.name))
-    return total, stats
+    summary, harvester = _harvest(db_path, plan, BackfillHarvester, archive=archive,
+                                  recheck_days=recheck_days, concurrency=concurrency,
+                                  since=since)
+    assert isinstance(harvester, BackfillHarvester)
+    return summary, harvester.stats

@@ -18,7 +18,13 @@ import click
 
 from db.status import StatusError
 from kokousarkisto import __version__, api
-from kokousarkisto.publish import datasette_command, inspect_command, load_metadata
+from kokousarkisto.publish import (
+    datasette_command,
+    inspect_command,
+    load_metadata,
+    with_archive,
+)
+from scraper.archive import ArchiveUnavailable, is_remote
 from scraper.config import (
     CatalogEntry,
     Config,
@@ -32,9 +38,13 @@ from scraper.config import (
 from scraper.harvest import RECHECK_DAYS
 from scraper.http import FetchPolicy
 from scraper.lock import HarvestLocked
+from scraper.schedule import DEFAULT_CONCURRENCY
 from scraper.sources import Source, SourceError
 
 EXIT_LOCKED = 75
+ARCHIVE_HELP = ("Raw archive: a directory (default: beside the database, <name>.raw/) or an "
+                "S3-compatible object store, s3://bucket/prefix (endpoint and credentials "
+                "from AWS_ENDPOINT_URL, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY).")
 
 
 class _Cli(click.Group):
@@ -46,6 +56,9 @@ class _Cli(click.Group):
         except HarvestLocked as exc:  # harvest, reparse, demo: another run holds the file
             click.echo(f"error: {exc}", err=True)
             ctx.exit(EXIT_LOCKED)
+        except ArchiveUnavailable as exc:  # --archive s3://...: unreachable or misnamed
+            click.echo(f"error: raw archive: {exc}", err=True)
+            ctx.exit(EXIT_LOCKED if exc.temporary else EXIT_CONFIG)
 
 
 @click.group(cls=_Cli)
@@ -99,8 +112,11 @@ def _selected(source_args: tuple[str, ...], config: Config | None,
                    "override or disable. Without --source its enabled sources are harvested.")
 @click.option("--all-registry", is_flag=True,
               help="Without --source: also harvest every enabled built-in source.")
-@click.option("--archive", "archive_dir", type=click.Path(file_okay=False),
-              help="Raw archive directory (default: beside the database, <name>.raw/).")
+@click.option("--archive", metavar="DIR|s3://BUCKET/PREFIX",
+              help=ARCHIVE_HELP)
+@click.option("--concurrency", type=click.IntRange(min=1), default=None,
+              show_default=f"{DEFAULT_CONCURRENCY}, or the config's concurrency",
+              help="Hosts harvested at the same time (each keeps its own delay).")
 @click.option("--delay", type=click.FloatRange(min=0), default=None,
               show_default="1.0, or the config's delay",
               help="Seconds between two requests to the same host (a source's own delay in "
@@ -117,9 +133,9 @@ def _selected(source_args: tuple[str, ...], config: Config | None,
 @click.option("--since", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
               metavar="YYYY-MM-DD", help="With --backfill: the first meeting date to walk.")
 def harvest(db_path: str, source_args: tuple[str, ...], config_path: str | None,
-            all_registry: bool, archive_dir: str | None, delay: float | None,
-            contact: str | None, recheck_days: int | None, backfill: bool,
-            since) -> None:
+            all_registry: bool, archive: str | None, concurrency: int | None,
+            delay: float | None, contact: str | None, recheck_days: int | None,
+            backfill: bool, since) -> None:
     """Poll the sources' RSS feeds and store every new item (--backfill: and older ones
     found through the body and meeting lists)."""
     if backfill != (since is not None):
@@ -131,6 +147,8 @@ def harvest(db_path: str, source_args: tuple[str, ...], config_path: str | None,
                                "[[source]] entries, or --all-registry "
                                "(or run `kokousarkisto demo`)")
     settings = config.settings if config else Settings()
+    if concurrency is None:
+        concurrency = settings.concurrency or DEFAULT_CONCURRENCY
     settings = Settings(delay=settings.delay if delay is None else delay,
                         contact=contact or settings.contact)
     if recheck_days is None:
@@ -143,16 +161,17 @@ def harvest(db_path: str, source_args: tuple[str, ...], config_path: str | None,
                      FetchPolicy(min_interval=entry_delay, contact=entry_contact)))
     stats = None
     if backfill:
-        summary, stats = api.harvest_backfill(db_path, plan, since.date(),
-                                              archive_dir=archive_dir,
-                                              recheck_days=recheck_days)
+        summary, stats = api.harvest_backfill(db_path, plan, since.date(), archive=archive,
+                                              recheck_days=recheck_days,
+                                              concurrency=concurrency)
     else:
         progress = TerminalProgress() if sys.stderr.isatty() else None
-        summary = api.harvest_plan(db_path, plan, archive_dir=archive_dir,
-                                   recheck_days=recheck_days, progress=progress)
+        summary = api.harvest_plan(db_path, plan, archive=archive,
+                                   recheck_days=recheck_days, progress=progress,
+                                   concurrency=concurrency)
         if progress:
             progress.close()
-    _report(summary)
+    _report(summary, verbose=click.get_current_context().find_root().params["verbose"])
     if stats is not None:
         click.echo(f"backfill: {stats.line()}")
     sys.exit(summary.exit_code)
@@ -175,27 +194,34 @@ class TerminalProgress:
             click.echo("", err=True)
 
 
-def _report(summary) -> None:
+def _report(summary, verbose: bool = False) -> None:
+    """The one summary line; with ``--verbose`` a line per source under it."""
     click.echo(f"harvest: {summary.line()}")
+    if verbose:
+        for source_id in summary.by_source:
+            click.echo(f"  {summary.source_line(source_id)}")
+    for warning in summary.warnings:
+        click.echo(f"  warning: {warning}", err=True)
     for failure in summary.failures:
         click.echo(f"  failed: {failure}", err=True)
 
 
 @cli.command()
 @click.option("--db", "db_path", required=True, type=click.Path(exists=True, dir_okay=False))
-@click.option("--archive", "archive_dir", type=click.Path(file_okay=False, exists=True),
-              help="Raw archive directory (default: beside the database, <name>.raw/).")
+@click.option("--archive", metavar="DIR|s3://BUCKET/PREFIX", help=ARCHIVE_HELP)
 @click.option("--jobs", type=click.IntRange(min=1), default=None,
               help="Parse on N processes (default: every core; 1: in this process).")
 @click.option("--no-cache", is_flag=True,
               help="Parse everything again, ignoring and not filling the parse cache.")
-def reparse(db_path: str, archive_dir: str | None, jobs: int | None, no_cache: bool) -> None:
+def reparse(db_path: str, archive: str | None, jobs: int | None, no_cache: bool) -> None:
     """Rebuild all parsed items from the raw archive, without any network.
 
     Parse results are cached in the archive (parse-cache.sqlite) by the input's sha256
     and the parser version, so a re-parse of unchanged files costs almost nothing.
     """
-    summary = api.reparse(db_path, archive_dir, jobs=jobs, use_cache=not no_cache)
+    if archive and not is_remote(archive) and not Path(archive).is_dir():
+        raise click.BadParameter(f"no such directory: {archive}", param_hint="--archive")
+    summary = api.reparse(db_path, archive, jobs=jobs, use_cache=not no_cache)
     click.echo(f"reparse: {summary.line()}")
     for failure in summary.failures:
         click.echo(f"  failed: {failure}", err=True)
@@ -225,16 +251,22 @@ def parse(file: str, kind: str | None, url: str | None) -> None:
 @click.option("--publish", is_flag=True,
               help="Serve for the public: read-only and immutable (-i) with a fresh "
                    "`datasette inspect` file; robots.txt as metadata.yml configures it.")
-def serve(db_path: str, host: str, port: int, publish: bool) -> None:
+@click.option("--archive", metavar="DIR|s3://BUCKET/PREFIX", help=ARCHIVE_HELP)
+def serve(db_path: str, host: str, port: int, publish: bool, archive: str | None) -> None:
     """Run Datasette on the database with the project's metadata.yml and templates."""
-    sys.exit(_run_datasette(db_path, host, port, publish))
+    sys.exit(_run_datasette(db_path, host, port, publish, archive))
 
 
-def _run_datasette(db_path: str, host: str, port: int, publish: bool = False) -> int:
-    """Run Datasette in this process, so stopping us (Ctrl-C, SIGTERM) stops it too."""
+def _run_datasette(db_path: str, host: str, port: int, publish: bool = False,
+                   archive: str | None = None) -> int:
+    """Run Datasette in this process, so stopping us (Ctrl-C, SIGTERM) stops it too.
+
+    The raw archive's location goes to the plugin (``plugins.kokousarkisto.archive``),
+    which serves the archived originals from it."""
     from datasette.cli import cli as datasette_cli
 
-    metadata = load_metadata(db_path)
+    metadata = with_archive(load_metadata(db_path),
+                            str(archive or api.default_archive_dir(db_path)))
     with tempfile.TemporaryDirectory() as tmp:
         meta_file = Path(tmp) / "metadata.json"
         meta_file.write_text(json.dumps(metadata, ensure_ascii=False), encoding="utf-8")
@@ -283,10 +315,9 @@ def _table(rows: list[tuple]) -> None:
 
 @cli.command()
 @click.option("--db", "db_path", required=True, type=click.Path(dir_okay=False))
-@click.option("--archive", "archive_dir", type=click.Path(file_okay=False),
-              help="Raw archive directory (default: beside the database, <name>.raw/).")
+@click.option("--archive", metavar="DIR|s3://BUCKET/PREFIX", help=ARCHIVE_HELP)
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
-def status(db_path: str, archive_dir: str | None, as_json: bool) -> None:
+def status(db_path: str, archive: str | None, as_json: bool) -> None:
     """Per-source health of an archive, read only.
 
     Exits 1 when a source is flagged broken (its latest run could not read its items
@@ -295,7 +326,7 @@ def status(db_path: str, archive_dir: str | None, as_json: bool) -> None:
     cannot be read.
     """
     try:
-        report = api.status(db_path, archive_dir)
+        report = api.status(db_path, archive)
     except StatusError as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(2)

@@ -32,6 +32,15 @@ def load_metadata(db_path: str | Path, metadata_path: str | Path = METADATA_PATH
     return metadata
 
 
+def with_archive(metadata: dict[str, Any], archive: str) -> dict[str, Any]:
+    """``metadata`` telling the plugin where the raw archive is (a directory or
+    ``s3://bucket/prefix``): ``plugins: {kokousarkisto: {archive: ...}}``."""
+    metadata = copy.deepcopy(metadata)
+    plugins = metadata.setdefault("plugins", {})
+    plugins.setdefault("kokousarkisto", {})["archive"] = archive
+    return metadata
+
+
 #: every ``serve``: a runaway query stops after 3 s; 50 rows a page
 SETTINGS = {"sql_time_limit_ms": "3000", "facet_time_limit_ms": "500",
             "default_page_size": "50"}

@@ -5,6 +5,7 @@
     delay = 2.0                      # seconds between two requests to one host (>= 0)
     contact = "toimitus@example.org" # added to the User-Agent
     recheck_days = 14                # re-fetch items of meetings this recent (0: never)
+    concurrency = 8                  # hosts harvested at the same time (>= 1)
 
     [[source]]                       # a source of our own
     id = "testila"
@@ -45,7 +46,7 @@ from scraper.sources import (
 
 DEFAULT_DELAY = 1.0
 
-_GLOBAL_KEYS = ("delay", "contact", "recheck_days", "source")
+_GLOBAL_KEYS = ("delay", "contact", "recheck_days", "concurrency", "source")
 _SOURCE_KEYS = ("id", "url", "base_url", "name", "municipality", "enabled", "delay", "contact",
                 "notes")
 
@@ -68,6 +69,7 @@ class Settings:
     delay: float = DEFAULT_DELAY
     contact: str | None = None
     recheck_days: int | None = None
+    concurrency: int | None = None
 
 
 @dataclass(frozen=True)
@@ -136,6 +138,7 @@ def parse_config(text: str, path: str = "<config>") -> Config:
         delay=_delay(data, path, "") if "delay" in data else DEFAULT_DELAY,
         contact=_text(data, "contact", path, ""),
         recheck_days=_recheck_days(data, path),
+        concurrency=_concurrency(data, path),
     )
     raw_sources = data.get("source", [])
     if isinstance(raw_sources, dict):
@@ -191,6 +194,16 @@ def _recheck_days(data: dict[str, Any], path: str) -> int | None:
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
         raise ConfigError(path, "", "recheck_days",
                           f"expected a whole number of days >= 0 (0: never), got {value!r}")
+    return value
+
+
+def _concurrency(data: dict[str, Any], path: str) -> int | None:
+    if "concurrency" not in data:
+        return None
+    value = data["concurrency"]
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ConfigError(path, "", "concurrency",
+                          f"expected a whole number of hosts >= 1, got {value!r}")
     return value
 
 

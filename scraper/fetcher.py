@@ -16,6 +16,7 @@ import sqlite_utils
 
 from db import store
 from scraper.archive import RawArchive
+from scraper.baton import Baton
 from scraper.http import FetchResult, HttpClient
 from scraper.sources import Source
 
@@ -36,14 +37,27 @@ class Fetched:
         return self.result.error or f"HTTP {self.result.status}"
 
 
+#: one HTTP client for every source, or the client of each source's host
+Clients = HttpClient | Callable[[Source], HttpClient]
+
+
 class ArchivingFetcher:
-    def __init__(self, db: sqlite_utils.Database, client: HttpClient, archive: RawArchive,
-                 now: Callable[[], str]) -> None:
+    """Gets, archives and logs. ``clients`` is one :class:`HttpClient` or a function
+    giving each source its host's client (a concurrent harvest: one client per host,
+    with its own throttle, retries and ``Retry-After``). While a request waits, the
+    writer ``baton`` is handed on, so other hosts' threads can store their results."""
+
+    def __init__(self, db: sqlite_utils.Database, clients: Clients, archive: RawArchive,
+                 now: Callable[[], str], baton: Baton | None = None) -> None:
         self.db = db
-        self.client = client
+        self.clients = clients
         self.archive = archive
         self.now = now
+        self.baton = baton or Baton()
         self.run_id: int | None = None
+
+    def client_for(self, source: Source) -> HttpClient:
+        return self.clients if isinstance(self.clients, HttpClient) else self.clients(source)
 
     def get(self, source: Source, url: str) -> Fetched:
         previous = self._previous(url)
@@ -54,7 +68,9 @@ class ArchivingFetcher:
                 headers["If-None-Match"] = sent["etag"]
             if sent.get("last-modified"):
                 headers["If-Modified-Since"] = sent["last-modified"]
-        result = self.client.get(url, headers=headers, allowed_host=source.host)
+        client = self.client_for(source)
+        with self.baton.released(self.db.conn.in_transaction):
+            result = client.get(url, headers=headers, allowed_host=source.host)
         fetched_at = self.now()
         fetched = Fetched(result, None)
         if result.status == 304 and previous and previous["sha256"] in self.archive:

@@ -25,13 +25,15 @@ from db import store
 from parsers import attachment_text, parse_item
 from parsers.records import FeedEntry
 from scraper.archive import RawArchive
+from scraper.baton import Baton
 from scraper.feeds import read_feed
-from scraper.fetcher import ArchivingFetcher, Fetched
-from scraper.http import HttpClient
+from scraper.fetcher import ArchivingFetcher, Clients, Fetched
+from scraper.identity import check_identity
 from scraper.items import ItemHarvester
 from scraper.meetings import MeetingPages
 from scraper.official_decisions import harvest_official_decisions
 from scraper.recheck import items_to_recheck
+from scraper.schedule import plan_hosts, run_hosts
 from scraper.sources import Source
 from scraper.summary import RunSummary
 
@@ -53,20 +55,28 @@ def utc_today() -> date:
 
 
 class Harvester:
-    """Runs one harvest over some sources into one database and raw archive."""
+    """Runs one harvest over some sources into one database and raw archive.
 
-    def __init__(self, db: sqlite_utils.Database, client: HttpClient, archive: RawArchive,
+    ``clients`` is one HTTP client for all sources, or a function giving each source its
+    host's own client; with the latter, up to ``concurrency`` hosts are harvested at
+    the same time (:mod:`scraper.schedule`), each with its own politeness, while one
+    thread at a time writes (:mod:`scraper.baton`).
+    """
+
+    def __init__(self, db: sqlite_utils.Database, clients: Clients, archive: RawArchive,
                  now: Callable[[], str] = utc_now, today: Callable[[], date] = utc_today,
                  recheck_days: int = RECHECK_DAYS,
-                 progress: Callable[[str, str], None] | None = None) -> None:
+                 progress: Callable[[str, str], None] | None = None,
+                 concurrency: int = 1) -> None:
         self.db = db
-        self.client = client
+        self.concurrency = concurrency
+        self.baton = Baton()
         self.now = now
         self.today = today
         self.recheck_days = recheck_days
         #: told ``(source id, item status)`` after each item; the CLI draws a counter
         self.progress = progress or (lambda source_id, status: None)
-        self.fetcher = ArchivingFetcher(db, client, archive, now)
+        self.fetcher = ArchivingFetcher(db, clients, archive, now, self.baton)
         self.meetings = MeetingPages(db, self.fetcher, now, today, recheck_days,
                                      MAX_CONSECUTIVE_FAILURES)
         # the parsers are this module's names, looked up when the harvester is made, so
@@ -76,18 +86,34 @@ class Harvester:
                                    extract_text=attachment_text)
 
     def run(self, sources: list[Source]) -> RunSummary:
-        summary = RunSummary(sources=len(sources))
+        summary = RunSummary()
         started = time.perf_counter()
-        requests_before = self.client.requests_made
+        tasks, warnings = plan_hosts(sources)
+        for warning in warnings:
+            log.warning("%s", warning)
         run_id = self.fetcher.run_id = store.start_run(self.db, self.now())
-        for source in sources:
+        done: dict[str, RunSummary] = {}
+
+        def work(source: Source) -> None:  # on a host's thread, holding the baton
+            mine = done[source.id] = RunSummary(sources=1)
+            client = self.fetcher.client_for(source)
+            requests_before = client.requests_made
             try:
-                self.harvest_source(source, summary)
+                self.harvest_source(source, mine)
             except Exception as exc:  # a bug for one source must not lose the others
                 log.exception("source %s failed", source.id)
-                summary.failed += 1
-                summary.failures.append(f"{source.id}: {type(exc).__name__}: {exc}")
-        summary.requests = self.client.requests_made - requests_before
+                mine.failed += 1
+                mine.failures.append(f"{source.id}: {type(exc).__name__}: {exc}")
+            mine.requests = client.requests_made - requests_before
+
+        seconds = run_hosts(tasks, work, concurrency=self.concurrency, baton=self.baton)
+        for source in sources:  # in the order given, whatever order they finished in
+            mine = done.get(source.id) or RunSummary(
+                sources=1, failed=1, failures=[f"{source.id}: not harvested (see the log)"])
+            mine.seconds = seconds.get(source.id, 0.0)
+            summary.add(mine)
+            summary.by_source[source.id] = mine
+        summary.warnings[:0] = warnings
         summary.seconds = time.perf_counter() - started
         store.finish_run(self.db, run_id, {
             "finished_at": self.now(), "sources": summary.sources,
@@ -110,6 +136,9 @@ class Harvester:
             summary.failures.append(f"{source.id}: items feed: {items_feed.reason}")
             return
         parsed = read_feed(source, "items feed", items_feed)
+        if parsed.entries:
+            summary.warnings.extend(check_identity(self.db, source, items_feed.sha256,
+                                                   parsed.title))
         known = store.known_item_ids(self.db, source.id)
         fresh: set[str] = set()
         consecutive = 0

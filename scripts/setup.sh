@@ -10,6 +10,9 @@ cd "$(dirname "$0")/.."
 # libvoikko1 + voikko-fi: Finnish base forms for search (without them: Snowball stems).
 APT_PACKAGES=(poppler-utils libvoikko1 voikko-fi chromium chromium-driver)
 python3 -c 'import ensurepip, venv' 2>/dev/null || APT_PACKAGES+=(python3-venv python3-pip)
+# Node.js and npm run s3rver (below); a machine may have its own newer npm, so ask for
+# the Debian packages only when either command is missing.
+{ command -v node && command -v npm; } >/dev/null || APT_PACKAGES+=(nodejs npm)
 
 missing=()
 for pkg in "${APT_PACKAGES[@]}"; do
@@ -44,4 +47,15 @@ if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
   .venv/bin/python -m pip install -q --upgrade pip
   .venv/bin/python -m pip install -q -e '.[test]'
   echo "$want" > "$stamp"
+fi
+
+# s3rver: the S3-compatible server the object-store tests start on 127.0.0.1. It keeps
+# its objects on disk, so a restarted server still has them. Pinned, into .venv/node.
+S3RVER_VERSION=3.7.1
+if command -v npm >/dev/null &&
+   ! grep -qs "\"version\": \"$S3RVER_VERSION\"" .venv/node/node_modules/s3rver/package.json
+then
+  echo "setup: installing s3rver $S3RVER_VERSION (npm) into .venv/node"
+  npm install --silent --no-audit --no-fund --prefix .venv/node "s3rver@$S3RVER_VERSION" \
+    >/dev/null || echo "setup: WARNING: could not install s3rver (object-store tests)" >&2
 fi

@@ -68,10 +68,10 @@ def test_backfill_alone_stores_every_demo_item(tmp_path):
             want["title"], want["section"], want["meeting_date"])
 
         # a second backfill adds nothing and refetches lists conditionally
-        before = h.client.requests_made
+        before = h.fetcher.clients.requests_made
         again = Backfiller(h, dt.date(2024, 1, 1)).run(source, RunSummary())
         assert (again.items_listed, again.items_new) == (31, 0)
-        assert h.client.requests_made - before == 1 + 3 + 6  # body list, lists, meetings
+        assert h.fetcher.clients.requests_made - before == 1 + 3 + 6  # body list, lists, meetings
     statuses = [r["status"] for r in h.db.query(
         "select status from fetches where url like '%page=meeting_frames' order by id")]
     assert statuses == [200, 304]

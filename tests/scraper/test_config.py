@@ -264,7 +264,9 @@ municipality = "Testilä"
     assert len(agents) == 1 and agents.pop().endswith(" toimitus@example.org")
 
 
-def test_sources_with_their_own_delay_are_harvested_in_their_own_run(tmp_path):
+def test_sources_with_their_own_delay_share_one_run(tmp_path):
+    """Each source keeps its own policy (its host's client); one run holds them all, and
+    three sources on one address are worth a warning."""
     db_path = tmp_path / "k.db"
     with ScriptedServer() as site:
         empty_site(site)
@@ -276,7 +278,9 @@ def test_sources_with_their_own_delay_are_harvested_in_their_own_run(tmp_path):
     conn = sqlite3.connect(db_path)
     runs = conn.execute("select run_id, group_concat(distinct source_id) from fetches "
                         "group by run_id order by run_id").fetchall()
-    assert runs == [(1, "a,c"), (2, "b")]
+    assert runs == [(1, "a,b,c")]
+    assert len(summary.warnings) == 1
+    assert "a, b, c point at the same address" in summary.warnings[0]
 
 
 def test_harvest_selection_and_precedence_without_fetching(tmp_path, monkeypatch):
@@ -285,7 +289,7 @@ def test_harvest_selection_and_precedence_without_fetching(tmp_path, monkeypatch
 
     calls = []
 
-    def fake_plan(db_path, plan, *, archive_dir=None, recheck_days, progress=None):
+    def fake_plan(db_path, plan, *, recheck_days, **options):
         calls.append(([(s.id, p.min_interval, p.contact) for s, p in plan], recheck_days))
         return RunSummary(sources=len(plan))
 

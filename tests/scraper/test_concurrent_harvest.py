@@ -1,0 +1,150 @@
+"""Hosts harvested side by side: a stalled host holds only itself, kill -9 during a
+concurrent harvest loses nothing, and the result is the same as one host at a time."""
+
+from __future__ import annotations
+
+import signal
+import sqlite3
+import subprocess
+import sys
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from demosite import DemoServer, expected_items
+from kokousarkisto import api
+from scraper.http import FetchPolicy
+from scraper.sources import Source
+from tests.scraper.test_kill9 import content, count
+
+FAST = FetchPolicy(min_interval=0, retries=0)
+ITEMS = len(expected_items())
+
+
+class StalledHost:
+    """Accepts every request and answers nothing until :meth:`release` (then 404)."""
+
+    def __init__(self) -> None:
+        self.released = threading.Event()
+        self.requests = 0
+        host = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:  # noqa: N802 - http.server's naming
+                host.requests += 1
+                host.released.wait(600)
+                self.send_response(404)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def log_message(self, *args) -> None:
+                pass
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.httpd.daemon_threads = True
+        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
+        self.thread = threading.Thread(target=self.httpd.serve_forever, args=(0.05,),
+                                       daemon=True)
+
+    def release(self) -> None:
+        self.released.set()
+
+    def __enter__(self) -> StalledHost:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.release()
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+def items_of(db_path, source_id: str) -> int:
+    return count(db_path, f"select count(*) from items where source_id = '{source_id}'")
+
+
+def test_a_stalled_host_does_not_delay_the_others(tmp_path):
+    db_path = tmp_path / "k.db"
+    # the stalled host would hold a request for ten minutes (no read timeout before)
+    patient = FetchPolicy(min_interval=0, retries=0, read_timeout=600)
+    with StalledHost() as stalled, DemoServer() as a, DemoServer() as b:
+        sources = [Source(id="stalled", base_url=stalled.url), Source(id="a", base_url=a.base_url),
+                   Source(id="b", base_url=b.base_url)]
+        result = {}
+        run = threading.Thread(target=lambda: result.update(summary=api.harvest(
+            db_path, sources, policy=patient, concurrency=3)))
+        started = time.monotonic()
+        run.start()
+        try:
+            while items_of(db_path, "a") < ITEMS or items_of(db_path, "b") < ITEMS:
+                assert time.monotonic() - started < 120, "the others waited for the stall"
+                time.sleep(0.1)
+            others_done = time.monotonic() - started
+            # the stalled host is still holding its first request, and the run with it
+            assert stalled.requests == 1 and run.is_alive()
+        finally:
+            stalled.release()
+            run.join(60)
+    assert not run.is_alive()
+    summary = result["summary"]
+    assert others_done < 60
+    assert (summary.new_items, summary.sources) == (2 * ITEMS, 3)
+    assert summary.by_source["a"].new_items == summary.by_source["b"].new_items == ITEMS
+    assert summary.by_source["stalled"].failed >= 1
+    assert summary.by_source["stalled"].seconds > others_done * 0.9
+    assert any(f.startswith("stalled: items feed") for f in summary.failures)
+
+
+def test_concurrent_harvest_equals_one_host_at_a_time(tmp_path):
+    with DemoServer() as a, DemoServer() as b, DemoServer() as c:
+        sources = [Source(id=n, base_url=s.base_url) for n, s in
+                   (("a", a), ("b", b), ("c", c))]
+        side_by_side = api.harvest(tmp_path / "side.db", sources, policy=FAST, concurrency=3)
+        in_turn = api.harvest(tmp_path / "turn.db", sources, policy=FAST, concurrency=1)
+        again = api.harvest(tmp_path / "side.db", sources, policy=FAST, concurrency=3)
+    assert side_by_side.exit_code == in_turn.exit_code == 0
+    assert side_by_side.new_items == in_turn.new_items == 3 * ITEMS
+    assert list(side_by_side.by_source) == ["a", "b", "c"]
+    assert content(tmp_path / "side.db") == content(tmp_path / "turn.db")
+    # a second run stores nothing new and asks conditionally
+    assert (again.new_items, again.updated_items, again.failed) == (0, 0, 0)
+    conn = sqlite3.connect(tmp_path / "side.db")
+    assert conn.execute("pragma integrity_check").fetchone()[0] == "ok"
+    assert conn.execute("select count(distinct run_id) from fetches").fetchone()[0] == 2
+
+
+def test_killed_concurrent_harvest_is_completed_by_the_next_run(tmp_path):
+    db_path = tmp_path / "k.db"
+    with DemoServer() as a, DemoServer() as b, DemoServer() as c:
+        args = [arg for n, s in (("a", a), ("b", b), ("c", c))
+                for arg in ("--source", f"{n}={s.base_url}")]
+
+        def cmd(path):
+            return [sys.executable, "-m", "kokousarkisto.cli", "harvest", "--db", str(path),
+                    *args, "--concurrency", "3"]
+
+        proc = subprocess.Popen([*cmd(db_path), "--delay", "0.05"], stdout=subprocess.DEVNULL,
+                                stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + 90
+        # caught while every host is in the middle of its items
+        while min(items_of(db_path, n) for n in "abc") < 3:
+            assert proc.poll() is None, "harvest ended before it could be killed"
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(10)
+        partial = count(db_path, "select count(*) from items")
+        assert 9 <= partial < 3 * ITEMS
+        assert count(db_path, "select count(*) from items where proposal is null") == 0
+
+        done = subprocess.run([*cmd(db_path), "--delay", "0"], capture_output=True, text=True)
+        whole = subprocess.run([*cmd(tmp_path / "whole.db"), "--delay", "0"],
+                               capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert whole.returncode == 0, whole.stderr
+    assert content(db_path) == content(tmp_path / "whole.db")
+    assert count(db_path, "select count(*) from items") == 3 * ITEMS
+    conn = sqlite3.connect(db_path)
+    assert conn.execute("pragma integrity_check").fetchone()[0] == "ok"
+    assert conn.execute("pragma foreign_key_check").fetchall() == []
+    conn.close()
