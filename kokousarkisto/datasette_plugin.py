@@ -19,10 +19,13 @@ connection it registers, with the analyser that built that database's index (rea
     Datasette's own function, replaced by ``fi_query``: the search box of a table with
     an FTS index (``items``) becomes Finnish-aware too.
 
-Routes that do not name the database file (:mod:`kokousarkisto.links`):
-``/kohta/<source id>/<Dynasty item id>`` is an item's stable page and
-``/arkisto/<path>`` redirects into the archive database; every template gets ``kk_db``,
-the archive database's name, for links of its own.
+Routes that do not name the database file (:mod:`kokousarkisto.links`), all registered
+by :mod:`kokousarkisto.reporter.hooks`: the reporters' Finnish pages (``/``, ``/haku``,
+``/kohta/<source id>/<Dynasty item id>`` — an item's stable page —, ``/kokous/``,
+``/toimielin/``, ``/diaari/``, ``/paatos/``, ``/arkisto/<sha256>``; see
+:mod:`kokousarkisto.reporter.routes`) and ``/arkisto/<path>``, a redirect into the
+archive database; every template gets ``kk_db``, the archive database's name, for links
+of its own.
 
 The item page (``/<db>/items/<id>``) is a document, not a table row: the
 ``extra_template_vars`` hook reads the item with its body, preparers, earlier handlings
@@ -46,7 +49,10 @@ from markupsafe import Markup
 
 from db import fts
 from db.lemmas import Lemmatiser
-from kokousarkisto import item_page, links, place, routes
+from kokousarkisto import item_page, links, place
+
+# the reporters' pages and every other route of the plugin: one register_routes there
+from kokousarkisto.reporter.hooks import handle_exception, register_routes  # noqa: F401
 
 #: query-result columns rendered as HTML (only <mark> kept)
 HTML_COLUMNS = frozenset({"title", "snippet"})
@@ -105,11 +111,6 @@ def render_cell(row, value, column, table, database, datasette):
     if table is None and column in HTML_COLUMNS and isinstance(value, str):
         return safe_marked_html(value)
     return None
-
-
-@hookimpl
-def register_routes():
-    return routes.ROUTES
 
 
 @hookimpl

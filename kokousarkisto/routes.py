@@ -14,7 +14,7 @@ from datasette.utils.asgi import Response
 from kokousarkisto import item_page, links
 
 
-async def _allowed(datasette, request, database: str) -> bool:
+async def allowed(datasette, request, database: str) -> bool:
     """Whether the requester may see the database's ``items`` (Datasette's own checks)."""
     actor = request.actor
     for action, resource in (("view-instance", None), ("view-database", database),
@@ -33,7 +33,7 @@ async def item(datasette, request) -> Response:
     item_id = links.item_id_from_parts(source_id, dynasty_id)
     database = await links.database_of_item(datasette, item_id)
     context = None
-    if database is not None and await _allowed(datasette, request, database):
+    if database is not None and await allowed(datasette, request, database):
         context = await item_page.item_context(datasette, database, item_id)
     if context is None:
         archive = await links.archive_database(datasette)
@@ -62,6 +62,8 @@ async def archive_redirect(datasette, request) -> Response:
     return Response.redirect(target)
 
 
+#: registered by kokousarkisto.reporter.routes (one register_routes for the plugin),
+#: which serves /kohta/ with the reporters' item hub
 ROUTES = [
     (r"^/kohta/(?P<source_id>[^/]+)/(?P<dynasty_id>[^/]+)/?$", item),
     (r"^/arkisto/?(?P<rest>.*)$", archive_redirect),
