@@ -248,6 +248,10 @@ def _atom_response(text: str) -> Response:
 
 
 async def _search_feed(datasette, request, db, form, cards, sources, bodies) -> Response:
+    # a feed of a municipality or body not (yet) in the archive stays empty until it is
+    if ((form.raw.get("kunta", "").strip() and not form.source_id)
+            or (form.raw.get("toimielin", "").strip() and form.body_id is None)):
+        cards = []
     # a feed is "what is new": newest stored first, whatever the ranking of the page
     cards = sorted(cards, key=lambda c: c.get("first_seen") or "", reverse=True)
     args = form.query_args(sivu=None)

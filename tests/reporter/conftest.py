@@ -1,0 +1,69 @@
+"""Two municipalities harvested from two demo Dynasty sites into one real SQLite file
+(same body names, same case numbers), served through Datasette's test client with the
+package's templates as ``kokousarkisto serve`` serves them."""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+from pathlib import Path
+
+import pytest
+from datasette.app import Datasette
+
+from demosite import DemoServer
+from kokousarkisto import api
+from kokousarkisto.publish import TEMPLATE_DIR, load_metadata
+from scraper.http import FetchPolicy
+from scraper.sources import Source
+
+FAST = FetchPolicy(min_interval=0, retries=1, backoff=0.01)
+
+
+def harvest_two(db_path: Path) -> Path:
+    with DemoServer() as a, DemoServer() as b:
+        summary = api.harvest(db_path, [
+            Source(id="demola", base_url=a.base_url, name="Demolan kaupunki",
+                   municipality="Demola"),
+            Source(id="toinen", base_url=b.base_url, name="Toisenlan kaupunki",
+                   municipality="Toisela")], policy=FAST)
+    assert summary.exit_code == 0, summary.failures
+    return db_path
+
+
+@pytest.fixture(scope="session")
+def two_db(tmp_path_factory) -> Path:
+    return harvest_two(tmp_path_factory.mktemp("reporter") / "kunnat.db")
+
+
+def copy_db(src: Path, dst: Path) -> Path:
+    """A copy of the database (and a link to its raw archive beside it)."""
+    with sqlite3.connect(src) as a, sqlite3.connect(dst) as b:
+        a.backup(b)
+    a.close()
+    b.close()
+    raw = src.with_name(src.stem + ".raw")
+    if raw.exists():
+        dst.with_name(dst.stem + ".raw").symlink_to(raw)
+    return dst
+
+
+def datasette_for(db_path: Path) -> Datasette:
+    return Datasette([str(db_path)], metadata=load_metadata(db_path),
+                     template_dir=str(TEMPLATE_DIR))
+
+
+def get(ds: Datasette, *paths: str, follow: bool = False):
+    async def fetch():
+        return [await ds.client.get(p, follow_redirects=follow) for p in paths]
+
+    return asyncio.run(fetch())
+
+
+def query(db_path: Path, sql: str, params=()) -> list[sqlite3.Row]:
+    conn = sqlite3.connect(db_path)
+    conn.row_factory = sqlite3.Row
+    try:
+        return conn.execute(sql, params).fetchall()
+    finally:
+        conn.close()
