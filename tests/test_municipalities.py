@@ -157,8 +157,8 @@ def test_facets_and_body_feed_name_the_municipality(two_towns):
                       "/kunnat/feed_body.atom?body=Kaupunginhallitus")
     assert feed.status_code == 200
     entries = feed.text.split("<entry>")[1:]
-    assert entries and all("<id>beta/" in e and "Betala · Kaupunginhallitus" in e
-                           for e in entries)
+    assert entries and all("<id>tag:kokousarkisto.github.io,2025:asia/beta/" in e
+                           and "Betala · Kaupunginhallitus" in e for e in entries)
     assert "alfa/" not in feed.text and "Alfala" not in feed.text
     assert len(both.text.split("<entry>")) - 1 == 2 * len(entries)
 

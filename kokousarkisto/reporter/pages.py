@@ -13,7 +13,7 @@ from typing import Any
 from kokousarkisto import item_page
 from kokousarkisto.reporter import urls
 from kokousarkisto.reporter.text import ATTENDEE_GROUPS, document_type_label, fi_date
-from parsers.fields import parse_case_number
+from parsers.text.vocabulary import parse_case_number
 
 SOURCE_COLUMNS = "sources.municipality, sources.name as source_name"
 

@@ -41,6 +41,11 @@ ARCHIVE_HEADERS = {"Content-Security-Policy": "sandbox; default-src 'none'; "
                    "X-Content-Type-Options": "nosniff",
                    "Cache-Control": "public, max-age=86400, immutable"}
 FEED_LIMIT = 50
+#: what a feed entry needs of an item (items, bodies and sources joined)
+FEED_COLUMNS = """items.id, items.source_id, items.document_type, items.meeting_date,
+  items.section, items.title as plain_title, items.title, items.decision, items.first_seen,
+  items.case_number, items.case_number_raw, bodies.name as body, sources.municipality,
+  sources.name as source_name"""
 EXAMPLE_QUERY = "asemakaava"
 
 
@@ -313,11 +318,7 @@ async def body(datasette, request):
     name = f"{b['name']} ({context['municipality']})"
     if fmt == "atom":
         rows = [dict(r) for r in (await db.execute(
-            """select items.id, items.source_id, items.document_type, items.meeting_date,
-              items.section, items.title as plain_title, items.title, items.decision,
-              items.first_seen, items.case_number, items.case_number_raw,
-              bodies.name as body, sources.municipality, sources.name as source_name
-            from items left join bodies on bodies.id = items.body_id
+            f"""select {FEED_COLUMNS} from items left join bodies on bodies.id = items.body_id
               left join sources on sources.id = items.source_id
             where items.body_id = ? order by items.first_seen desc, items.meeting_date desc
             limit ?""", [body_id, FEED_LIMIT])).rows]
@@ -433,28 +434,65 @@ async def tilde_item(datasette, request):
 async def legacy_feed_search(datasette, request):
     """The canned ``feed_search.atom`` of older subscriptions → this search feed."""
     args = {"q": request.args.get("q") or ""}
-    if request.args.get("kunta"):
-        args["kunta"] = request.args["kunta"]
+    kunta = (request.args.get("kunta") or "").strip()
+    db = await archive_db(datasette)
+    if kunta and db is not None:
+        # the canned query took a source id or a municipality's name
+        row = (await db.execute(
+            "select id from sources where id = lower(:k) or lower(municipality) = lower(:k) "
+            "or lower(name) = lower(:k) order by id limit 1", {"k": kunta})).first()
+        args["kunta"] = row["id"] if row else kunta
     return Response.redirect(urls.search(args, ".atom"), status=301)
 
 
 async def legacy_feed_body(datasette, request):
-    """The canned ``feed_body.atom?body=...`` → the body's feed (name matched without
-    regard to case or surrounding spaces; an empty feed when no body has that name)."""
+    """The canned ``feed_body.atom?body=…&kunta=…`` of older subscriptions, served as a
+    valid feed: the body's name without regard to case or surrounding spaces (or its
+    label "Kaupunginhallitus (Kuopio)"), ``kunta`` a source id or municipality name
+    (empty: that body of every municipality); an empty feed when nothing matches."""
     db = await archive_db(datasette)
     name = (request.args.get("body") or "").strip()
     kunta = (request.args.get("kunta") or "").strip()
-    row = (await db.execute(
-        "select id from bodies where lower(name) = lower(:n) and (:k = '' or source_id = :k) "
-        "order by id limit 1", {"n": name, "k": kunta})).first() if db and name else None
-    if row is None:
-        return _atom_response(feeds.atom(
-            feed_id=feeds.tag_id("toimielin", f"{kunta}/{name}" if name else "tuntematon"),
-            title=f"Kokousarkisto: {name or 'tuntematon toimielin'}",
-            subtitle="Tämännimistä toimielintä ei ole (vielä) arkistossa",
-            self_url=_absolute(request, request.path), alternate_url=_absolute(request, "/"),
-            updated=None, entries=[]))
-    return Response.redirect(urls.body(row["id"], ".atom"), status=301)
+    body_ids: list[int] = []
+    label = name or "tuntematon toimielin"
+    if db is not None and name:
+        rows = (await db.execute(
+            """select bodies.id, bodies.name, coalesce(sources.municipality, sources.name,
+                bodies.source_id) as municipality from bodies
+              left join sources on sources.id = bodies.source_id
+              where (lower(bodies.name) = lower(:n) or lower(bodies.name || ' ('
+                  || coalesce(sources.municipality, sources.name, bodies.source_id) || ')')
+                  = lower(:n))
+                and (:k = '' or sources.id = lower(:k) or lower(sources.municipality) = lower(:k)
+                  or lower(sources.name) = lower(:k))
+              order by bodies.id""", {"n": name, "k": kunta})).rows
+        body_ids = [r["id"] for r in rows]
+        if len(rows) == 1:
+            label = f"{rows[0]['name']} ({rows[0]['municipality']})"
+        elif rows:
+            label = rows[0]["name"]
+    cards = []
+    if body_ids:
+        marks = ", ".join("?" * len(body_ids))
+        cards = [_card(dict(r)) for r in (await db.execute(
+            f"""select {FEED_COLUMNS} from items
+              left join bodies on bodies.id = items.body_id
+              left join sources on sources.id = items.source_id
+            where items.body_id in ({marks})
+            order by items.first_seen desc, items.meeting_date desc limit ?""",
+            [*body_ids, FEED_LIMIT])).rows]
+    return _atom_response(feeds.atom(
+        feed_id=feeds.tag_id("toimielin", f"{kunta.lower()}/{name.lower()}" if name
+                             else "tuntematon"),
+        title=f"Kokousarkisto: {label}",
+        subtitle="Toimielimen uudet esityslistat ja pöytäkirjat" if body_ids
+        else "Tämännimistä toimielintä ei ole (vielä) arkistossa",
+        self_url=_absolute(request, request.path + (f"?{request.query_string}"
+                                                    if request.query_string else "")),
+        alternate_url=_absolute(request, urls.body(body_ids[0]) if len(body_ids) == 1
+                                else "/"),
+        updated=feeds.rfc3339(await _last_updated(db)) if db else None,
+        entries=_entries(cards, request)))
 
 
 ROUTES = [

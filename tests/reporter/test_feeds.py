@@ -55,7 +55,7 @@ def test_search_feed_is_titled_after_the_query_and_links_to_item_pages(ds, two_d
     assert root.find(A + "author/" + A + "name").text == "Kokousarkisto"
     for entry in parsed.entries:
         assert entry.id.startswith("tag:kokousarkisto.github.io,2025:asia/demola/")
-        assert re.match(r"^http://[^/]+/asia/demola/\d+-\d+$", entry.link)
+        assert re.match(r"^http://[^/]+/kohta/demola/\d+-\d+$", entry.link)
         assert entry.title.startswith("Demola · ")
     item_id = parsed.entries[0].id.split(":asia/")[1]
     row = query(two_db, "select items.*, bodies.name as body from items join bodies on "
@@ -76,7 +76,7 @@ def test_body_feed_answers_for_a_lower_case_name_with_a_trailing_space(ds, two_d
     _, parsed = _feed(ds, "/kokousarkisto/feed_body.atom?body=kaupunginhallitus%20"
                           "&kunta=toinen")
     assert parsed.feed.title == "Kokousarkisto: Kaupunginhallitus (Toisela)"
-    assert parsed.entries and all("/asia/toinen/" in e.link for e in parsed.entries)
+    assert parsed.entries and all("/kohta/toinen/" in e.link for e in parsed.entries)
     _, direct = _feed(ds, f"/toimielin/{body_id}.atom")
     assert [e.id for e in direct.entries] == [e.id for e in parsed.entries]
 
