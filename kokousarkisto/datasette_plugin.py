@@ -52,7 +52,11 @@ from db.lemmas import Lemmatiser
 from kokousarkisto import item_page, links, place
 
 # the reporters' pages and every other route of the plugin: one register_routes there
-from kokousarkisto.reporter.hooks import handle_exception, register_routes  # noqa: F401
+from kokousarkisto.reporter.hooks import (  # noqa: F401
+    handle_exception,
+    register_routes,
+    startup,
+)
 
 #: query-result columns rendered as HTML (only <mark> kept)
 HTML_COLUMNS = frozenset({"title", "snippet"})

@@ -402,7 +402,7 @@ def test_body_person_queries_and_atom_feeds(harvested):
     assert {r["meeting_date"] for r in last_day.json()} == {dates[-1]}
     assert {r["url"].rsplit("=", 1)[-1] for r in people.json()} == by_person
     assert search_feed.status_code == 200
-    assert search_feed.headers["content-type"].startswith("application/xml")
+    assert search_feed.headers["content-type"].startswith("application/atom+xml")
     assert "<feed" in search_feed.text and target["title"] in search_feed.text
     # the matched inflected form is emphasised in the entry's HTML content
     assert "&lt;strong&gt;Kulttuuriavustusten&lt;/strong&gt;" in search_feed.text

@@ -65,6 +65,7 @@ class Entry:
     updated: str
     summary: str = ""
     category: str = ""
+    content_html: str = ""  # safe HTML (escaped text with <strong>), sent escaped
 
 
 def atom(*, feed_id: str, title: str, self_url: str, alternate_url: str,
@@ -94,6 +95,8 @@ def atom(*, feed_id: str, title: str, self_url: str, alternate_url: str,
             out.append(f"<category term={quoteattr(clean(e.category))}/>")
         if e.summary:
             out.append(f'<summary type="text">{escape(clean(e.summary))}</summary>')
+        if e.content_html:
+            out.append(f'<content type="html">{escape(clean(e.content_html))}</content>')
         out.append("</entry>")
     out.append("</feed>")
     return "\n".join(out) + "\n"

@@ -3,10 +3,25 @@ so that the one ``datasette`` entry point registers them."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from datasette import hookimpl
 from datasette.utils.asgi import NotFound
+from jinja2 import ChoiceLoader, FileSystemLoader
 
 from kokousarkisto.reporter import routes
+
+#: the package's templates (``kk_*.html``); ``serve`` also passes it as --template-dir
+TEMPLATE_DIR = Path(__file__).resolve().parents[1] / "templates"
+
+
+@hookimpl
+def startup(datasette):
+    """The reporters' templates are found whatever Datasette was started with (their
+    ``kk_`` names never shadow Datasette's own; they come last)."""
+    loader = datasette.jinja_env.loader
+    if isinstance(loader, ChoiceLoader):
+        loader.loaders.append(FileSystemLoader(str(TEMPLATE_DIR)))
 
 
 @hookimpl

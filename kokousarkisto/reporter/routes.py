@@ -171,12 +171,18 @@ def _updated_fi(value: str | None) -> str | None:
 
 
 async def search(datasette, request):
+    """``/haku`` and its ``.atom``/``.csv``/``.json``."""
+    return await _search(datasette, request, None, None)
+
+
+async def _search(datasette, request, args, fmt):
+    """The search; ``args`` instead of the request's own (the old canned feed's)."""
     db = await archive_db(datasette)
     if db is None:
         return await not_found(datasette, request, "Arkistossa ei ole vielä tietokantaa.")
-    fmt = request.url_vars.get("format") or ""
+    fmt = fmt or request.url_vars.get("format") or ""
     sources, bodies = await _choices(db)
-    form = read_search(request.args, {s["id"] for s in sources},
+    form = read_search(request.args if args is None else args, {s["id"] for s in sources},
                        {b["id"]: b["source_id"] for b in bodies})
     if fmt == "atom":
         form.page = 1
@@ -243,7 +249,10 @@ def _entries(cards: list[dict[str, Any]], request) -> list[feeds.Entry]:
             link=_absolute(request, c["href"]),
             updated=feeds.rfc3339(c.get("first_seen")) or feeds.rfc3339(c.get("meeting_date"))
             or feeds.EPOCH,
-            summary=clean(c.get("outcome") or re.sub(r"</?mark>", "", c.get("snippet") or "")),
+            summary=clean(c.get("outcome") or ""),
+            # feed readers drop <mark>: the matched words are <strong> there
+            content_html=str(c["snippet_html"]).replace("<mark>", "<strong>").replace(
+                "</mark>", "</strong>") if c.get("snippet_html") else "",
             category=c["kind"]))
     return out
 
@@ -432,7 +441,7 @@ async def tilde_item(datasette, request):
 
 
 async def legacy_feed_search(datasette, request):
-    """The canned ``feed_search.atom`` of older subscriptions → this search feed."""
+    """The canned ``feed_search.atom`` of older subscriptions: this search's feed."""
     args = {"q": request.args.get("q") or ""}
     kunta = (request.args.get("kunta") or "").strip()
     db = await archive_db(datasette)
@@ -442,7 +451,7 @@ async def legacy_feed_search(datasette, request):
             "select id from sources where id = lower(:k) or lower(municipality) = lower(:k) "
             "or lower(name) = lower(:k) order by id limit 1", {"k": kunta})).first()
         args["kunta"] = row["id"] if row else kunta
-    return Response.redirect(urls.search(args, ".atom"), status=301)
+    return await _search(datasette, request, args, "atom")
 
 
 async def legacy_feed_body(datasette, request):
