@@ -42,7 +42,7 @@ from db.lemmas import Lemmatiser, SnowballAnalyser, VoikkoAnalyser
 #: ``search_meta`` key present while loaded rows may be missing from the FTS indexes
 PENDING_KEY = "bulk_load_pending"
 #: tables whose FTS triggers are suspended during a load
-FTS_CONTENT_TABLES = ("items", fts.PAGES_TABLE)
+FTS_CONTENT_TABLES = ("items", fts.PAGES_TABLE, fts.HANDLINGS_TABLE)
 
 
 @dataclass
@@ -229,7 +229,7 @@ class _Rows:
         self.tables["item_versions"].append({
             "item_id": write.item_id, "seen_at": now, "html_sha256": write.html_sha256,
             "pdf_sha256": write.pdf_sha256, "parser_version": write.parser_version})
-        children = store._child_rows(write)
+        children = store._child_rows(write, lemmatiser)
         for table in ("item_preparers", "item_handlings", "attachments"):
             self.tables[table] += children[table]
         pages = store._page_rows(write, lemmatiser)

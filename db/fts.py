@@ -115,6 +115,36 @@ def install_attachment_pages(db: sqlite_utils.Database) -> None:
                      create_triggers=True, replace=True)
 
 
+
+#: earlier handlings' texts (``item_handlings``) and their FTS5 index
+HANDLINGS_TABLE = "item_handlings"
+HANDLINGS_FTS_TABLE = f"{HANDLINGS_TABLE}_fts"
+HANDLING_TEXT_COLUMNS = ("proposal", "decision", "discussion")
+HANDLINGS_FTS_COLUMNS = (*HANDLING_TEXT_COLUMNS, "lemmas")
+
+
+def handling_lemmas(row: Mapping[str, Any], lemmatiser: Lemmatiser | None = None) -> str | None:
+    """The ``lemmas`` value of one earlier handling (base forms of its texts); ``None``
+    for a handling known only by its ``Body § date`` line."""
+    texts = [row.get(c) for c in HANDLING_TEXT_COLUMNS]
+    if not any(texts):
+        return None
+    return (lemmatiser or default_lemmatiser()).lemmas_text(texts)
+
+
+def install_handling_texts(db: sqlite_utils.Database) -> None:
+    """Give ``item_handlings`` its text columns and ``item_handlings_fts`` (migration).
+
+    Rows stored before have no texts; their ``lemmas`` stay empty until a reparse
+    writes the texts (the triggers then index them)."""
+    table = db[HANDLINGS_TABLE]
+    for column in ("proposer_name", "proposer_title", *HANDLING_TEXT_COLUMNS, "lemmas"):
+        if column not in table.columns_dict:
+            db.execute(f"ALTER TABLE [{HANDLINGS_TABLE}] ADD COLUMN [{column}] TEXT")
+    table.enable_fts(list(HANDLINGS_FTS_COLUMNS), fts_version="FTS5", tokenize=TOKENIZE,
+                     create_triggers=True, replace=True)
+
+
 def read_meta(conn: sqlite3.Connection | sqlite_utils.Database) -> dict[str, str]:
     """``search_meta`` as a dict; empty when the table is missing."""
     try:
@@ -169,6 +199,8 @@ def reindex(db: sqlite_utils.Database, lemmatiser: Lemmatiser, chunk: int = 1000
             changed += len(changes)
         if db[PAGES_TABLE].exists():
             changed += _reindex_pages(db, lemmatiser, chunk)
+        if db[HANDLINGS_FTS_TABLE].exists():
+            changed += _reindex_handlings(db, lemmatiser, chunk)
         _write_meta(db, lemmatiser)
     return changed
 
@@ -189,6 +221,23 @@ def _reindex_pages(db: sqlite_utils.Database, lemmatiser: Lemmatiser, chunk: int
         changed += len(changes)
 
 
+def _reindex_handlings(db: sqlite_utils.Database, lemmatiser: Lemmatiser, chunk: int) -> int:
+    """Recompute ``item_handlings.lemmas`` (inside :func:`reindex`'s transaction)."""
+    changed = 0
+    last = -(2 ** 63)
+    columns = ", ".join(f"[{c}]" for c in HANDLING_TEXT_COLUMNS)
+    while True:
+        rows = list(db.query(f"select id, lemmas, {columns} from [{HANDLINGS_TABLE}] "
+                             "where id > ? order by id limit ?", [last, chunk]))
+        if not rows:
+            return changed
+        last = rows[-1]["id"]
+        changes = [(value, row["id"]) for row in rows
+                   if (value := handling_lemmas(row, lemmatiser)) != row["lemmas"]]
+        db.conn.executemany(f"update [{HANDLINGS_TABLE}] set lemmas = ? where id = ?", changes)
+        changed += len(changes)
+
+
 def _write_meta(db: sqlite_utils.Database, lemmatiser: Lemmatiser) -> None:
     values = {"analyser": lemmatiser.name, "analyser_detail": lemmatiser.detail,
               "lemmas_version": LEMMAS_VERSION, "tokenize": TOKENIZE,
@@ -199,8 +248,9 @@ def _write_meta(db: sqlite_utils.Database, lemmatiser: Lemmatiser) -> None:
 def rebuild(db: sqlite_utils.Database) -> None:
     """Rebuild ``items_fts`` from ``items`` (after a ``VACUUM``, or if in doubt)."""
     db.execute(f"insert into [{FTS_TABLE}]([{FTS_TABLE}]) values ('rebuild')")
-    if db[PAGES_FTS_TABLE].exists():
-        db.execute(f"insert into [{PAGES_FTS_TABLE}]([{PAGES_FTS_TABLE}]) values ('rebuild')")
+    for table in (PAGES_FTS_TABLE, HANDLINGS_FTS_TABLE):
+        if db[table].exists():
+            db.execute(f"insert into [{table}]([{table}]) values ('rebuild')")
 
 
 _for_db: weakref.WeakKeyDictionary[sqlite_utils.Database, Lemmatiser] = (

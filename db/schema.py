@@ -358,6 +358,19 @@ def m008_place_labels(db: sqlite_utils.Database) -> None:
     db["bodies"].create_index(["label"])
 
 
+@migrations()
+def m009_handling_texts(db: sqlite_utils.Database) -> None:
+    """Earlier handlings keep their texts: proposer, proposal, decision and discussion.
+
+    A contested case's story (an earlier 8–5 vote, a tabling, a return for preparation)
+    is in the decision history's texts, not in its ``Body § date`` lines; they are
+    searchable like items (``item_handlings_fts``, same tokenizer and lemmatiser).
+    """
+    from db import fts
+
+    fts.install_handling_texts(db)
+
+
 def open_db(path: str | Path) -> sqlite_utils.Database:
     """Open (creating if needed) an archive database and bring its schema up to date.
 

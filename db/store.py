@@ -15,7 +15,7 @@ from typing import Any
 import sqlite_utils
 
 from db import fts
-from parsers.records import ItemRecord, MeetingRecord, OfficialDecisionRecord
+from parsers.records import Handling, ItemRecord, MeetingRecord, OfficialDecisionRecord
 
 
 @dataclass
@@ -212,7 +212,21 @@ def _item_row(item: ItemWrite) -> dict[str, Any]:
     return row
 
 
-def _child_rows(item: ItemWrite) -> dict[str, list[dict[str, Any]]]:
+def _handling_row(item_id: str, position: int, h: Handling,
+                  lemmatiser: Any) -> dict[str, Any]:
+    """One earlier handling with its texts and their search lemmas."""
+    row: dict[str, Any] = {
+        "item_id": item_id, "position": position, "body": h.body, "section": h.section,
+        "date": h.date, "proposer_name": h.proposer.name if h.proposer else None,
+        "proposer_title": h.proposer.title if h.proposer else None,
+        "proposal": h.proposal, "decision": h.decision, "discussion": h.discussion}
+    row["lemmas"] = fts.handling_lemmas(row, lemmatiser)
+    return row
+
+
+def _child_rows(item: ItemWrite, lemmatiser: Any = None) -> dict[str, list[dict[str, Any]]]:
+    """Rows of the item's child tables; ``lemmatiser`` lemmatises the earlier handlings'
+    texts (the process default when ``None``)."""
     rec = item.record
     return {
         "item_preparers": [
@@ -220,11 +234,8 @@ def _child_rows(item: ItemWrite) -> dict[str, list[dict[str, Any]]]:
              "phone": p.phone, "email": p.email}
             for i, p in enumerate(rec.preparers)
         ],
-        "item_handlings": [
-            {"item_id": item.item_id, "position": i, "body": h.body, "section": h.section,
-             "date": h.date}
-            for i, h in enumerate(rec.previous_handlings)
-        ],
+        "item_handlings": [_handling_row(item.item_id, i, h, lemmatiser)
+                           for i, h in enumerate(rec.previous_handlings)],
         "attachments": [{**a, "item_id": item.item_id} for a in item.attachments],
     }
 
@@ -246,9 +257,9 @@ def store_item(db: sqlite_utils.Database, item: ItemWrite, now: str) -> str:
     item, or one whose HTML page or PDF bytes changed, gets a row in ``item_versions``.
     """
     row = _item_row(item)
-    children = _child_rows(item)
     # base forms for Finnish full-text search; the FTS triggers index them with the row
     lemmatiser = fts.lemmatiser_for(db)
+    children = _child_rows(item, lemmatiser)
     lemmas = fts.item_lemmas(row, [p["name"] for p in children["item_preparers"]], lemmatiser)
     pages = _page_rows(item, lemmatiser)
     with db.atomic():

@@ -60,10 +60,7 @@ def _item_dict(doc: Document, item: Item, data: SiteData) -> dict[str, Any]:
             {"title": a.title, "url_path": f"/kokous/{iid}-{a.number}.PDF", "kind": a.kind}
             for a in item.attachments
         ],
-        "previous_handlings": [
-            {"body": h.body, "section": str(h.section), "date": h.date.isoformat()}
-            for h in item.previous_handlings
-        ],
+        "previous_handlings": _handlings(item),
         "history": [
             {
                 "body": h.body,
@@ -77,6 +74,29 @@ def _item_dict(doc: Document, item: Item, data: SiteData) -> dict[str, Any]:
         "html_path": f"/kokous/{iid}.HTM",
         "pdf_path": f"/kokous/{iid}.PDF",
     }
+
+
+def _handlings(item: Item) -> list[dict[str, Any]]:
+    """Earlier handlings as a parser returns them: those named at the top of the page,
+    then the Päätöshistoria entries with their texts (one entry per handling)."""
+    out: list[dict[str, Any]] = []
+    for h in [*item.previous_handlings, *item.history]:
+        key = {"body": h.body, "section": str(h.section), "date": h.date.isoformat()}
+        texts = {"proposer": None, "proposal": None, "decision": None, "discussion": None}
+        if hasattr(h, "proposal"):
+            texts = {
+                "proposer": {"name": h.proposer.name, "title": h.proposer.title}
+                if h.proposer else None,
+                "proposal": blocks_text(h.proposal),
+                "decision": blocks_text(h.decision),
+                "discussion": blocks_text(h.discussion),
+            }
+        same = next((o for o in out if all(o[k] == v for k, v in key.items())), None)
+        if same is None:
+            out.append({**key, **texts})
+        else:
+            same.update({k: v for k, v in texts.items() if same[k] is None})
+    return out
 
 
 def expected_items(town: Town | None = None) -> list[dict[str, Any]]:

@@ -13,7 +13,8 @@ The front door. Outside ``parsers/``, code imports only this module and
 changes so that ``reparse`` and result caches know older rows are stale.
 """
 
-PARSER_VERSION = "2"  # 2: attachment text through PDFium (pypdfium2)
+#: 2: attachment text through PDFium (pypdfium2); 3: earlier handlings keep their texts
+PARSER_VERSION = "3"
 
 from parsers.crosscheck import parse_item  # noqa: E402
 from parsers.kinds import KINDS, Kind, detect_kind, parse  # noqa: E402

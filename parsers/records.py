@@ -87,11 +87,43 @@ class Attachment:
 
 @dataclass
 class Handling:
-    """An earlier handling of the same case, e.g. ``Kaupunginhallitus 105 § 10.4.2017``."""
+    """An earlier handling of the same case, e.g. ``Kaupunginhallitus 105 § 10.4.2017``,
+    with the texts the decision history prints under it.
+
+    The texts are that handling's own (its proposal, the discussion with its votes, its
+    decision: ``Asia jätettiin pöydälle``, ``palautettiin uudelleen valmisteltavaksi``),
+    never the current item's; for a contested case they are the story. A handling named
+    only in a header line (``Kaupunginhallitus 61 § 18.2.2019``) has no texts.
+    """
 
     body: str
     section: str | None = None
     date: str | None = None  # ISO 8601
+    proposer: Proposer | None = None
+    proposal: str | None = None
+    decision: str | None = None
+    discussion: str | None = None
+
+    def same_handling(self, other: Handling) -> bool:
+        """The same meeting's handling: body, § and date agree (texts may differ)."""
+        return (self.body, self.section, self.date) == (other.body, other.section, other.date)
+
+    @property
+    def has_texts(self) -> bool:
+        return any((self.proposer, self.proposal, self.decision, self.discussion))
+
+
+def add_handling(handlings: list[Handling], new: Handling) -> Handling:
+    """Append ``new`` unless the same handling is listed; returns the one in the list
+    (the earlier entry gains the texts it lacked)."""
+    for h in handlings:
+        if h.same_handling(new):
+            for name in ("proposer", "proposal", "decision", "discussion"):
+                if getattr(h, name) is None:
+                    setattr(h, name, getattr(new, name))
+            return h
+    handlings.append(new)
+    return new
 
 
 @dataclass

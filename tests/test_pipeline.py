@@ -89,6 +89,39 @@ def test_proposals_and_decisions_match_the_demo_data(harvested):
             assert norm(row["decision"].split()) == norm(want["decision"].split())
 
 
+def test_earlier_handlings_are_stored_with_their_texts(harvested):
+    """Päätöshistoria entries reach ``item_handlings`` with their own proposer,
+    proposal and decision, and are found by the canned ``search_history`` query."""
+    db = open_db(harvested[0])
+    norm = " ".join
+    checked = 0
+    for want in expected_items():
+        rows = list(db.query("select * from item_handlings where item_id = ? order by position",
+                             [f"demo/{want['item_id']}"]))
+        assert [(r["body"], r["section"], r["date"]) for r in rows] == [
+            (h["body"], h["section"], h["date"]) for h in want["previous_handlings"]]
+        for row, h in zip(rows, want["previous_handlings"], strict=True):
+            for name in ("proposal", "decision", "discussion"):
+                got = norm(row[name].split()) if row[name] else None
+                assert got == (norm(h[name].split()) if h[name] else None), (row, name)
+            assert row["proposer_name"] == (h["proposer"] or {}).get("name")
+            checked += bool(h["decision"])
+    assert checked >= 2, "the demo site prints decision histories"
+    (resp,) = datasette_get_json(harvested[0], "search_history", {"q": "yleiskaava"})
+    assert {r["handled_by"] for r in resp} == {"Kaupunkisuunnittelulautakunta"}
+
+
+def datasette_get_json(db_path: Path, query: str, params: dict[str, str]) -> list[list[dict]]:
+    async def fetch():
+        ds = Datasette([str(db_path)], metadata=load_metadata(db_path))
+        resp = await ds.client.get(f"/{db_path.stem}/{query}.json",
+                                   params={**params, "_shape": "array"})
+        assert resp.status_code == 200, resp.text
+        return [resp.json()]
+
+    return asyncio.run(fetch())
+
+
 def test_second_harvest_adds_and_changes_nothing(harvested):
     _, first, second, after_first, after_second = harvested
     assert second.new_items == 0 and second.updated_items == 0 and second.exit_code == 0

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field
 
 from parsers.html.blocks import Block, cell_text
+from parsers.records import Handling
 from parsers.text.vocabulary import (
     PROPOSAL_VERB_RE,
     classify_heading_strict,
@@ -91,6 +92,8 @@ class Section:
     heading: str
     paras: list[Para]
     history: bool
+    #: in a decision history: the earlier handling whose header line came before it
+    handling: Handling | None = None
 
 
 def _heading_candidates(block: Block):

@@ -26,11 +26,12 @@ How a page is read:
    (Kuopio: ``Liikuntatoimen johtaja Oskari Otaksuma`` + a unit line) and is
    otherwise background, as is the text of ``Selostus``/``Esittelyteksti``/``Perustelut``.
 5. ``Päätöshistoria`` switches to history mode: the earlier bodies' proposals,
-   discussions and decisions found there are never this item's; only their handling
-   headers (``Kaupunkisuunnittelulautakunta 26.4.2017 § 87``) are kept, as
-   ``previous_handlings``. ``Tiedoksi`` and ``Muutoksenhaku`` end the history, and so
-   does a handling header naming this very item (templates that print the history
-   first).
+   discussions and decisions found there are never this item's; each handling header
+   (``Kaupunkisuunnittelulautakunta 26.4.2017 § 87``) becomes one of the
+   ``previous_handlings`` and keeps the proposer, proposal, discussion and decision
+   printed under it until the next header. ``Tiedoksi`` and ``Muutoksenhaku`` end the
+   history, and so does a handling header naming this very item (templates that print
+   the history first): the current handling is never an earlier one.
 
 Design decisions worth knowing:
 
@@ -89,6 +90,7 @@ class _ItemParser(SectionReader):
         self.content_section: str | None = None
         self.content_item: str | None = None
         self.handlings: list[Handling] = []
+        self.history_handling: Handling | None = None  # whose texts the history shows now
         self.seen_heading = False
         self.seen_body_date = False
         self.whole_page = False  # no data area markers: the page's chrome is in the stream
@@ -127,9 +129,12 @@ class _ItemParser(SectionReader):
                 if h:
                     if self.is_this_item(h):
                         self.in_history = False
+                        self.history_handling = None
                         self.current = self.new_section("unheaded", "")
                     else:
                         self.handlings.append(h)
+                        self.history_handling = h
+                        self.current = self.new_section("unheaded", "")
                     continue
             if self.current is None:
                 self.current = self.new_section("unheaded", "")
@@ -167,15 +172,18 @@ class _ItemParser(SectionReader):
             current.paras.append(para(b))
 
     def new_section(self, fieldname: str, heading: str) -> Section:
-        sec = Section(fieldname, heading, [], self.in_history)
+        sec = Section(fieldname, heading, [], self.in_history,
+                      self.history_handling if self.in_history else None)
         self.sections.append(sec)
         return sec
 
     def open_section(self, fieldname: str, heading: str, inline: list[Para]) -> None:
         if fieldname == "history":
             self.in_history = True
+            self.history_handling = None
         elif self.in_history and fieldname in ("for_information", "appeal"):
             self.in_history = False
+            self.history_handling = None
         if not (self.zone == "header" and fieldname == "attachments" and self.rec.title is None):
             self.zone = "body"
         self.seen_heading = True

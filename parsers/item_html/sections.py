@@ -13,7 +13,7 @@ import re
 from parsers.html.blocks import resolve_url
 from parsers.item_html.header import HeaderReader
 from parsers.item_html.paras import MARKER_CELL_RE, Para, Section, join_paras
-from parsers.records import Attachment, Handling, Person, Proposer
+from parsers.records import Attachment, Handling, Person, Proposer, add_handling
 from parsers.text.vocabulary import (
     EMAIL_RE,
     PLACEHOLDER_RE,
@@ -133,10 +133,10 @@ class SectionReader(HeaderReader):
             rec.warn("agenda page has a decision section; ignored")
             rec.decision = None
         rec.attachments = _merge_attachments(attachments)
+        _history_texts([s for s in self.sections if s.history and s.handling is not None])
         out: list[Handling] = []
         for h in self.handlings:
-            if h not in out:
-                out.append(h)
+            add_handling(out, h)
         rec.previous_handlings = out
         if not self.seen_heading and rec.title is None:
             rec.warn("unknown template: no title and no section headings found")
@@ -233,6 +233,42 @@ def proposer_of(text: str | None) -> Proposer | None:
     if looks_like_official_title(text):
         return Proposer(name=None, title=text)
     return None
+
+
+def _history_texts(sections: list[Section]) -> None:
+    """Give each earlier handling the texts printed under its header in the decision
+    history, by the same rules as the item's own (proposer line, attendance notes)."""
+    texts: dict[int, dict[str, list[Para]]] = {}
+    owners: dict[int, Handling] = {}
+    for sec in sections:
+        h = sec.handling
+        if h is None:
+            continue
+        owners[id(h)] = h
+        paras = [p for p in sec.paras if p.text]
+        if not paras:
+            continue
+        bucket = texts.setdefault(id(h), {})
+        if sec.field in ("proposal", "proposer") and not paras[0].cells:
+            first, _, more = paras[0].text.partition("\n")
+            found = proposer_of(first)
+            if found:
+                h.proposer = h.proposer or found
+                paras = ([Para(more)] if more else []) + paras[1:]
+            if sec.field == "proposal":
+                bucket.setdefault("proposal", []).extend(paras)
+        elif sec.field == "decision":
+            for p in paras:
+                name = "discussion" if len(p.text) < 300 and ATTENDANCE_RE.search(p.text) \
+                    else "decision"
+                bucket.setdefault(name, []).append(p)
+        elif sec.field == "discussion":
+            bucket.setdefault("discussion", []).extend(paras)
+    for key, bucket in texts.items():
+        h = owners[key]
+        for name in ("proposal", "decision", "discussion"):
+            if bucket.get(name):
+                setattr(h, name, join_paras(bucket[name]))
 
 
 def _is_unit_line(line: str) -> bool:

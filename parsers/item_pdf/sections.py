@@ -7,6 +7,8 @@ by its field, with the decision-history rules described in
 
 from __future__ import annotations
 
+import os
+
 from parsers.item_pdf.fields import (
     is_person_line,
     parse_attachments,
@@ -27,7 +29,7 @@ from parsers.item_pdf.rows import (
     join_texts,
 )
 from parsers.pdf.layout import Layout
-from parsers.records import ItemRecord, Proposer
+from parsers.records import Handling, ItemRecord, Proposer, add_handling
 from parsers.text.vocabulary import (
     CASE_RE,
     TASK_CLASS_RE,
@@ -93,8 +95,7 @@ def _preamble(block: Block, rec: ItemRecord, ctx: TextContext) -> list[str]:
         handlings = whole_handling(text)
         if handlings:
             for h in handlings:
-                if h not in rec.previous_handlings:
-                    rec.previous_handlings.append(h)
+                add_handling(rec.previous_handlings, h)
             continue
         rest.append(row)
     paras = group_paragraphs(rest, ctx.right_edge)
@@ -120,12 +121,14 @@ def _preamble(block: Block, rec: ItemRecord, ctx: TextContext) -> list[str]:
     return out
 
 
-def _history_block(block: Block, ctx: TextContext) -> list[str]:
+def _history_block(block: Block, ctx: TextContext, rec: ItemRecord) -> list[str]:
     """Background paragraphs inside a Tweb ``Kaupunginhallituksen käsittely`` block.
 
     The block holds an earlier handling with its own sub-headings on lines of their
     own (``Tiivistelmä``, ``Esittelyteksti``, ``Esittelijä``, ``Päätösesitys``,
-    ``Päätös``); only the background-like parts are returned.
+    ``Päätös``). The background-like parts are returned; the proposer, proposal,
+    discussion and decision go to the earlier handling of that body (the block's
+    genitive, ``Kaupunginhallituksen``, names it) when exactly one body matches.
     """
     segments: list[tuple[str | None, list[Row]]] = [(None, [])]
     for row in block.rows:
@@ -136,10 +139,38 @@ def _history_block(block: Block, ctx: TextContext) -> list[str]:
         else:
             segments[-1][1].append(row)
     out: list[str] = []
+    handling = _handling_of_genitive(clean_text(block.heading or ""), rec.previous_handlings)
     for key, rows in segments:
         if key in (None, "background") and rows:
             out.extend(t for p in group_paragraphs(rows, ctx.right_edge) for t in ctx.para_texts(p))
+        elif handling is not None and key in _OWN_ONLY and rows:
+            if key == "proposer":
+                proposer, _ = _split_proposer(rows)
+                handling.proposer = handling.proposer or proposer
+                continue
+            text = ctx.text(rows)
+            if text and getattr(handling, key) is None:
+                setattr(handling, key, text)
     return out
+
+
+def _handling_of_genitive(heading: str, handlings: list[Handling]) -> Handling | None:
+    """``Kaupunginhallituksen käsittely`` → the newest earlier handling by
+    ``Kaupunginhallitus`` (a genitive differs from its base form only in the last few
+    letters: ``-uksen``/``-us``, ``-nnan``/``-nta``); ``None`` when no body matches."""
+    words = heading.split()
+    if len(words) < 2:
+        return None
+    genitive = " ".join(words[:-1]).casefold().replace("-", "").replace(" ", "")
+    found = []
+    for h in handlings:
+        base = h.body.casefold().replace("-", "").replace(" ", "")
+        common = len(os.path.commonprefix([base, genitive]))
+        if len(base) >= 5 and common >= len(base) - 3 and len(genitive) - common <= 5:
+            found.append(h)
+    if not found or len({h.body for h in found}) > 1:
+        return None
+    return max(found, key=lambda h: h.date or "")
 
 
 def _append(rec: ItemRecord, name: str, text: str | None) -> None:
@@ -162,6 +193,7 @@ def build_item(rows: list[Row], ctx: TextContext, rec: ItemRecord) -> ItemRecord
     )
     mode: str | None = None  # None, "dynasty" (to the end) or "tweb" (käsittely blocks)
     own_seen = False
+    history = _History(rec, ctx)
     for i, block in enumerate(blocks[1:], start=1):
         name = block.field
         texts = [r.text for r in block.rows]
@@ -169,26 +201,25 @@ def build_item(rows: list[Row], ctx: TextContext, rec: ItemRecord) -> ItemRecord
             nxt = blocks[i + 1].field if i + 1 < len(blocks) else None
             nxt_plain = nxt in _OWN_ONLY and len(blocks[i + 1].heading.split()) == 1
             mode = "dynasty" if own_seen or nxt_plain else "tweb"
-            for h in parse_history_rows(texts, lists=True):
-                if h not in rec.previous_handlings:
-                    rec.previous_handlings.append(h)
+            if mode == "dynasty":
+                history.read(block, None)
+            else:
+                for h in parse_history_rows(texts, lists=True):
+                    add_handling(rec.previous_handlings, h)
             continue
         heading_handlings = whole_handling(block.heading or "")
         if heading_handlings and name is None:
             mode = mode or "dynasty"
             for h in heading_handlings:
-                if h not in rec.previous_handlings:
-                    rec.previous_handlings.append(h)
+                history.current = add_handling(rec.previous_handlings, h)
+            history.read(block, None)
             continue
         if mode == "dynasty":
-            for text in [r.full for r in block.rows]:
-                for h in whole_handling(text):
-                    if h not in rec.previous_handlings:
-                        rec.previous_handlings.append(h)
+            history.read(block, name)
             continue
         if mode == "tweb":
             if name == "discussion" and len((block.heading or "").split()) >= 2:
-                history_background.extend(_history_block(block, ctx))
+                history_background.extend(_history_block(block, ctx, rec))
                 continue
             mode = None
         if name is None:
@@ -226,7 +257,57 @@ def build_item(rows: list[Row], ctx: TextContext, rec: ItemRecord) -> ItemRecord
             _append(rec, name, ctx.text(block.rows))
     if rec.background is None and history_background:
         rec.background = join_texts(history_background)
+    history.finish()
     return rec
+
+
+class _History:
+    """A Dynasty decision history: each ``Kaupunginhallitus 14.3.2022 § 88`` line opens
+    an earlier handling, and the proposal, discussion and decision blocks after it are
+    that handling's texts (never the item's)."""
+
+    def __init__(self, rec: ItemRecord, ctx: TextContext) -> None:
+        self.rec = rec
+        self.ctx = ctx
+        self.current: Handling | None = None
+        self.rows: list[tuple[Handling, str, list[Row]]] = []
+
+    def read(self, block: Block, name: str | None) -> None:
+        """Rows of one block: handling lines switch the handling, the rest is text of
+        the block's field for the handling in force."""
+        for row in block.rows:
+            # "Päätöshistoria | Kaupunkisuunnittelulautakunta 13.3.2024 § 14": the
+            # heading beside the line is no part of the body's name
+            found = whole_handling(row.text if row.head and classify(row.head) else row.full)
+            if found:
+                for h in found:
+                    self.current = add_handling(self.rec.previous_handlings, h)
+                name = None  # text after a handling line but before a heading is no field
+                continue
+            if self.current is None or name not in _OWN_ONLY or not row.words:
+                continue
+            if self.rows and self.rows[-1][0] is self.current and self.rows[-1][1] == name:
+                self.rows[-1][2].append(row)
+            else:
+                self.rows.append((self.current, name, [row]))
+
+    def finish(self) -> None:
+        texts: dict[tuple[int, str], list[str]] = {}
+        for h, name, rows in self.rows:
+            if name in ("proposal", "proposer"):
+                proposer, rows = _split_proposer(rows)
+                if proposer and h.proposer is None:
+                    h.proposer = proposer
+                if name == "proposer":
+                    continue
+            text = self.ctx.text(rows)
+            if text:
+                texts.setdefault((id(h), name), []).append(text)
+        for h in self.rec.previous_handlings:
+            for name in ("proposal", "decision", "discussion"):
+                parts = texts.get((id(h), name))
+                if parts and getattr(h, name) is None:
+                    setattr(h, name, join_texts(parts))
 
 
 def new_record(layout: Layout, url: str | None) -> ItemRecord:

@@ -15,6 +15,16 @@ CREATE TRIGGER [bodies_label_update] AFTER UPDATE OF [name], [source_id] ON [bod
         BEGIN
           UPDATE [bodies] SET [label] = new.name || ' (' || coalesce((select label from sources where sources.id = new.source_id), new.source_id) || ')' WHERE [id] = new.id;
         END;
+CREATE TRIGGER "item_handlings_ad" AFTER DELETE ON "item_handlings" BEGIN
+  INSERT INTO "item_handlings_fts" ("item_handlings_fts", rowid, "proposal", "decision", "discussion", "lemmas") VALUES('delete', old.rowid, old."proposal", old."decision", old."discussion", old."lemmas");
+END;
+CREATE TRIGGER "item_handlings_ai" AFTER INSERT ON "item_handlings" BEGIN
+  INSERT INTO "item_handlings_fts" (rowid, "proposal", "decision", "discussion", "lemmas") VALUES (new.rowid, new."proposal", new."decision", new."discussion", new."lemmas");
+END;
+CREATE TRIGGER "item_handlings_au" AFTER UPDATE ON "item_handlings" BEGIN
+  INSERT INTO "item_handlings_fts" ("item_handlings_fts", rowid, "proposal", "decision", "discussion", "lemmas") VALUES('delete', old.rowid, old."proposal", old."decision", old."discussion", old."lemmas");
+  INSERT INTO "item_handlings_fts" (rowid, "proposal", "decision", "discussion", "lemmas") VALUES (new.rowid, new."proposal", new."decision", new."discussion", new."lemmas");
+END;
 CREATE TRIGGER "items_ad" AFTER DELETE ON "items" BEGIN
   INSERT INTO "items_fts" ("items_fts", rowid, "title", "proposal", "decision", "discussion", "background", "for_information", "supplementary", "proposer_name", "lemmas") VALUES('delete', old.rowid, old."title", old."proposal", old."decision", old."discussion", old."background", old."for_information", old."supplementary", old."proposer_name", old."lemmas");
 END;
@@ -90,7 +100,16 @@ CREATE TABLE "item_handlings" (
    "body" TEXT,
    "section" TEXT,
    "date" TEXT
+, [proposer_name] TEXT, [proposer_title] TEXT, [proposal] TEXT, [decision] TEXT, [discussion] TEXT, [lemmas] TEXT);
+CREATE VIRTUAL TABLE "item_handlings_fts" USING FTS5 (
+    "proposal", "decision", "discussion", "lemmas",
+    tokenize='unicode61 remove_diacritics 2',
+    content="item_handlings"
 );
+CREATE TABLE 'item_handlings_fts_config'(k PRIMARY KEY, v) WITHOUT ROWID;
+CREATE TABLE 'item_handlings_fts_data'(id INTEGER PRIMARY KEY, block BLOB);
+CREATE TABLE 'item_handlings_fts_docsize'(id INTEGER PRIMARY KEY, sz BLOB);
+CREATE TABLE 'item_handlings_fts_idx'(segid, term, pgno, PRIMARY KEY(segid, term)) WITHOUT ROWID;
 CREATE TABLE "item_preparers" (
    "id" INTEGER PRIMARY KEY,
    "item_id" TEXT REFERENCES "items"("id"),

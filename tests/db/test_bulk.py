@@ -40,7 +40,13 @@ def _writes(db) -> list[store.ItemWrite]:
                                           doc_id=entry["id"].split("-")[0], url=None)
         write = item_write(entry, body_id, meeting_id)
         if n % 3 == 0:
-            write.record.previous_handlings = [Handling("Tekninen lautakunta", "12", "2024-11-02")]
+            write.record.previous_handlings = [
+                Handling("Tekninen lautakunta", "12", "2024-11-02",
+                         proposer=Proposer("Olli Ojala", "tekninen johtaja"),
+                         proposal="Lautakunta hyväksyy uimahallin peruskorjauksen.",
+                         decision="Asia jätettiin pöydälle.",
+                         discussion=f"Äänestyksessä {n}–2 pöydällepano voitti."),
+                Handling("Kaupunginhallitus", "3", "2024-10-01")]
             write.record.proposer = Proposer("Kaisa Virtanen", "kaupunginjohtaja")
         if n % 4 == 0:
             att_id = f"{write.item_id}#1"
@@ -72,11 +78,14 @@ def _searches(db, lemmatiser: Lemmatiser) -> list[list[str]]:
     out.append([r[0] for r in db.execute(
         "select rowid from attachment_pages_fts where attachment_pages_fts match 'kaava*' "
         "order by rowid")])
+    out.append([r[0] for r in db.execute(
+        "select rowid from item_handlings_fts where item_handlings_fts match ? order by rowid",
+        [fts.match_expression("pöytä", lemmatiser)])])
     return out
 
 
 def _integrity(db) -> None:
-    for table in (fts.FTS_TABLE, fts.PAGES_FTS_TABLE):
+    for table in (fts.FTS_TABLE, fts.PAGES_FTS_TABLE, fts.HANDLINGS_FTS_TABLE):
         db.execute(f"insert into [{table}]([{table}]) values ('integrity-check')")
 
 
@@ -99,6 +108,7 @@ def test_bulk_load_equals_store_item(tmp_path, lemmatiser, jobs):
     assert _table(two, "attachment_pages"), "the fixture has attachment pages"
     searches = _searches(two, lemmatiser)
     assert sum(map(len, searches)) > len(QUERIES)  # the searches find something
+    assert searches[-1], "the earlier handlings' texts are searched (pöydälle ~ pöytä)"
     assert _searches(one, lemmatiser) == searches
     assert bulk.fts_triggers(one) == bulk.fts_triggers(two)
     assert bulk.PENDING_KEY not in fts.read_meta(two)
@@ -139,7 +149,7 @@ def test_error_mid_load_keeps_committed_batches_triggers_and_index(tmp_path, lem
     db = _prepare(tmp_path / "bulk.db", lemmatiser)
     writes = _writes(db)
     triggers = bulk.fts_triggers(db)
-    assert len(triggers) == 6
+    assert len(triggers) == 9  # items, attachment_pages, item_handlings: three each
 
     class Broken(Exception):
         pass
@@ -176,7 +186,7 @@ def test_failing_batch_is_rolled_back_whole(tmp_path, lemmatiser):
         bulk.load_items(db, writes, lemmatiser, now=NOW, batch=5)
     assert db.execute("select count(*) from items").fetchone()[0] == 5
     assert db.execute("select count(*) from items_fts").fetchone()[0] == 5
-    assert len(bulk.fts_triggers(db)) == 6
+    assert len(bulk.fts_triggers(db)) == 9
     _integrity(db)
 
 

@@ -101,6 +101,34 @@ def test_history_never_leaks_into_the_items_own_fields():
     assert rec.proposer is not None and rec.proposer.name == "Veli Virkamies"
 
 
+def test_each_earlier_handling_keeps_its_own_texts():
+    """The history's texts go to the handling whose header they follow, never to the
+    item or to the neighbouring handling."""
+    rec = parse_item_html((FIXTURES / "espoo2017_minutes.HTM").read_bytes())
+    first, second = rec.previous_handlings
+    assert (first.body, first.section, first.date) == ("Kaupunkisuunnittelulautakunta", "61",
+                                                      "2017-05-03")
+    assert first.proposer is not None and first.proposer.name == "Anna Aiempi"
+    assert first.discussion is None and "Puolto hyväksyttiin" in (first.decision or "")
+    assert second.proposer is not None and second.proposer.name == "Olli Edellinen"
+    assert second.discussion == "Berglund ehdotti käsittelyn lykkäämistä kahdella viikolla."
+    assert "pöydälle" in (second.decision or "") and "pöydälle" not in (first.decision or "")
+
+
+@pytest.mark.skipif(not (CORPUS / "dynasty/espoo/2017406946-3.HTM").exists(),
+                    reason="../shared/corpus absent")
+def test_real_page_history_keeps_the_earlier_tabling():
+    url = "http://espoo04.hosting.documenta.fi/kokous/2017406946-3.HTM"
+    rec = parse_item_html((CORPUS / "dynasty/espoo/2017406946-3.HTM").read_bytes(), url=url)
+    (h,) = rec.previous_handlings
+    assert (h.body, h.section, h.date) == ("Kaupunginhallitus", "105", "2017-04-10")
+    assert h.proposer is not None and h.proposal and h.discussion
+    assert "pöydälle" in (h.decision or "") and "pöydälle" in h.discussion
+    # the earlier proposal is not the current one, nor its decision the current decision
+    assert h.proposal != rec.proposal and h.decision != rec.decision
+    assert rec.decision and "pöydälle" not in rec.decision.split("\n\n")[-1]
+
+
 def test_agenda_decision_is_ignored_with_a_warning():
     page = (
         "<html><body><label>Tekninen lautakunta<br>Esityslista 01.02.2019 Asianro 3</label>"

@@ -609,7 +609,6 @@ def test_demosite_minutes_pdfs_split_into_items() -> None:
     for doc_id, expected in by_doc.items():
         got = parse_minutes_pdf(site.pages[f"/kokous/{doc_id}.PDF"][1])
         for name in ("section", "title", "case_number", "previous_handlings", "proposal"):
-            assert [getattr(r, name) if name != "previous_handlings" else
-                    [h.__dict__ for h in r.previous_handlings] for r in got] == [
+            assert [r.to_dict()[name] for r in got] == [
                 e[name] for e in expected
             ], (doc_id, name)
