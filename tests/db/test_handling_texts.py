@@ -138,9 +138,9 @@ def test_search_history_canned_query_through_datasette(tmp_path):
         ("search_history", {"q": "kaavoitus"})])
     assert tabled.status_code == 200, tabled.text
     rows = tabled.json()
-    assert [(r["id"], r["position"], r["handled_by"], r["handling_section"],
+    assert [(r["id"], r["municipality"], r["position"], r["handled_by"], r["handling_section"],
              r["handling_date"], r["body"]) for r in rows] == [
-        (f"{SOURCE}/2022100-4", 0, "Kaupunginhallitus", "88", "2022-03-14",
+        (f"{SOURCE}/2022100-4", "Testikaupunki", 0, "Kaupunginhallitus", "88", "2022-03-14",
          "Kaupunginhallitus")]
     assert "<mark>pöydälle</mark>" in rows[0]["snippet"]
     assert "<mark>Äänestyksessä</mark>" in rows[0]["snippet"]
