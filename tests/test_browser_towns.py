@@ -1,0 +1,128 @@
+"""Three municipalities in one archive, as a person sees them in headless Chromium.
+
+The three demo towns (same body names, the same case number 3700/2024, the same
+document ids) are harvested into one database served by ``kokousarkisto serve``; Chromium
+reads the case history, the body facet, a body's decisions and an item's permanent page
+at 390 px and 1280 px and keeps screenshots in ``test-artifacts/``.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+from contextlib import ExitStack
+from urllib.parse import quote
+
+import pytest
+import requests
+
+from demosite import DemoServer, expected_items
+from demosite.towns import TOWNS, town
+from kokousarkisto import api
+from scraper.http import FetchPolicy
+from scraper.sources import Source
+from tests.test_browser import ARTIFACTS, _free_port, browser  # noqa: F401 (fixture)
+
+# after test_browser's own skip when Chromium or Selenium is missing
+By = pytest.importorskip("selenium.webdriver.common.by").By
+
+WIDTHS = (390, 1280)
+
+
+@pytest.fixture(scope="module")
+def towns_url(tmp_path_factory):
+    db_path = tmp_path_factory.mktemp("browser-towns") / "kunnat.db"
+    with ExitStack() as stack:
+        sources = []
+        for t in TOWNS:
+            site = stack.enter_context(DemoServer(town=t))
+            m = t.data.municipality
+            sources.append(Source(id=t.id, base_url=site.base_url, name=m.name,
+                                  municipality=m.short))
+        summary = api.harvest(db_path, sources, policy=FetchPolicy(min_interval=0))
+    assert summary.exit_code == 0
+    port = _free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "kokousarkisto.cli", "serve", "--db",
+                             str(db_path), "--port", str(port)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 90
+        while True:
+            try:
+                requests.get(url, timeout=2)
+                break
+            except requests.ConnectionError:
+                assert time.monotonic() < deadline, "datasette did not start"
+                time.sleep(0.2)
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(10)
+
+
+def _shoot(browser, name: str) -> None:  # noqa: F811
+    """Screenshots at 390 px and 1280 px of the page in the browser, whole height."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    for width in WIDTHS:
+        browser.set_window_size(width, 900)
+        height = browser.execute_script("return document.documentElement.scrollHeight")
+        browser.set_window_size(width, min(max(int(height), 600), 5000))
+        assert browser.save_screenshot(str(ARTIFACTS / f"towns-{name}-{width}.png"))
+        scroll = browser.execute_script(
+            "return document.documentElement.scrollWidth - window.innerWidth")
+        if width == 1280:
+            assert scroll <= 0, f"{name}: horizontal scroll at {width} px"
+    browser.set_window_size(1280, 1400)
+
+
+def _column(browser, column: str) -> list[str]:  # noqa: F811
+    return [td.text for td in browser.find_elements(
+        By.CSS_SELECTOR, f"table.rows-and-columns td.col-{column}")]
+
+
+def test_case_history_shows_three_separate_histories(towns_url, browser):  # noqa: F811
+    browser.get(f"{towns_url}/arkisto/case_history?case_number=3700%2F2024")
+    towns = _column(browser, "municipality")
+    want = sorted(t.data.municipality.short for t in TOWNS)
+    assert sorted(set(towns)) == want
+    assert [t for i, t in enumerate(towns) if i == 0 or towns[i - 1] != t] == want
+    assert len(towns) == sum(
+        1 for t in TOWNS for e in expected_items(t) if e["case_number"] == "3700/2024")
+    _shoot(browser, "case-history")
+
+    browser.get(f"{towns_url}/arkisto/case_history?case_number=3700%2F2024&kunta=provby")
+    assert set(_column(browser, "municipality")) == {"Provby"}
+    assert set(_column(browser, "title")) == {"Uppdatering av stadsstrategin"}
+
+
+def test_body_facet_and_a_chosen_body_name_their_municipality(towns_url, browser):  # noqa: F811
+    browser.get(f"{towns_url}/arkisto/items?_facet=body_id")
+    facets = browser.find_element(By.CSS_SELECTOR, ".facet-info[data-column=body_id]").text
+    for t in TOWNS:
+        assert f"Kaupunginhallitus ({t.data.municipality.short})" in facets
+    _shoot(browser, "body-facet")
+
+    body = quote("Kaupunginhallitus (Malliala)")
+    browser.get(f"{towns_url}/arkisto/decisions_by_body?body={body}"
+                "&start=2024-01-01&end=2025-12-31")
+    rows = _column(browser, "municipality")
+    malliala = [e for e in expected_items(town("malliala"))
+                if e["body"] == "Kaupunginhallitus" and e["document_type"] == "minutes"]
+    assert rows == ["Malliala"] * len(malliala)
+    _shoot(browser, "decisions-by-body")
+
+
+def test_permanent_item_link_names_its_municipality(towns_url, browser):  # noqa: F811
+    target = next(e for e in expected_items(town("provby"))
+                  if e["case_number"] == "3700/2024" and e["body"] == "Kaupunginhallitus")
+    for source, short in (("provby", "Provby"), ("malliala", "Malliala")):
+        browser.get(f"{towns_url}/kohta/{source}/{target['item_id']}")
+        assert browser.find_element(By.CSS_SELECTOR, ".kk-municipality").text == short
+        permalink = browser.find_element(By.CSS_SELECTOR, ".kk-permalink a")
+        assert permalink.get_attribute("href") == \
+            f"{towns_url}/kohta/{source}/{target['item_id']}"
+    browser.get(f"{towns_url}/kohta/provby/{target['item_id']}")
+    assert browser.find_element(By.TAG_NAME, "h1").text == target["title"]
+    _shoot(browser, "item")
