@@ -120,7 +120,7 @@ def test_permanent_item_link_names_its_municipality(towns_url, browser):  # noqa
     for source, short in (("provby", "Provby"), ("malliala", "Malliala")):
         browser.get(f"{towns_url}/kohta/{source}/{target['item_id']}")
         assert browser.find_element(By.CSS_SELECTOR, ".kk-municipality").text == short
-        permalink = browser.find_element(By.CSS_SELECTOR, ".kk-permalink a")
+        permalink = browser.find_element(By.CSS_SELECTOR, "a.kk-permalink")
         assert permalink.get_attribute("href") == \
             f"{towns_url}/kohta/{source}/{target['item_id']}"
     browser.get(f"{towns_url}/kohta/provby/{target['item_id']}")
