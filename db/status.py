@@ -61,6 +61,7 @@ class RunStats:
     failures: int = 0
     item_requests: int = 0  # item pages requested (new or re-checked)
     item_ok: int = 0  # ... answered with the page (200 or 304)
+    seconds: float | None = None  # first to last request for this source in the run
     feed_fetched: bool = False
     feed_ok: bool = False
     feed_reason: str | None = None  # why the items feed failed
@@ -82,6 +83,9 @@ class SourceStatus:
     last_run_at: str | None = None
     last_item_fetch: str | None = None
     last_run_requests: int = 0
+    #: from its first to its last request in the latest run (hosts run side by side, so
+    #: the sources' seconds do not add up to the run's)
+    last_run_seconds: float | None = None
     last_run_failures: int = 0
     last_run_new_items: int = 0
     last_run_seen: int | None = None
@@ -134,7 +138,9 @@ def run_stats(conn: sqlite3.Connection, source_id: str,
         f"""select f.run_id, runs.started_at, count(*) as requests,
                   sum(case when {_FAILED} then 1 else 0 end) as failures,
                   sum(case when instr(url, ?) > 0 then 1 else 0 end) as item_requests,
-                  sum(case when instr(url, ?) > 0 and {_OK} then 1 else 0 end) as item_ok
+                  sum(case when instr(url, ?) > 0 and {_OK} then 1 else 0 end) as item_ok,
+                  (julianday(max(f.fetched_at)) - julianday(min(f.fetched_at))) * 86400
+                    as seconds
            from fetches f left join runs on runs.id = f.run_id
            where f.source_id = ? and f.run_id is not null
            group by f.run_id order by f.run_id""",
@@ -142,7 +148,8 @@ def run_stats(conn: sqlite3.Connection, source_id: str,
     ):
         runs[r["run_id"]] = RunStats(run_id=r["run_id"], started_at=r["started_at"],
                                      requests=r["requests"], failures=r["failures"],
-                                     item_requests=r["item_requests"], item_ok=r["item_ok"])
+                                     item_requests=r["item_requests"], item_ok=r["item_ok"],
+                                     seconds=r["seconds"])
     # the last items-feed request of each run decides whether the feed worked
     for r in conn.execute(
         "select run_id, status, error, sha256 from fetches "
@@ -271,6 +278,8 @@ def source_statuses(conn: sqlite3.Connection,
             status.last_run_id = last.run_id
             status.last_run_at = last.started_at
             status.last_run_requests = last.requests
+            status.last_run_seconds = (round(last.seconds)
+                                       if last.seconds is not None else None)
             status.last_run_failures = last.failures
             status.last_run_new_items = last.new_items
             status.last_run_seen = last.seen

@@ -339,9 +339,12 @@ def status(db_path: str, archive: str | None, as_json: bool) -> None:
         sys.exit(1 if broken else 0)
     if report.running_run is not None:
         click.echo(f"(a harvest is running: run {report.running_run} is left out)")
-    rows = [("source", "items", "runs", "last run", "last item fetch", "failed", "state")]
-    rows += [(s.id, s.items, s.runs, s.last_run_at or "-", s.last_item_fetch or "-",
-              s.last_run_failures, "BROKEN" if s.broken else "ok") for s in statuses]
+    rows = [("source", "items", "runs", "last run", "requests", "seconds", "new",
+             "last item fetch", "failed", "state")]
+    rows += [(s.id, s.items, s.runs, s.last_run_at or "-", s.last_run_requests,
+              "-" if s.last_run_seconds is None else s.last_run_seconds,
+              s.last_run_new_items, s.last_item_fetch or "-", s.last_run_failures,
+              "BROKEN" if s.broken else "ok") for s in statuses]
     _table(rows)
     for s in statuses:
         if s.last_error:

@@ -148,3 +148,25 @@ def test_killed_concurrent_harvest_is_completed_by_the_next_run(tmp_path):
     assert conn.execute("pragma integrity_check").fetchone()[0] == "ok"
     assert conn.execute("pragma foreign_key_check").fetchall() == []
     conn.close()
+
+
+def test_verbose_and_status_report_each_source(tmp_path):
+    db_path = tmp_path / "k.db"
+    cli = [sys.executable, "-m", "kokousarkisto.cli"]
+    with DemoServer() as a, DemoServer() as b:
+        run = subprocess.run([*cli, "--verbose", "harvest", "--db", str(db_path), "--source",
+                              f"a={a.base_url}", "--source", f"b={b.base_url}", "--delay", "0",
+                              "--concurrency", "2"], capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    lines = run.stdout.splitlines()
+    assert lines[0].startswith(f"harvest: sources=2 new={2 * ITEMS} ")
+    assert [line.split(":")[0].strip() for line in lines[1:3]] == ["a", "b"]
+    assert all(f"new={ITEMS} " in line and "seconds=" in line for line in lines[1:3])
+    status = subprocess.run([*cli, "status", "--db", str(db_path)], capture_output=True,
+                            text=True)
+    assert status.returncode == 0, status.stderr
+    table = [line.split() for line in status.stdout.splitlines()]
+    assert table[0][:7] == ["source", "items", "runs", "last", "run", "requests", "seconds"]
+    rows = {row[0]: row for row in table[1:3]}
+    assert set(rows) == {"a", "b"}
+    assert all(int(row[1]) == ITEMS and int(row[4]) > ITEMS for row in rows.values())

@@ -117,3 +117,13 @@ def test_reparse_reads_from_the_object_store_through_the_cli(s3, tmp_path):
          "--archive", "s3://puuttuu/x"], capture_output=True, text=True)
     assert wrong.returncode == 2
     assert wrong.stderr.strip().startswith("error: raw archive: s3://puuttuu/x: bucket")
+
+
+def test_serve_tells_the_plugin_where_the_archive_is(tmp_path):
+    from kokousarkisto.publish import load_metadata, with_archive
+
+    metadata = load_metadata(tmp_path / "kunnat.db")
+    served = with_archive(metadata, "s3://kokous/arkisto")
+    assert served["plugins"]["kokousarkisto"]["archive"] == "s3://kokous/arkisto"
+    assert "kokousarkisto" not in (metadata.get("plugins") or {})  # a copy, not a change
+    assert served["databases"] == metadata["databases"]
