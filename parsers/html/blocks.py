@@ -457,9 +457,11 @@ def extract_blocks(root) -> ExtractResult:
             class_stack.append(cls)
             region = region_stack[-1]
             if cls:
-                for name in cls.split():
-                    if name in REGIONS and (name != "navigation" or tag == "table"
-                                            or "data-part" in cls):
+                names = cls.split()
+                part = "data-part" in names  # ``<body class="meetingitem">`` is no part
+                for name in names:
+                    if name in REGIONS and (part or name == _DATA_CLASS
+                                            or (name == "navigation" and tag == "table")):
                         region = REGIONS[name]
             region_stack.append(region)
             if tag == "table":

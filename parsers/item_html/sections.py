@@ -156,7 +156,12 @@ class SectionReader(HeaderReader):
                 if pattern:
                     rec.contact_pattern = rec.contact_pattern or pattern
                     took = True
-                    continue
+                    # ``Name, puh. …, etunimi.sukunimi@kunta.fi``: the pattern is nobody's
+                    # address, the rest of the line may still be a person
+                    rest = clean_text(line.replace(pattern, "")).strip(" ,;")
+                    if not rest or rest == clean_text(line):
+                        continue
+                    line = rest
                 found = parse_people(line)
                 if found and not (require_first and i == 0 and not took and len(line) > 100):
                     people.extend(found)

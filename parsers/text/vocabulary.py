@@ -192,7 +192,7 @@ PHONE_RE = re.compile(
     r"(?:puh\.?|p\.|tel\.?|tfn\.?|gsm\.?|mob\.?)?\s*(\+?\(?\d[\d ()-]{5,}\d)", re.I
 )
 EMAIL_RE = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-_NAME = r"[A-ZÅÄÖ][\wåäöéü'-]+"
+_NAME = r"[A-ZÅÄÖÜÉ][\wåäöéü'-]+"
 _NAME_WORD_RE = re.compile(r"^[A-ZÅÄÖÜÉ][\wåäöéü'.-]*$")
 NAME_RE = re.compile(rf"({_NAME}(?:\s+{_NAME}){{1,3}})\s*$")
 
@@ -206,7 +206,7 @@ def split_title_name(text: str) -> tuple[str | None, str]:
     text = clean_text(text).strip(" ,.:")
     words = text.split()
     cut = len(words)
-    while cut > 0 and re.match(r"^[A-ZÅÄÖ][\wåäöéü'-]*$", words[cut - 1]):
+    while cut > 0 and re.match(r"^[A-ZÅÄÖÜÉ][\wåäöéü'-]*$", words[cut - 1]):
         cut -= 1
     # A title's first word is often capitalised ("Kaupunginjohtaja Jukka Mäkelä"):
     # when everything is capitalised, the first of three or more words is the title.
