@@ -35,7 +35,9 @@ LABEL_RE = re.compile(
     re.I,
 )
 _BODY_WORD = (r"(?:lautakunta|hallitus|valtuusto|jaosto|toimikunta|johtokunta|neuvosto|"
-              r"toimielin|styrelse|nämnd|fullmäktige|sektion|direktion)")
+              r"toimielin|styrelsen?|nämnden?|fullmäktige|sektionen?|direktionen?)")
+#: A body's name alone: ``Kaupunginhallitus``, ``Konserni- ja kaupunkikehitysjaosto``.
+BODY_NAME_RE = re.compile(rf"^[A-ZÅÄÖ][\w\- ]{{0,80}}?{_BODY_WORD}$", re.I)
 BODY_DATE_RE = re.compile(
     rf"^(?P<body>[A-ZÅÄÖ][\w\- ]{{2,80}}?{_BODY_WORD})\s+(?P<date>\d{{1,2}}\.\d{{1,2}}\.\d{{4}})$",
     re.I,

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from parsers.html.blocks import resolve_url
-from parsers.item_html.header import HeaderReader
+from parsers.item_html.header import BODY_NAME_RE, HeaderReader
 from parsers.item_html.paras import MARKER_CELL_RE, Para, Section, join_paras
 from parsers.records import Attachment, Handling, Person, Proposer, add_handling
 from parsers.text.vocabulary import (
@@ -83,7 +83,10 @@ class SectionReader(HeaderReader):
             elif f == "proposer":
                 if paras and rec.proposer is None:
                     first = paras[0].text.split("\n")[0]
-                    found = proposer_of(first)
+                    # ``Esittelijä: Kaupunginhallitus`` (a council's items): a body proposes
+                    found = proposer_of(first) or (
+                        Proposer(name=None, title=clean_text(first)) if BODY_NAME_RE.match(
+                            clean_text(first)) else None)
                     if found:
                         rec.proposer = found
                         rest_lines = paras[0].text.split("\n")[1:]

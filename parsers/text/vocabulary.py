@@ -509,7 +509,8 @@ _OFFICIAL_TITLE_RE = re.compile(
 #: A proposal's verb in the proposing form (``… päättää, että …``).
 PROPOSAL_VERB_RE = re.compile(
     r"\b(?:päättää|päättänee|esittää|ehdottaa|hyväksyy|merkitsee|myöntää|valitsee|"
-    r"nimeää|oikeuttaa|antaa|vahvistaa|beslutar|föreslår|godkänner|antecknar)\b")
+    r"nimeää|oikeuttaa|antaa|vahvistaa|toteaa|hylkää|valtuuttaa|kehottaa|lausuu|"
+    r"beslutar|föreslår|godkänner|antecknar|konstaterar)\b")
 
 
 def looks_like_official_title(text: str | None) -> bool:

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
 
 from parsers import parse
+from tests.parsers.cases import load_spec
 
 
 def parse_official_decision(data, *, url=None, content_type=None):
@@ -20,8 +20,9 @@ CASES = sorted(FIXTURES.glob("*.HTM"))
 
 @pytest.mark.parametrize("path", CASES, ids=[p.stem for p in CASES])
 def test_fixture(path: Path) -> None:
-    expected = json.loads(path.with_suffix(".expected.json").read_text(encoding="utf-8"))
-    record = parse_official_decision(path.read_bytes()).to_dict()
+    inputs, expected = load_spec(path.with_suffix(".expected.json"))
+    record = parse_official_decision(path.read_bytes(), url=inputs.get("url"),
+                                     content_type=inputs.get("content_type")).to_dict()
     assert {k: record[k] for k in expected} == expected
 
 
