@@ -8,16 +8,40 @@ in ``div.data-part-block-htm``: the case number (``Dnro …``), a bold title, la
 (``Valmistelija``, ``Päätösehdotus`` with the proposer, ``Päätös``), ``<h3>`` section
 headings and real ``<ol>``/``<ul>`` lists. Nothing here is Word markup, which is the
 point: a parser must not depend on one family's layout.
+
+Both navigation variants are served: documents published before
+:data:`NAVIGATION_TABLE_SINCE` have the older links-and-bars navigation, later ones the
+``table.tbl.navigation`` of version 10.4.0.260401 with its hidden ``<caption>``
+(``Navigointi``, ``Liitteet``); attachments are ``/kokous/<docid>-<n>-<attachment
+id>.PDF``, the last number an attachment id (:func:`attachment_name`). Meeting pages
+(:func:`meeting_page`) read ``Body  Pöytäkirja DD.MM.YYYY klo HH:MM -  Place``.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 
 from .common import Urls, dyn_date, text_date
-from .model import Block, Document, Heading, Item, ListBlock, Paragraph, SiteData
+from .model import AttachmentSpec, Block, Document, Heading, Item, ListBlock, Paragraph, SiteData
 
 UTF8_HTML = "text/html; charset=UTF-8"
+#: documents published from this day on have the newer navigation table
+NAVIGATION_TABLE_SINCE = dt.date(2025, 1, 1)
+#: attachment ids are this plus a running number (they look like 374197 in real pages)
+ATTACHMENT_ID_BASE = 374100
+
+
+def attachment_name(doc: Document, item: Item, att: AttachmentSpec) -> str:
+    """``2024100701-3-374201.PDF``: the item id and an attachment id, not a running number."""
+    ordinal = sum(len(i.attachments) for i in doc.meeting.items[: doc.meeting.items.index(item)])
+    return f"{doc.item_id(item)}-{ATTACHMENT_ID_BASE + 10 * ordinal + att.number}.PDF"
+
+
+def _nav_table(caption: str, cells: list[str]) -> str:
+    tds = "".join(f"<td>{c}</td>" for c in cells)
+    return (f'<table class="tbl navigation"><caption class="caption navigation hidden">'
+            f"{caption}</caption>\n<tr>{tds}</tr>\n</table>")
 
 
 def _e(text: str) -> str:
@@ -75,6 +99,18 @@ def item_page(doc: Document, item: Item, data: SiteData, urls: Urls) -> bytes:
 
     prev_ = nav(items[i - 1] if i > 0 else None, w.previous)
     next_ = nav(items[i + 1] if i + 1 < len(items) else None, w.next)
+    pdf = (f"<a class='' target='_blank' href='{urls.item_pdf(doc, item)}'>"
+           "Kokousasia PDF-muodossa</a>")
+    newer = doc.published >= NAVIGATION_TABLE_SINCE
+    if newer:
+        navigation = _nav_table("Navigointi", [f"{prev_} | {next_}", pdf])
+    else:
+        navigation = f"{prev_} | {next_}\n{pdf}"
+    attachment_links = [
+        f"<a href='{urls.kokous(attachment_name(doc, item, a))}'>{_e(a.title)}</a>"
+        for a in item.attachments]
+    if newer and attachment_links:
+        navigation += "\n" + _nav_table(w.attachments, ["<br>".join(attachment_links)])
     parts = [f"<p><span>Dnro {_e(item.case_number_raw)}</span></p>"] if item.case_number else []
     for h in item.previous_handlings:
         parts.append(f"<p><span>{_e(h.body)} {h.section} § {text_date(h.date)}</span></p>")
@@ -91,11 +127,9 @@ def item_page(doc: Document, item: Item, data: SiteData, urls: Urls) -> bytes:
         parts += _blocks(item.discussion)
     if doc.is_minutes:
         parts += _labelled(w.decision, item.decision)
-    if item.attachments:
+    if attachment_links and not newer:
         parts.append(f"<h3>{w.attachments}</h3>")
-        parts.append("<ul>" + "".join(
-            f"<li><a href='{urls.attachment_pdf(doc, item, a.number)}'>{_e(a.title)}</a></li>"
-            for a in item.attachments) + "</ul>")
+        parts.append("<ul>" + "".join(f"<li>{link}</li>" for link in attachment_links) + "</ul>")
     if item.for_information:
         parts += _labelled(w.for_information, [], item.for_information)
     body = "\n".join(parts)
@@ -112,8 +146,7 @@ def item_page(doc: Document, item: Item, data: SiteData, urls: Urls) -> bytes:
 <div class='data-part meeting-header'>{header}</div>
 </div>
 <div class='data-part page-navigation'>
-{prev_} | {next_}
-<a class='' target='_blank' href='{urls.item_pdf(doc, item)}'>Kokousasia PDF-muodossa</a>
+{navigation}
 </div>
 <div class='data-part meetingitem'>
 <div class='data-part-block-htm'>
@@ -125,5 +158,59 @@ def item_page(doc: Document, item: Item, data: SiteData, urls: Urls) -> bytes:
 <!--DATAEND-->
 <div class='data-part page-footer'><p>{_e(data.municipality.name)}</p></div>
 </body></html>
+"""
+    return page.encode("utf-8")
+
+
+def meeting_page(doc: Document, data: SiteData, urls: Urls) -> bytes:
+    """A Dynasty 10 meeting page: the heading with time and place, the items, attendees."""
+    meeting = doc.meeting
+    w = doc.words
+    head = w.section if doc.is_minutes else w.item_number
+    rows = []
+    for item in meeting.items:
+        icon = ('<img src="../images/ATTACHEMENT.GIF" alt="Liitteitä">'
+                if item.attachments else "&nbsp;")
+        link = urls.cgi("meetingitem", doc.item_id(item))
+        rows.append(f'<tr class="trDat"><td class="tcDat">{doc.section_value(item)}</td>'
+                    f'<td>{icon}</td><td class="tcDat"><a href="{link}">'
+                    f"{_e(item.title)}</a></td></tr>")
+    when = f"{w.at} {meeting.time}"
+    heading = (f"{_e(meeting.body.name)}&nbsp; {doc.label} {dyn_date(meeting.date)} {when} "
+               f"-&nbsp; {_e(meeting.place)}")
+    people = ""
+    if doc.is_minutes and meeting.attendees:
+        for caption, group in ((w.members, "members"), (w.others, "others")):
+            lines = "".join(f'<tr><td class="tcDat">{_e(a.display)}</td></tr>'
+                            for a in meeting.attendees if a.group == group)
+            if lines:
+                people += (f'<table class="tbl"><tr class="trHea"><th class="tcHeaFirst tcHeaLast">'
+                           f"{caption}</th></tr>\n{lines}</table>\n")
+    page = f"""<!DOCTYPE html>
+<html lang="{w.language}">
+<head>
+<meta http-equiv="Content-Type" content="text/html; charset=utf-8">
+<title>Dynasty tietopalvelu – {_e(data.municipality.name)}</title>
+</head>
+<body class="meeting">
+<!--DATABEGIN-->
+<div class="data-part page-header"><h1 class="h1">Kokous</h1></div>
+<div class="data-part meeting-header"><h2 class="h2">{heading}</h2></div>
+<div class="data-part page-navigation">
+{_nav_table("Navigointi", [
+    f'<a href="{urls.cgi("meetings", meeting.body.id)}">{_e(meeting.body.name)}</a>',
+    f'<a target="_blank" href="{urls.meeting_pdf(doc)}">{doc.label}&nbsp;PDF-muodossa</a>'])}
+</div>
+<div class="data-part meeting">
+<table class="tbl"><caption class="caption hidden">Kokousasiat</caption>
+<tr class="trHea"><th class="tcHeaFirst">{head}</th><th class="tcHea">&nbsp;</th>\
+<th class="tcHeaLast">{w.title}</th></tr>
+{"".join(rows)}
+</table>
+{people}</div>
+<!--DATAEND-->
+<div class="footer"><p>{_e(data.municipality.name)}</p></div>
+</body>
+</html>
 """
     return page.encode("utf-8")

@@ -63,9 +63,13 @@ def _build_static(data: SiteData, urls: Urls, family: str = "word") -> dict[str,
     for doc in data.documents:
         stamp, pub = _stamp(doc.published), doc.published
         lay = layout_document(doc, data)
-        meeting_html = meeting_page(doc, data, urls)
-        out[kokous_path(f"{doc.doc_id}.HTM")] = Resource(HTML, meeting_html, stamp, pub)
-        out[cgi_path("meeting", doc.doc_id)] = Resource(HTML, meeting_html, stamp, pub)
+        if family == "dynasty10":
+            meeting_type = dynasty10.UTF8_HTML
+            meeting_html = dynasty10.meeting_page(doc, data, urls)
+        else:
+            meeting_type, meeting_html = HTML, meeting_page(doc, data, urls)
+        out[kokous_path(f"{doc.doc_id}.HTM")] = Resource(meeting_type, meeting_html, stamp, pub)
+        out[cgi_path("meeting", doc.doc_id)] = Resource(meeting_type, meeting_html, stamp, pub)
         out[kokous_path(f"{doc.doc_id}.PDF")] = Resource(
             PDF, meeting_pdf(doc, data, lay), stamp, pub
         )
@@ -84,7 +88,9 @@ def _build_static(data: SiteData, urls: Urls, family: str = "word") -> dict[str,
             )
             for att in item.attachments:
                 body = attachment_pdf(att, doc, data)
-                out[kokous_path(f"{iid}-{att.number}.PDF")] = Resource(PDF, body, stamp, pub)
+                name = (dynasty10.attachment_name(doc, item, att) if family == "dynasty10"
+                        else f"{iid}-{att.number}.PDF")
+                out[kokous_path(name)] = Resource(PDF, body, stamp, pub)
     for dec in data.official_decisions:
         body = official_decision_page(dec, data, urls)
         out[cgi_path("official_decision", dec.id)] = Resource(

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from datasette.app import Datasette
 
-from demosite import DemoServer, build_site, expected_items
+from demosite import DemoServer, build_site, expected_documents, expected_items
 from demosite.towns import TOWNS, town
 from kokousarkisto import api
 from kokousarkisto.publish import TEMPLATE_DIR, load_metadata
@@ -55,6 +55,13 @@ def test_towns_share_body_names_case_numbers_and_ids_but_not_families():
     assert d10.content_type == "text/html; charset=UTF-8"
     assert b"data-part-block-htm" in d10.body and b"WordSection1" not in d10.body
     assert "Malliala" in d10.body.decode("utf-8")
+    # Dynasty 10: the older navigation in 2024, the table.tbl.navigation later; attachment
+    # ids, not running numbers, in the attachment file names
+    newer = pages["malliala"].resources["/cgi/DREQUEST.PHP?page=meetingitem&id=2025020501-4"]
+    assert b"tbl navigation" not in d10.body and b"tbl navigation" in newer.body
+    assert b"2024100701-3-374" in d10.body and b"2024100701-3-1.PDF" not in d10.body
+    meeting = pages["malliala"].resources["/cgi/DREQUEST.PHP?page=meeting&id=2024100701"]
+    assert b"data-part meeting-header" in meeting.body
     text = swedish.body.decode("cp1252")
     assert "Protokoll 07.10.2024 Paragraf 103" in text and "Förslag" in text
     assert "Pöytäkirja" not in text and "Päätösehdotus" not in text
@@ -78,6 +85,20 @@ def test_each_town_is_stored_as_its_own_ground_truth(archive):
                 assert row["proposer_name"] == (e["proposer"] or {}).get("name")
             label = conn.execute("select label from sources where id = ?", [t.id]).fetchone()
             assert label[0] == t.data.municipality.short
+            people = conn.execute(
+                "select meetings.date, meeting_attendees.name, meeting_attendees.role "
+                "from meeting_attendees join meetings on meetings.id = "
+                "meeting_attendees.meeting_id where meetings.source_id = ? "
+                "order by meetings.date, meeting_attendees.position", [t.id]).fetchall()
+            assert [tuple(p) for p in people] == [
+                (d["meeting_date"], a["name"], a["role"])
+                for d in sorted(expected_documents(t), key=lambda d: d["meeting_date"])
+                if d["document_type"] == "minutes" for a in d["attendees"]], t.id
+            attachments = conn.execute(
+                "select attachments.url, attachments.status from attachments join items "
+                "on items.id = attachments.item_id where items.source_id = ?", [t.id]).fetchall()
+            assert len(attachments) == sum(len(e["attachments"]) for e in want), t.id
+            assert {status for _, status in attachments} == {"ok"}, t.id
     finally:
         conn.close()
 
