@@ -126,3 +126,13 @@ def test_permanent_item_link_names_its_municipality(towns_url, browser):  # noqa
     browser.get(f"{towns_url}/kohta/provby/{target['item_id']}")
     assert browser.find_element(By.TAG_NAME, "h1").text == target["title"]
     _shoot(browser, "item")
+
+
+def test_meeting_row_page_names_municipality_and_body(towns_url, browser):  # noqa: F811
+    browser.get(f"{towns_url}/arkisto/meetings?source_id=malliala&_size=1&_sort=id")
+    link = browser.find_element(By.CSS_SELECTOR, "table.rows-and-columns td.col-id a")
+    link.click()
+    place = browser.find_element(By.CSS_SELECTOR, ".kk-place").text
+    assert "Malliala" in place and "(Malliala)" in place
+    assert "Demola" not in place and "Provby" not in place
+    _shoot(browser, "meeting-row")

@@ -219,3 +219,43 @@ def test_stable_item_link_and_home_links_work_for_any_file_name(two_towns, tmp_p
     assert latest.headers["location"] == f"{db_url}/latest_decisions?kunta=beta"
     (followed,) = _get(ds, latest.headers["location"])
     assert followed.status_code == 200 and "Betala" in followed.text
+
+
+#: a value for every parameter a canned query may take: matches in both towns
+PARAMS = {"q": "sopimus", "body": "Kaupunginhallitus", "case_number": "3700/2024",
+          "name": "a", "start": "2000-01-01", "end": "2100-01-01", "date_from": "",
+          "date_to": ""}
+#: per query, words found in what it searches (earlier handlings' texts)
+QUERY_PARAMS = {"search_history": {"q": "kaupunkisuunnittelulautakunta"}}
+
+
+def _queries() -> dict[str, dict]:
+    metadata = load_metadata(Path("kunnat.db"))
+    return metadata["databases"]["kunnat"]["queries"]
+
+
+def test_every_canned_query_names_the_municipality_and_honours_kunta(two_towns):
+    """All of metadata.yml's canned queries, present and future: each row says whose it
+    is, and a query keyed by a body or a case number takes ``kunta``."""
+    import re
+
+    ds = _datasette(two_towns)
+    for name, query in _queries().items():
+        params = set(re.findall(r":(\w+)", query["sql"])) - {"kunta"}
+        keyed = params & {"body", "case_number"}
+        assert not keyed or ":kunta" in query["sql"], f"{name}: keyed by {keyed}, no kunta"
+        values = {**PARAMS, **QUERY_PARAMS.get(name, {})}
+        args = "&".join(f"{p}={values.get(p, '')}" for p in sorted(params))
+        if name.startswith("feed_"):
+            (feed,) = _get(ds, f"/kunnat/{name}.atom?{args}")
+            assert feed.status_code == 200, name
+            titles = feed.text.split("<title")[2:]  # entries, after the feed's own title
+            assert titles and all(("Alfala" in t) != ("Betala" in t) for t in titles), name
+            continue
+        rows = _rows(ds, f"/kunnat/{name}.json?_shape=array&{args}")
+        assert rows, f"{name}: nothing for {args}"
+        assert {r["municipality"] for r in rows} == set(TOWNS.values()), name
+        if ":kunta" in query["sql"]:
+            mine = _rows(ds, f"/kunnat/{name}.json?_shape=array&{args}&kunta=beta")
+            assert mine and {r["municipality"] for r in mine} == {"Betala"}, name
+            assert len(mine) < len(rows), name
