@@ -41,6 +41,8 @@ ARCHIVE_HEADERS = {"Content-Security-Policy": "sandbox; default-src 'none'; "
                    "X-Content-Type-Options": "nosniff",
                    "Cache-Control": "public, max-age=86400, immutable"}
 FEED_LIMIT = 50
+#: data formats are never sniffed into HTML by a browser
+NOSNIFF = {"X-Content-Type-Options": "nosniff"}
 #: what a feed entry needs of an item (items, bodies and sources joined)
 FEED_COLUMNS = """items.id, items.source_id, items.document_type, items.meeting_date,
   items.section, items.title as plain_title, items.title, items.decision, items.first_seen,
@@ -228,7 +230,8 @@ def _export_row(card: dict[str, Any], request) -> dict[str, Any]:
 def _export(fmt: str, cards: list[dict[str, Any]], request) -> Response:
     rows = [_export_row(c, request) for c in cards]
     if fmt == "json":
-        return Response.json({"rows": rows}, headers={"Access-Control-Allow-Origin": "*"})
+        return Response.json({"rows": rows}, headers={"Access-Control-Allow-Origin": "*",
+                                                      **NOSNIFF})
     excel = request.args.get("excel") in ("1", "on")
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=EXPORT_COLUMNS, delimiter=";" if excel else ",",
@@ -237,7 +240,8 @@ def _export(fmt: str, cards: list[dict[str, Any]], request) -> Response:
     writer.writerows(rows)
     body = ("\ufeff" if excel else "") + buffer.getvalue()
     return Response(body, content_type="text/csv; charset=utf-8",
-                    headers={"Content-Disposition": 'attachment; filename="haku.csv"'})
+                    headers={"Content-Disposition": 'attachment; filename="haku.csv"',
+                             **NOSNIFF})
 
 
 def _entries(cards: list[dict[str, Any]], request) -> list[feeds.Entry]:
@@ -258,7 +262,7 @@ def _entries(cards: list[dict[str, Any]], request) -> list[feeds.Entry]:
 
 
 def _atom_response(text: str) -> Response:
-    return Response(text, content_type="application/atom+xml; charset=utf-8")
+    return Response(text, content_type="application/atom+xml; charset=utf-8", headers=NOSNIFF)
 
 
 async def _search_feed(datasette, request, db, form, cards, sources, bodies) -> Response:
@@ -376,13 +380,13 @@ async def _body_calendar(db, request, body_id: int, name: str) -> Response:
             url=_absolute(request, urls.meeting(r["id"]))))
     text = feeds.ical(name=f"Kokoukset: {name}", events=events,
                       stamp=dt.datetime.now(dt.UTC).replace(microsecond=0))
-    return Response(text, content_type="text/calendar; charset=utf-8")
+    return Response(text, content_type="text/calendar; charset=utf-8", headers=NOSNIFF)
 
 
 async def case(datasette, request):
     db = await archive_db(datasette)
-    source_id = request.url_vars["source_id"]
-    number = request.url_vars["number"]
+    source_id = unquote(request.url_vars["source_id"])
+    number = unquote(request.url_vars["number"])
     if not number:
         number = request.args.get("nro") or ""
     context = await pages.case(db, source_id, number) if db else None

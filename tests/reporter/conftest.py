@@ -1,17 +1,20 @@
-"""Two municipalities harvested from two demo Dynasty sites into one real SQLite file
-(same body names, same case numbers), served through Datasette's test client with the
+"""The multi-municipality demo (Demola: Word-exported pages, Malliala: Dynasty 10
+pages, Provby: Swedish; the same body names and case numbers) harvested from its three
+loopback sites into one real SQLite file, served through Datasette's test client with the
 package's templates as ``kokousarkisto serve`` serves them."""
 
 from __future__ import annotations
 
 import asyncio
 import sqlite3
+from contextlib import ExitStack
 from pathlib import Path
 
 import pytest
 from datasette.app import Datasette
 
 from demosite import DemoServer
+from demosite.towns import TOWNS
 from kokousarkisto import api
 from kokousarkisto.publish import TEMPLATE_DIR, load_metadata
 from scraper.http import FetchPolicy
@@ -20,20 +23,24 @@ from scraper.sources import Source
 FAST = FetchPolicy(min_interval=0, retries=1, backoff=0.01)
 
 
-def harvest_two(db_path: Path) -> Path:
-    with DemoServer() as a, DemoServer() as b:
-        summary = api.harvest(db_path, [
-            Source(id="demola", base_url=a.base_url, name="Demolan kaupunki",
-                   municipality="Demola"),
-            Source(id="toinen", base_url=b.base_url, name="Toisenlan kaupunki",
-                   municipality="Toisela")], policy=FAST)
+def harvest_towns(db_path: Path) -> Path:
+    """What ``kokousarkisto demo`` harvests, into ``db_path``."""
+    with ExitStack() as stack:
+        sources = []
+        for town in TOWNS:
+            site = stack.enter_context(DemoServer(town=town))
+            municipality = town.data.municipality
+            sources.append(Source(id=town.id, base_url=site.base_url, name=municipality.name,
+                                  municipality=municipality.short))
+        summary = api.harvest(db_path, sources, policy=FAST)
     assert summary.exit_code == 0, summary.failures
     return db_path
 
 
 @pytest.fixture(scope="session")
-def two_db(tmp_path_factory) -> Path:
-    return harvest_two(tmp_path_factory.mktemp("reporter") / "kunnat.db")
+def towns_db(tmp_path_factory) -> Path:
+    """The three-town demo archive (named for the two that share everything)."""
+    return harvest_towns(tmp_path_factory.mktemp("reporter") / "kunnat.db")
 
 
 def copy_db(src: Path, dst: Path) -> Path:

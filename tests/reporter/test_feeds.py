@@ -17,8 +17,8 @@ A = "{http://www.w3.org/2005/Atom}"
 
 
 @pytest.fixture(scope="module")
-def ds(two_db):
-    return datasette_for(two_db)
+def ds(towns_db):
+    return datasette_for(towns_db)
 
 
 def _feed(ds, path: str):
@@ -47,7 +47,7 @@ def test_a_feed_with_nothing_to_say_is_a_valid_empty_feed(ds, path):
         assert parsed.entries == []
 
 
-def test_search_feed_is_titled_after_the_query_and_links_to_item_pages(ds, two_db):
+def test_search_feed_is_titled_after_the_query_and_links_to_item_pages(ds, towns_db):
     resp, parsed = _feed(ds, "/haku.atom?q=yleiskaava&kunta=demola")
     assert parsed.feed.title == "Kokousarkisto: ”yleiskaava” · Demola"
     assert parsed.entries
@@ -58,7 +58,7 @@ def test_search_feed_is_titled_after_the_query_and_links_to_item_pages(ds, two_d
         assert re.match(r"^http://[^/]+/kohta/demola/\d+-\d+$", entry.link)
         assert entry.title.startswith("Demola · ")
     item_id = parsed.entries[0].id.split(":asia/")[1]
-    row = query(two_db, "select items.*, bodies.name as body from items join bodies on "
+    row = query(towns_db, "select items.*, bodies.name as body from items join bodies on "
                         "bodies.id = items.body_id where items.id = ?", [item_id])[0]
     y, m, d = row["meeting_date"].split("-")
     kind = {"minutes": "pöytäkirja", "agenda": "esityslista"}[row["document_type"]]
@@ -70,19 +70,19 @@ def test_search_feed_is_titled_after_the_query_and_links_to_item_pages(ds, two_d
     assert other.feed.title != parsed.feed.title and other.feed.id != parsed.feed.id
 
 
-def test_body_feed_answers_for_a_lower_case_name_with_a_trailing_space(ds, two_db):
-    (body_id,) = query(two_db, "select id from bodies where source_id = 'toinen' "
+def test_body_feed_answers_for_a_lower_case_name_with_a_trailing_space(ds, towns_db):
+    (body_id,) = query(towns_db, "select id from bodies where source_id = 'malliala' "
                                "and name = 'Kaupunginhallitus'")[0]
     _, parsed = _feed(ds, "/kokousarkisto/feed_body.atom?body=kaupunginhallitus%20"
-                          "&kunta=toinen")
-    assert parsed.feed.title == "Kokousarkisto: Kaupunginhallitus (Toisela)"
-    assert parsed.entries and all("/kohta/toinen/" in e.link for e in parsed.entries)
+                          "&kunta=malliala")
+    assert parsed.feed.title == "Kokousarkisto: Kaupunginhallitus (Malliala)"
+    assert parsed.entries and all("/kohta/malliala/" in e.link for e in parsed.entries)
     _, direct = _feed(ds, f"/toimielin/{body_id}.atom")
     assert [e.id for e in direct.entries] == [e.id for e in parsed.entries]
 
 
-def test_control_characters_in_stored_text_never_break_a_feed(two_db, tmp_path):
-    db_path = copy_db(two_db, tmp_path / "kunnat.db")
+def test_control_characters_in_stored_text_never_break_a_feed(towns_db, tmp_path):
+    db_path = copy_db(towns_db, tmp_path / "kunnat.db")
     conn = sqlite3.connect(db_path)
     with conn:
         conn.execute("update items set title = ?, decision = ? where id = ?",
@@ -90,7 +90,8 @@ def test_control_characters_in_stored_text_never_break_a_feed(two_db, tmp_path):
                       "demola/2024091101-5"])
     conn.close()
     ds = datasette_for(db_path)
-    for path in ("/haku.atom?q=yleiskaava", "/toimielin/1.atom"):
+    (body_id,) = query(db_path, "select body_id from items where id = 'demola/2024091101-5'")[0]
+    for path in ("/haku.atom?q=yleiskaava&kunta=demola", f"/toimielin/{body_id}.atom"):
         _, parsed = _feed(ds, path)
         titles = [e.title for e in parsed.entries]
         assert any("Ohjausmerkki [31m yleiskaava" in t for t in titles), titles
@@ -111,8 +112,8 @@ def _unfold(text: str) -> list[str]:
     return text.replace("\r\n ", "").split("\r\n")
 
 
-def test_body_calendar_lists_meetings_with_their_time_and_place(ds, two_db):
-    (body_id,) = query(two_db, "select id from bodies where source_id = 'demola' "
+def test_body_calendar_lists_meetings_with_their_time_and_place(ds, towns_db):
+    (body_id,) = query(towns_db, "select id from bodies where source_id = 'demola' "
                                "and name = 'Kaupunkisuunnittelulautakunta'")[0]
     (resp,) = get(ds, f"/toimielin/{body_id}.ics?alkaen=2025-01-01")
     assert resp.status_code == 200
@@ -129,7 +130,9 @@ def test_body_calendar_lists_meetings_with_their_time_and_place(ds, two_db):
     assert fields["LOCATION"] == "Kaupungintalo\\, kokoushuone Kaarna"
     assert fields["SUMMARY"] == "Kaupunkisuunnittelulautakunta (Demola): kokous"
     assert "UID" in fields and "DTSTAMP" in fields
-    assert fields["URL"].endswith("/kokous/1")
+    (meeting_id,) = query(towns_db, "select id from meetings where body_id = ? and "
+                                    "date = '2025-03-12'", [body_id])[0]
+    assert fields["URL"].endswith(f"/kokous/{meeting_id}")
     assert "Satamanrannan katusuunnitelmien" in fields["DESCRIPTION"]
     # by default only meetings from a month ago on: the demo's are all older
     (upcoming,) = get(ds, f"/toimielin/{body_id}.ics")
