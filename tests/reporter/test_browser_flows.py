@@ -1,0 +1,177 @@
+"""A reporter's flows in headless Chromium against a real ``kokousarkisto serve`` of the
+three-town demo archive: search with filters and paging → item page → case page →
+meeting page → archived PDF; subscribe → a valid feed; every page at 390 px without
+horizontal scrolling, ``lang="fi"``. Screenshots go to ``test-artifacts/``."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import pytest
+import requests
+
+from tests.reporter.conftest import query
+from tests.reporter.rfc4287 import check
+
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+CHROMIUM = shutil.which("chromium")
+CHROMEDRIVER = shutil.which("chromedriver")
+
+if not (CHROMIUM and CHROMEDRIVER) and not os.environ.get("CI"):
+    pytest.skip("chromium and chromium-driver are not installed", allow_module_level=True)
+
+webdriver = pytest.importorskip("selenium.webdriver")
+from selenium.webdriver.common.by import By  # noqa: E402
+from selenium.webdriver.support.ui import Select  # noqa: E402
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def site(towns_db):
+    port = _free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "kokousarkisto.cli", "serve", "--db",
+                             str(towns_db), "--port", str(port)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 90
+        while True:
+            try:
+                requests.get(url + "/-/versions.json", timeout=2)
+                break
+            except requests.ConnectionError:
+                assert proc.poll() is None and time.monotonic() < deadline, "no server"
+                time.sleep(0.2)
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(10)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic",
+                 "--no-first-run", "--disable-background-networking", "--hide-scrollbars",
+                 "--disable-component-update", "--disable-sync", "--window-size=1280,1000",
+                 f"--user-data-dir={tempfile.mkdtemp(prefix='kk-chromium-')}"):
+        options.add_argument(flag)
+    driver = webdriver.Chrome(options=options,
+                              service=webdriver.ChromeService(executable_path=CHROMEDRIVER))
+    driver.set_page_load_timeout(60)
+    try:
+        yield driver
+    finally:
+        driver.quit()
+
+
+def _shot(browser, name: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    height = browser.execute_script("return document.documentElement.scrollHeight")
+    width = browser.get_window_size()["width"]
+    browser.set_window_size(width, min(max(height, 600), 4000))
+    assert browser.save_screenshot(str(ARTIFACTS / f"reporter-{name}-{width}.png"))
+    browser.set_window_size(width, 1000)
+
+
+def _check_page(browser, name: str) -> None:
+    assert browser.find_element(By.TAG_NAME, "html").get_attribute("lang") == "fi"
+    _shot(browser, name)
+
+
+def test_search_item_case_meeting_and_archived_pdf(site, browser, towns_db):
+    browser.set_window_size(1280, 1000)
+    browser.get(site + "/")
+    box = browser.find_element(By.CSS_SELECTOR, "form.kk-search input[name=q]")
+    box.send_keys("yleiskaavan")
+    Select(browser.find_element(By.NAME, "kunta")).select_by_visible_text("Demola")
+    browser.find_element(By.NAME, "alku").send_keys("1.1.2024")
+    browser.find_element(By.CSS_SELECTOR, "form.kk-search button").click()
+    assert "/haku?" in browser.current_url
+    total = browser.find_element(By.CSS_SELECTOR, ".kk-total").text
+    assert "osuma" in total
+    cards = browser.find_elements(By.CSS_SELECTOR, "ol.kk-cards li")
+    assert cards and all("Demola" in c.text for c in cards)
+    assert browser.find_elements(By.CSS_SELECTOR, "ol.kk-cards mark")
+    _check_page(browser, "search")
+    # the subscribe link gives a valid feed of this search
+    feed_url = browser.find_element(By.CSS_SELECTOR, "a.kk-subscribe").get_attribute("href")
+    feed = requests.get(feed_url, timeout=10)
+    assert feed.status_code == 200 and check(feed.content) == []
+    assert "yleiskaavan" in feed.text and "Demola" in feed.text
+    # the first hit opens the archive's own item page
+    first = browser.find_element(By.CSS_SELECTOR, "ol.kk-cards .kk-card-title a")
+    title = first.text
+    first.click()
+    assert "/kohta/demola/" in browser.current_url
+    assert browser.find_element(By.TAG_NAME, "h1").text == title
+    _check_page(browser, "item")
+    pdf = browser.find_element(By.CSS_SELECTOR, "a.kk-archived-pdf").get_attribute("href")
+    answer = requests.get(pdf, timeout=10)
+    assert answer.status_code == 200 and answer.content.startswith(b"%PDF")
+    assert answer.headers["content-type"].startswith("application/pdf")
+    # case history, then a meeting of it
+    browser.find_element(By.CSS_SELECTOR, "dd.kk-case-number a").click()
+    assert "/diaari/demola/" in browser.current_url
+    steps = browser.find_elements(By.CSS_SELECTOR, "ol.kk-steps li")
+    assert len(steps) >= 2
+    _check_page(browser, "case")
+    steps[0].find_element(By.CSS_SELECTOR, "a").click()
+    assert "/kokous/" in browser.current_url
+    page = browser.find_element(By.TAG_NAME, "body").text
+    assert "Aika" in page and "Paikka" in page and "Osallistujat" in page
+    _check_page(browser, "meeting")
+
+
+def test_paging_through_results(site, browser, towns_db):
+    browser.set_window_size(1280, 1000)
+    browser.get(site + "/haku?tyyppi=poytakirja")
+    first = [a.get_attribute("href") for a in
+             browser.find_elements(By.CSS_SELECTOR, ".kk-card-title a")]
+    browser.find_element(By.CSS_SELECTOR, "a[rel=next]").click()
+    assert "sivu=2" in browser.current_url
+    second = [a.get_attribute("href") for a in
+              browser.find_elements(By.CSS_SELECTOR, ".kk-card-title a")]
+    assert first and second and not set(first) & set(second)
+    browser.find_element(By.CSS_SELECTOR, "a[rel=prev]").click()
+    assert [a.get_attribute("href") for a in
+            browser.find_elements(By.CSS_SELECTOR, ".kk-card-title a")] == first
+
+
+def test_a_wrong_date_gets_a_finnish_message(site, browser):
+    browser.get(site + "/haku?q=kaava&alku=31.2.2025")
+    alert = browser.find_element(By.CSS_SELECTOR, ".kk-errors").text
+    assert "ei ole päivämäärä" in alert and "1.1.2025" in alert
+
+
+def test_pages_fit_a_phone_without_horizontal_scrolling(site, browser, towns_db):
+    item_id = query(towns_db, "select id from items where document_type = 'minutes' and "
+                              "source_id = 'malliala' order by length(title) desc")[0][0]
+    meeting, body = query(towns_db, "select id, body_id from meetings where exists (select 1 "
+                                    "from meeting_attendees where meeting_id = meetings.id)")[0]
+    paths = {"home": "/", "search": "/haku?q=kaava&liitteet=1", "item": f"/kohta/{item_id}",
+             "meeting": f"/kokous/{meeting}", "body": f"/toimielin/{body}",
+             "case": "/diaari/demola/3700/2024", "official": "/paatos/demola/2025012001",
+             "notfound": "/ei-ole"}
+    browser.set_window_size(390, 1000)
+    try:
+        for name, path in paths.items():
+            browser.get(site + path)
+            width = browser.execute_script("return document.documentElement.scrollWidth")
+            assert width <= 390, (name, width)
+            _check_page(browser, name)
+    finally:
+        browser.set_window_size(1280, 1000)
