@@ -15,7 +15,8 @@ changes so that ``reparse`` and result caches know older rows are stale.
 
 #: 2: attachment text through PDFium (pypdfium2); 3: earlier handlings keep their texts;
 #: 4: Dynasty 10 page parts, agenda item numbers never titles, charset checked against bytes
-PARSER_VERSION = "4"
+#: 5: typed structure on records (PageStructure), pages of other systems unknown templates
+PARSER_VERSION = "5"
 
 from parsers.crosscheck import parse_item  # noqa: E402
 from parsers.kinds import KINDS, Kind, detect_kind, parse  # noqa: E402

@@ -28,6 +28,7 @@ from parsers.records import (
     MeetingRecord,
     MinutesRecord,
     OfficialDecisionRecord,
+    PageStructure,
     Record,
 )
 
@@ -40,12 +41,18 @@ class Kind:
     parse: Callable[..., Record]
     record_type: type[Record]
     description: str
+    #: the empty record the guard returns when the parser fails (default: ``record_type()``)
+    empty: Callable[[], Record] | None = None
+
+    def empty_record(self) -> Record:
+        return self.empty() if self.empty else self.record_type()  # type: ignore[call-arg]
 
 
 #: every page kind, by name, in the order ``kokousarkisto parse --kind`` lists them
 KINDS: dict[str, Kind] = {k.name: k for k in (
     Kind("item_html", item_html.parse, ItemRecord, "an agenda item or minutes section page"),
-    Kind("item_pdf", item_pdf.parse, ItemRecord, "one item's PDF"),
+    Kind("item_pdf", item_pdf.parse, ItemRecord, "one item's PDF",
+         empty=lambda: ItemRecord(source_format="pdf")),
     Kind("minutes_pdf", item_pdf.parse_minutes, MinutesRecord,
          "a whole agenda or minutes PDF, split into items"),
     Kind("meeting_html", meeting_html.parse, MeetingRecord,
@@ -65,7 +72,9 @@ def parse(kind: str, data: bytes, *, url: str | None = None,
     """Parse ``data`` as a page of ``kind``; never raises for any bytes.
 
     An unknown ``kind`` is a caller's mistake and raises ``ValueError``; anything the
-    parser itself raises becomes a ``parser error`` warning on an empty record.
+    parser itself raises becomes a ``parser error`` warning on an empty record whose
+    ``structure`` is ``parser_error``. This is the only place that catches a parser's
+    exceptions: the kinds' parsers themselves let them through.
     """
     try:
         entry = KINDS[kind]
@@ -74,7 +83,8 @@ def parse(kind: str, data: bytes, *, url: str | None = None,
     try:
         return entry.parse(data, url=url, content_type=content_type)
     except Exception as exc:  # noqa: BLE001 - the one guard: a parser bug must not stop a run
-        record = entry.record_type()  # type: ignore[call-arg]
+        record = entry.empty_record()
+        record.structure = PageStructure.PARSER_ERROR
         record.warn(f"parser error: {type(exc).__name__}: {str(exc)[:200]}")
         return record
 

@@ -11,6 +11,7 @@ is added to ``warnings``: malformed input is recorded, never raised (feedparser'
 
 from __future__ import annotations
 
+import enum
 import functools
 import types
 from dataclasses import asdict, dataclass, field, fields, is_dataclass
@@ -30,6 +31,21 @@ REQUIRED_FIELDS = (
 )
 
 
+class PageStructure(enum.StrEnum):
+    """What a parser made of a page as a whole: a decision the scraper acts on, so a
+    typed field and not a warning's wording (the warnings still say it for people)."""
+
+    FOUND = "found"  # the page's structure was read
+    EMPTY = "empty"  # nothing to read: no bytes, or no document in them
+    UNKNOWN_TEMPLATE = "unknown_template"  # a page, but of no Dynasty template we know
+    PARSER_ERROR = "parser_error"  # the parser failed; the guard gave an empty record
+
+    @property
+    def lost(self) -> bool:
+        """No usable structure: a stored record must not be replaced by this one."""
+        return self in (PageStructure.EMPTY, PageStructure.UNKNOWN_TEMPLATE)
+
+
 class Record:
     """What every parser returns: a dataclass with a ``warnings`` list for people.
 
@@ -39,6 +55,7 @@ class Record:
     """
 
     warnings: list[str]
+    structure: PageStructure
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict with every key present (``None`` where not found)."""
@@ -151,6 +168,7 @@ class ItemRecord(Record):
     appeal: str | None = None  # muutoksenhaku
     attachments: list[Attachment] = field(default_factory=list)
     previous_handlings: list[Handling] = field(default_factory=list)
+    structure: PageStructure = PageStructure.FOUND
     warnings: list[str] = field(default_factory=list)
 
     def fill(self, name: str, value: Any, origin: str) -> None:
@@ -187,6 +205,7 @@ class OfficialDecisionRecord(Record):
     task_class: str | None = None
     title: str | None = None
     decision: str | None = None
+    structure: PageStructure = PageStructure.FOUND
     warnings: list[str] = field(default_factory=list)
 
 
@@ -251,6 +270,10 @@ class MeetingRecord(Record):
     items: list[MeetingItem] = field(default_factory=list)
     appeals: list[AppealInstruction] = field(default_factory=list)
     attendees: list[Attendee] = field(default_factory=list)
+    structure: PageStructure = PageStructure.FOUND
+    #: the document whose items the page shows when it is not the page's own (a
+    #: stateful server answered with another meeting's page); ``None`` when it is
+    other_document: str | None = None
     warnings: list[str] = field(default_factory=list)
 
 
@@ -275,6 +298,7 @@ class BodyListRecord(Record):
     bodies: list[BodyEntry] = field(default_factory=list)
     feeds: list[str] = field(default_factory=list)  # RSS addresses the page shows
     frames: list[str] = field(default_factory=list)  # frame sources of a frameset page
+    structure: PageStructure = PageStructure.FOUND
     warnings: list[str] = field(default_factory=list)
 
 
@@ -296,6 +320,7 @@ class MeetingListRecord(Record):
     body: str | None = None
     body_id: str | None = None  # Dynasty's id of the body
     meetings: list[MeetingListEntry] = field(default_factory=list)
+    structure: PageStructure = PageStructure.FOUND
     warnings: list[str] = field(default_factory=list)
 
 
@@ -329,6 +354,8 @@ def _value(hint: Any, value: Any) -> Any:
         return {_value(key_type, k): _value(value_type, v) for k, v in value.items()}
     if is_dataclass(hint):
         return record_from_dict(hint, value)
+    if isinstance(hint, type) and issubclass(hint, enum.Enum):
+        return hint(value)
     if hint is float and isinstance(value, int) and not isinstance(value, bool):
         return float(value)
     if hint in (str, int, float, bool) and type(value) is not hint:
@@ -377,6 +404,7 @@ class FeedRecord(Record):
 
     title: str | None = None
     entries: list[FeedEntry] = field(default_factory=list)
+    structure: PageStructure = PageStructure.FOUND
     warnings: list[str] = field(default_factory=list)
 
 
@@ -385,4 +413,5 @@ class MinutesRecord(Record):
     """A whole agenda or minutes PDF split into its items (one record per ``§``)."""
 
     items: list[ItemRecord] = field(default_factory=list)
+    structure: PageStructure = PageStructure.FOUND
     warnings: list[str] = field(default_factory=list)

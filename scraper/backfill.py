@@ -103,7 +103,7 @@ class Backfiller:
                 reasons.append(f"{url}: {fetched.reason}")
                 continue
             record = parse("body_list", ok.result.content, url=url,
-                                     content_type=ok.result.content_type)
+                           content_type=ok.result.content_type)
             if record.bodies:
                 stats.body_list_url.append(url)
                 return record.bodies
@@ -136,7 +136,7 @@ class Backfiller:
                 self._fail(source, summary, stats, f"{body.url}: {fetched.reason}")
                 continue
             listing = parse("meeting_list", ok.result.content, url=body.url,
-                                         content_type=ok.result.content_type)
+                            content_type=ok.result.content_type)
             if body.dynasty_id:
                 store.ensure_body(self.h.db, source.id, body.name, dynasty_id=body.dynasty_id)
             for doc in listing.meetings:
@@ -178,8 +178,8 @@ class Backfiller:
             return consecutive + 1
         stats.meeting_pages += 1
         meeting = parse("meeting_html", ok.result.content, url=doc.url,
-                                     content_type=ok.result.content_type)
-        wrong_page = any(w.startswith("items belong to document") for w in meeting.warnings)
+                        content_type=ok.result.content_type)
+        wrong_page = meeting.other_document is not None
         if wrong_page:
             # a stateful server answered with another meeting's page: retry on a later run
             self._fail(source, summary, stats, f"{doc.url}: another meeting's page was served")

@@ -11,7 +11,6 @@ already stored from a real one.
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Callable
 
@@ -25,14 +24,6 @@ from scraper.http import is_transient
 from scraper.sources import Source
 
 log = logging.getLogger(__name__)
-
-#: parser warnings saying an item page is no Dynasty item page at all
-_NO_STRUCTURE = ("empty document", "unknown template")
-
-
-def _structure_lost(warnings: list[str]) -> bool:
-    return any(w.startswith(_NO_STRUCTURE) for w in warnings)
-
 
 class ItemHarvester:
     """Fetches, parses and stores single items into one database.
@@ -83,7 +74,7 @@ class ItemHarvester:
             record.warn(f"item pdf: {'not a PDF' if pdf.usable else pdf.reason}")
             if not pdf.usable and is_transient(pdf.result.status, pdf.result.error):
                 problems.append(f"item pdf: {pdf.reason}")
-        if _structure_lost(record.warnings) and self._stored_with_structure(source, entry):
+        if record.structure.lost and self._stored_with_structure(source, entry):
             # an error page answered 200: it must not replace the item already stored
             reason = "page has no Dynasty item structure; the stored item is kept"
             log.warning("item %s: %s", entry.link, reason)
@@ -95,10 +86,11 @@ class ItemHarvester:
         return self._store(source, entry, record, page, pdf, pdf_url, agreement, problems)
 
     def _stored_with_structure(self, source: Source, entry: FeedEntry) -> bool:
-        """Whether the item is stored already from a page the parser recognised."""
-        row = next(self.db.query("select warnings from items where id = ?",
+        """Whether the item is stored already from a page the parser recognised: one
+        with a §, a case number or a title, which a page without structure never has."""
+        row = next(self.db.query("select section, case_number, title from items where id = ?",
                                  [f"{source.id}/{entry.dynasty_id}"]), None)
-        return row is not None and not _structure_lost(json.loads(row["warnings"] or "[]"))
+        return row is not None and any(row.values())
 
     def _store(self, source: Source, entry: FeedEntry, record: ItemRecord, page: Fetched,
                pdf: Fetched, pdf_url: str | None, agreement: float | None,

@@ -60,7 +60,7 @@ def check_page(record: MeetingRecord, meeting: dict) -> None:
     An error page served with ``200``, or a stateful server's page of another meeting,
     must not replace the details stored from the right page.
     """
-    if any(w.startswith("items belong to document") for w in record.warnings):
+    if record.other_document is not None:
         raise MeetingPageError("another meeting's page was served")
     if record.meeting_date and record.meeting_date != meeting["date"]:
         raise MeetingPageError(f"page is of a meeting on {record.meeting_date}, "
@@ -153,7 +153,7 @@ class MeetingPages:
         if not fetched.result.content.strip():
             raise MeetingPageError("empty page")
         record = parse("meeting_html", fetched.result.content, url=url,
-                                    content_type=fetched.result.content_type)
+                       content_type=fetched.result.content_type)
         return store_page(self.db, meeting, record, doc_id=doc_id, url=url,
                           sha256=fetched.sha256, now=self.now())
 
@@ -191,7 +191,7 @@ def reparse_meeting_pages(db: sqlite_utils.Database, archive: RawArchive,
             counts.failed += 1
             continue
         record = parse("meeting_html", archive.get(sha256), url=meeting["page_url"],
-                                    content_type=meeting["page_content_type"])
+                       content_type=meeting["page_content_type"])
         try:
             status = store_page(db, meeting, record, doc_id=meeting["page_doc_id"],
                                 url=meeting["page_url"], sha256=sha256, now=now())

@@ -43,7 +43,7 @@ def harvest_official_decisions(db: sqlite_utils.Database, fetcher: ArchivingFetc
             summary.failures.append(f"{source.id}: {entry.link}: {page.reason}")
             continue
         record = parse("official_decision", page.result.content, url=entry.link,
-                                         content_type=page.result.content_type)
+                       content_type=page.result.content_type)
         if not record.title and entry.subject:
             record.title = entry.subject
         status = store.store_official_decision(

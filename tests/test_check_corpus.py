@@ -14,7 +14,6 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from demosite import build_site
 from kokousarkisto import api
 from kokousarkisto.check_corpus import (
     PathError,
@@ -24,7 +23,6 @@ from kokousarkisto.check_corpus import (
     resolve_path,
 )
 from kokousarkisto.cli import cli
-from parsers import detect_kind
 
 REPO = Path(__file__).resolve().parents[1]
 PARSER_FIXTURES = REPO / "tests" / "parsers"
@@ -73,30 +71,6 @@ def test_compare_operators():
     assert compare(1, 2, "f") == ["f: expected 2, got 1"]
     assert compare(None, {"$count": 0}, "f")
     assert compare("x", {"$bogus": 1}, "f") == ["f: unknown operator $bogus"]
-
-
-def test_detect_kind_on_demo_pages():
-    site = build_site("http://127.0.0.1:8000")
-    pages = site.pages
-    assert detect_kind(pages["/kokous/2025020501-3.HTM"][1]) == "item_html"
-    assert detect_kind(pages["/kokous/2025020501.HTM"][1]) == "meeting_html"
-    assert detect_kind(pages["/kokous/TELIMET.HTM"][1]) == "body_list"
-    assert detect_kind(pages["/cgi/DREQUEST.PHP?page=meetings&id=310100"][1]) == "meeting_list"
-    assert detect_kind(pages["/kokous/2025020501-3.PDF"][1]) == "item_pdf"
-
-
-@pytest.mark.parametrize(("html", "url", "kind"), [
-    (b"<p>x</p>", "http://h/cgi/DREQUEST.PHP?page=meeting&id=5", "meeting_html"),
-    (b"<p>x</p>", "http://h/kokous/TELIN-5.HTM", "meeting_list"),
-    (b"<p>x</p>", "http://h/kokous/TELIMET.HTM", "body_list"),
-    (b"<p>Kunnanhallitus Esityslista 1.2.2024 Asianro 3</p>", None, "item_html"),
-    (b"<a href='1-1.HTM'>a</a><a href='1-2.HTM'>b</a>", None, "meeting_html"),
-    (b"<a href='TELIN-1.HTM'>a</a><a href='TELIN-2.HTM'>b</a>", None, "body_list"),
-    (b"<a href='11.HTM'>a</a><a href='12.HTM'>b</a>", None, "meeting_list"),
-    (b"", None, "item_html"),
-])
-def test_detect_kind_without_body_class(html, url, kind):
-    assert detect_kind(html, url) == kind
 
 
 def test_find_goldens_by_name_or_stem(tmp_path):

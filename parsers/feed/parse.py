@@ -62,11 +62,7 @@ def parse(data: bytes, *, url: str | None = None, content_type: str | None = Non
     XML declares its encoding); they are accepted so that every kind has one face.
     """
     result = FeedRecord()
-    try:
-        parsed = feedparser.parse(data)
-    except Exception as exc:  # feedparser is lenient, but never let a feed stop a run
-        result.warnings.append(f"feed parse error: {exc!r}")
-        return result
+    parsed = feedparser.parse(data)
     if parsed.get("bozo"):
         result.warnings.append(f"malformed feed: {parsed.get('bozo_exception')!r}")
     result.title = _unescape(parsed.feed.get("title")) or None

@@ -26,8 +26,8 @@ from parsers.html.blocks import (
 from parsers.html.links import classify_link
 from parsers.text.vocabulary import clean_text
 
-__all__ = ["Page", "block_cells", "block_links", "element_lines", "label_lines", "read_page",
-           "tietue_records"]
+__all__ = ["Page", "block_cells", "block_links", "element_lines", "is_dynasty", "label_lines",
+           "read_page", "tietue_records"]
 
 # --- the page -------------------------------------------------------------------------
 
@@ -43,6 +43,7 @@ class Page:
     url: str | None
     label: list[str] = field(default_factory=list)  # lines of the heading label
     body_class: str = ""
+    dynasty: bool = False  # anything on the page says Dynasty made it (see is_dynasty)
 
     def resolve(self, href: str | None) -> str | None:
         return resolve_url(self.url, href) if href else None
@@ -70,7 +71,32 @@ def read_page(data: bytes | str, url: str | None, content_type: str | None,
     body = root.find(".//body") if root.tag != "body" else root
     body_class = (body.get("class") or "") if body is not None else ""
     return Page(root, blocks, data_blocks, extracted.markers_seen, url,
-                label_lines(root), body_class)
+                label_lines(root), body_class,
+                is_dynasty(root, extracted.markers_seen, body_class))
+
+
+#: Dynasty's ``<body class>`` of its item, meeting, body-list and meeting-list pages
+DYNASTY_BODY_CLASSES = frozenset({"bodykokousasia", "bodykokous", "bodytelimet", "bodytelin"})
+#: links only Dynasty makes: its CGI, its ``/kokous/`` folder, its file names
+_DYNASTY_HREF_RE = re.compile(
+    r"DREQUEST\.PHP|/kokous/|(?:^|/)(?:TELIN-\d+|TELIMET|\d{6,}(?:-\d+)*)\.(?:HTML?|PDF)(?:$|[?#])",
+    re.I)
+
+
+def is_dynasty(root, markers: bool, body_class: str) -> bool:
+    """Whether anything on the page says Dynasty made it: its data-area markers, its
+    ``<body class>``, its ``TIETUE`` record comments, or a link only Dynasty makes.
+
+    A page of another system has none, and its links to ``11.html`` are no meetings:
+    the list and meeting parsers call it an unknown template instead of inventing rows.
+    """
+    if markers or body_class.strip().lower() in DYNASTY_BODY_CLASSES:
+        return True
+    for el in root.iter("a", "frame", "iframe"):
+        href = el.get("href") or el.get("src") or ""
+        if _DYNASTY_HREF_RE.search(href.strip()):
+            return True
+    return bool(tietue_records(root))
 
 
 def element_lines(el) -> list[str]:

@@ -50,8 +50,8 @@ Design decisions worth knowing:
   fields, as in the PDF parser (``fields.merge_people``).
 * An agenda has no decision of its own: a ``Päätös`` section on an agenda page is
   ignored with a warning.
-* ``parse_item_html`` never raises: an unexpected error is a ``parser error: …``
-  warning on whatever was found.
+* Through :func:`parsers.parse` an unexpected error is a ``parser error: …`` warning
+  on an empty record (the one guard, :mod:`parsers.kinds`).
 
 Code layout: this module walks the blocks (step 3's zones and history mode); the
 helpers live in ``parsers.item_html.paras`` (paragraphs, heading detection),
@@ -71,7 +71,7 @@ from parsers.html.links import classify_link
 from parsers.item_html.header import NAV_RE
 from parsers.item_html.paras import Para, Section, detect_heading, para
 from parsers.item_html.sections import SectionReader
-from parsers.records import Handling, ItemRecord
+from parsers.records import Handling, ItemRecord, PageStructure
 from parsers.text.vocabulary import classify_heading_strict, not_a_title_reason, parse_handling_line
 
 # --- the parser -----------------------------------------------------------------------
@@ -222,6 +222,7 @@ def _parse(rec: ItemRecord, data: bytes, url: str | None, content_type: str | No
     for w in tree_warnings:
         rec.warn(w)
     if root is None:
+        rec.structure = PageStructure.EMPTY
         rec.warn("empty document")
         return
     extracted = extract_blocks(root)
@@ -252,22 +253,17 @@ def _parse(rec: ItemRecord, data: bytes, url: str | None, content_type: str | No
         # background.
         rec.title = rec.background = None
         rec.preparers = []
+        rec.structure = PageStructure.UNKNOWN_TEMPLATE
         rec.warn("unknown template: no Dynasty item structure found")
 
 
 def parse(data: bytes, *, url: str | None = None, content_type: str | None = None) -> ItemRecord:
-    """Parse one Dynasty item page. Pure: no network, no globals; never raises.
+    """Parse one Dynasty item page. Pure: no network, no globals.
 
     ``url`` is the page's address (attachment links are resolved against it);
     ``content_type`` the HTTP header, whose charset wins over the page's ``<meta>``.
     """
     rec = ItemRecord(source_format="html")
-    try:
-        _parse(rec, data, url, content_type)
-    except Exception as exc:  # a parser records problems, it does not raise
-        rec.warn(f"parser error: {type(exc).__name__}: {exc}")
-    try:
-        rec.warn_missing()
-    except Exception as exc:  # pragma: no cover - defensive
-        rec.warn(f"parser error: {type(exc).__name__}: {exc}")
+    _parse(rec, data, url, content_type)
+    rec.warn_missing()
     return rec

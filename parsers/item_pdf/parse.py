@@ -1,6 +1,7 @@
 """Parse Dynasty item PDFs (``/kokous/<M>-<k>.PDF``) into :class:`ItemRecord`.
 
-Two page kinds (pure, bytes in, never raising), registered in :mod:`parsers.kinds`:
+Two page kinds (pure, bytes in), registered in :mod:`parsers.kinds`, whose guard
+turns any exception into a warning:
 
 ``parse(data, *, url=None, content_type=None) -> ItemRecord`` (kind ``item_pdf``)
     one agenda item or minutes section; problems are listed in ``record.warnings``
@@ -84,23 +85,18 @@ from parsers.text.vocabulary import (
 
 
 def parse(data: bytes, *, url: str | None = None, content_type: str | None = None) -> ItemRecord:
-    """Parse one item PDF into an :class:`ItemRecord` (never raises); ``content_type``
-    is not needed (a PDF says what it is)."""
-    try:
-        layout = read_layout(data)
-        rec = new_record(layout, url)
-        if not layout.lines:
-            return finish_record(rec)
-        rows = content_rows(layout)
-        build_item(rows, text_context(layout, rows), rec)
-        starts = _item_starts(rows)
-        if len(starts) > 1:
-            rec.warn(f"{len(starts)} sections in one item PDF; use the minutes_pdf kind")
+    """Parse one item PDF into an :class:`ItemRecord`; ``content_type`` is not needed
+    (a PDF says what it is). Run through :func:`parsers.parse`, which never raises."""
+    layout = read_layout(data)
+    rec = new_record(layout, url)
+    if not layout.lines:
         return finish_record(rec)
-    except Exception as exc:  # noqa: BLE001 - a parser bug must not stop a harvest
-        rec = ItemRecord(source_format="pdf")
-        rec.warn(f"parse error: {type(exc).__name__}: {str(exc)[:120]}")
-        return finish_record(rec)
+    rows = content_rows(layout)
+    build_item(rows, text_context(layout, rows), rec)
+    starts = _item_starts(rows)
+    if len(starts) > 1:
+        rec.warn(f"{len(starts)} sections in one item PDF; use the minutes_pdf kind")
+    return finish_record(rec)
 
 
 def _item_starts(rows: list[Row]) -> list[int]:
@@ -149,24 +145,18 @@ def parse_minutes(data: bytes, *, url: str | None = None,
 
 
 def _minutes_items(data: bytes, url: str | None) -> list[ItemRecord]:
-    try:
-        layout = read_layout(data)
-        if not layout.lines:
-            return [finish_record(new_record(layout, url))]
-        rows = content_rows(layout)
-        ctx = text_context(layout, rows)
-        starts = _item_starts(rows)
-        if not starts:
-            return [finish_record(build_item(rows, ctx, new_record(layout, url)))]
-        out = []
-        for a, b in zip(starts, [*starts[1:], len(rows)], strict=True):
-            chunk = rows[a:b]
-            first = chunk[0]
-            chunk[0] = Row(first.line, first.head, first.words, first.small, 99.0, True)
-            out.append(finish_record(build_item(chunk, ctx, new_record(layout, url))))
-        return out
-    except Exception as exc:  # noqa: BLE001
-        rec = ItemRecord(source_format="pdf")
-        rec.warn(f"parse error: {type(exc).__name__}: {str(exc)[:120]}")
-        return [finish_record(rec)]
-
+    layout = read_layout(data)
+    if not layout.lines:
+        return [finish_record(new_record(layout, url))]
+    rows = content_rows(layout)
+    ctx = text_context(layout, rows)
+    starts = _item_starts(rows)
+    if not starts:
+        return [finish_record(build_item(rows, ctx, new_record(layout, url)))]
+    out = []
+    for a, b in zip(starts, [*starts[1:], len(rows)], strict=True):
+        chunk = rows[a:b]
+        first = chunk[0]
+        chunk[0] = Row(first.line, first.head, first.words, first.small, 99.0, True)
+        out.append(finish_record(build_item(chunk, ctx, new_record(layout, url))))
+    return out

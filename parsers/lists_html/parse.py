@@ -17,8 +17,8 @@
 Both read the page the way the item parser does (``parsers.html.blocks``: decoding,
 one pass over the tree into blocks and table rows, the ``<!--DATA_BEGIN-->`` area) and
 recognise links by their targets rather than by layout, so a differently styled
-template still yields its bodies and meetings. They never raise: problems are
-``warnings``.
+template still yields its bodies and meetings; a page of another system is an unknown
+template and yields none. Problems are ``warnings``.
 
 Reading the page (:func:`~parsers.html.page.read_page`, :func:`label_lines`,
 :func:`block_links`) and :func:`~parsers.html.links.classify_link` live in
@@ -40,7 +40,13 @@ from parsers.html.page import (
     read_page,
     tietue_records,
 )
-from parsers.records import BodyEntry, BodyListRecord, MeetingListEntry, MeetingListRecord
+from parsers.records import (
+    BodyEntry,
+    BodyListRecord,
+    MeetingListEntry,
+    MeetingListRecord,
+    PageStructure,
+)
 from parsers.text.vocabulary import DATE_RE, clean_text, document_type_of, parse_fi_date
 
 __all__ = ["classify_link", "document_type_of", "parse_body_list", "parse_meeting_list",
@@ -66,6 +72,11 @@ def _parse_body_list(rec: BodyListRecord, data, url, content_type) -> None:
     for w in warnings:
         rec.warn(w)
     if page.root is None:
+        rec.structure = PageStructure.EMPTY
+        return
+    if not page.dynasty:
+        rec.structure = PageStructure.UNKNOWN_TEMPLATE
+        rec.warn("unknown template: nothing on the page says Dynasty made it")
         return
     rec.title = _title_from_label(page.label)
     for el in page.root.iter("frame", "iframe"):
@@ -146,13 +157,10 @@ def parse_body_list(data: bytes, *, url: str | None = None,
                     content_type: str | None = None) -> BodyListRecord:
     """Parse a body list (``TELIMET.HTM``, ``page=meeting_frames``/``meeting_handlers``).
 
-    Pure and never raises; ``url`` resolves relative links.
+    Pure; ``url`` resolves relative links.
     """
     rec = BodyListRecord()
-    try:
-        _parse_body_list(rec, data, url, content_type)
-    except Exception as exc:  # a parser records problems, it does not raise
-        rec.warn(f"parser error: {type(exc).__name__}: {exc}")
+    _parse_body_list(rec, data, url, content_type)
     return rec
 
 
@@ -167,6 +175,11 @@ def _parse_meeting_list(rec: MeetingListRecord, data, url, content_type) -> None
         rec.warn(w)
     rec.body_id = link_id(url, "body")
     if page.root is None:
+        rec.structure = PageStructure.EMPTY
+        return
+    if not page.dynasty:
+        rec.structure = PageStructure.UNKNOWN_TEMPLATE
+        rec.warn("unknown template: nothing on the page says Dynasty made it")
         return
     lines = [ln for ln in page.label if ln.casefold() not in _GENERIC_LABELS]
     if lines:
@@ -231,11 +244,8 @@ def parse_meeting_list(data: bytes, *, url: str | None = None,
                        content_type: str | None = None) -> MeetingListRecord:
     """Parse a body's meeting list (``TELIN-<id>.HTM`` / ``page=meetings&id=``).
 
-    Pure and never raises; ``url`` resolves relative links and gives the body's id.
+    Pure; ``url`` resolves relative links and gives the body's id.
     """
     rec = MeetingListRecord()
-    try:
-        _parse_meeting_list(rec, data, url, content_type)
-    except Exception as exc:  # a parser records problems, it does not raise
-        rec.warn(f"parser error: {type(exc).__name__}: {exc}")
+    _parse_meeting_list(rec, data, url, content_type)
     return rec

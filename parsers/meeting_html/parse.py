@@ -22,7 +22,8 @@ tables, each under a header row (``tr.trHea``):
 Sections are recognised by their header text, not by class names, so a template that
 styles them differently still parses; items are also recognised by their links (an
 item page ``<docid>-<n>.HTM`` / ``page=meetingitem``), so a page without the header
-row still yields its items. :func:`parse_meeting_html` never raises.
+row still yields its items. A page of another system is an unknown template: no
+items are read from it.
 
 This module walks the data area's tables and puts the record together; the label and
 ``Kokoustiedot`` fields are read in :mod:`parsers.meeting_html.header`, item numbers
@@ -40,7 +41,7 @@ from parsers.meeting_html.appeals import link_appeals
 from parsers.meeting_html.attendees import attendee_lines, looks_like_name, split_attendee
 from parsers.meeting_html.header import norm_head, read_detail_row, read_label
 from parsers.meeting_html.items import ITEM_NUMBER_RE, attachment_item_urls, split_numbered
-from parsers.records import Attendee, MeetingItem, MeetingRecord
+from parsers.records import Attendee, MeetingItem, MeetingRecord, PageStructure
 from parsers.text.vocabulary import DATE_RE, clean_text, parse_fi_date
 
 # --- section headings -----------------------------------------------------------------
@@ -238,6 +239,11 @@ def _parse(rec: MeetingRecord, data, url: str | None, content_type: str | None) 
         rec.warn(w)
     rec.dynasty_id = link_id(url, "meeting")
     if page.root is None:
+        rec.structure = PageStructure.EMPTY
+        return
+    if not page.dynasty:
+        rec.structure = PageStructure.UNKNOWN_TEMPLATE
+        rec.warn("unknown template: nothing on the page says Dynasty made it")
         return
     parser = _MeetingParser(rec, page)
     read_label(rec, page.label)
@@ -261,8 +267,8 @@ def _parse(rec: MeetingRecord, data, url: str | None, content_type: str | None) 
     prefixes = {i.dynasty_id.rsplit("-", 1)[0] for i in rec.items if i.dynasty_id}
     if rec.dynasty_id and prefixes and rec.dynasty_id not in prefixes:
         # Dynasty's sessions sometimes answer with another page than the one asked for.
-        rec.warn(f"items belong to document {', '.join(sorted(prefixes))}, "
-                 f"not {rec.dynasty_id}")
+        rec.other_document = ", ".join(sorted(prefixes))
+        rec.warn(f"items belong to document {rec.other_document}, not {rec.dynasty_id}")
     numbers = [i.section for i in rec.items if i.section]
     if len(set(numbers)) != len(numbers):
         rec.warn("an item number appears twice")
@@ -270,15 +276,12 @@ def _parse(rec: MeetingRecord, data, url: str | None, content_type: str | None) 
 
 def parse(data: bytes, *, url: str | None = None,
           content_type: str | None = None) -> MeetingRecord:
-    """Parse one Dynasty meeting page. Pure: no network, no globals; never raises.
+    """Parse one Dynasty meeting page. Pure: no network, no globals.
 
     ``url`` is the page's address (links are resolved against it, and it gives the
     document's id); ``content_type`` the HTTP header, whose charset wins over the
     page's ``<meta>``.
     """
     rec = MeetingRecord()
-    try:
-        _parse(rec, data, url, content_type)
-    except Exception as exc:  # a parser records problems, it does not raise
-        rec.warn(f"parser error: {type(exc).__name__}: {exc}")
+    _parse(rec, data, url, content_type)
     return rec

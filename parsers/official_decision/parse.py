@@ -46,11 +46,12 @@ def _read_header(data: bytes, content_type: str | None) -> tuple[str | None, str
 
 def parse(data: bytes, *, url: str | None = None,
           content_type: str | None = None) -> OfficialDecisionRecord:
-    """Parse one official's decision page; never raises, problems go to ``warnings``."""
+    """Parse one official's decision page; problems go to ``warnings``."""
     item = item_html.parse(data, url=url, content_type=content_type)
     rec = OfficialDecisionRecord(
         section=item.section, case_number=item.case_number,
         case_number_raw=item.case_number_raw, task_class=item.task_class, title=item.title,
+        structure=item.structure,
         warnings=[w for w in item.warnings if not w.startswith("missing: ")])
     who, date, section = _read_header(data, content_type)
     if who and looks_like_official_title(who):
