@@ -365,7 +365,8 @@ def store_official_decision(db: sqlite_utils.Database, *, source_id: str, dynast
                             record: OfficialDecisionRecord, url: str, html_sha256: str | None,
                             parser_version: str, now: str) -> str:
     """Insert or update one official's decision; ``"unchanged"`` writes nothing."""
-    row = {k: v for k, v in record.to_dict().items() if k != "warnings"}
+    # structure is the parser's verdict on the page, for the scraper: no column
+    row = {k: v for k, v in record.to_dict().items() if k not in ("warnings", "structure")}
     row.update(id=f"{source_id}/{dynasty_id}", source_id=source_id, dynasty_id=dynasty_id,
                url=url, html_sha256=html_sha256, parser_version=parser_version,
                warnings=json.dumps(record.warnings, ensure_ascii=False))
