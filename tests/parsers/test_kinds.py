@@ -11,6 +11,7 @@ import pytest
 
 import parsers
 from demosite import build_site
+from demosite.towns import TOWNS
 from parsers.kinds import KINDS
 from parsers.records import PageStructure
 
@@ -83,8 +84,9 @@ def test_empty_bytes_are_an_empty_page(name) -> None:
     assert parsers.parse(name, b"").structure is PageStructure.EMPTY
 
 
-def test_every_demo_page_is_found_not_unknown() -> None:
-    site = build_site("http://127.0.0.1:8000")
+@pytest.mark.parametrize("town", [None, *TOWNS], ids=lambda t: t.id if t else "default")
+def test_every_demo_page_is_found_not_unknown(town) -> None:
+    site = build_site("http://127.0.0.1:8000", town=town)
     seen = set()
     for path, (content_type, body) in site.pages.items():
         if not path.upper().endswith((".HTM", ".HTML")) and "DREQUEST.PHP" not in path:
