@@ -27,10 +27,9 @@ by :mod:`kokousarkisto.reporter.hooks`: the reporters' Finnish pages (``/``, ``/
 archive database; every template gets ``kk_db``, the archive database's name, for links
 of its own.
 
-The item page (``/<db>/items/<id>``) is a document, not a table row: the
-``extra_template_vars`` hook reads the item with its body, preparers, earlier handlings
-and attachments for the package's ``templates/row.html`` (see
-:mod:`kokousarkisto.item_page`, which escapes every scraped text it turns into HTML).
+An item's row page (``/<db>/items/<id>``) redirects to its item hub (``/kohta/…``);
+every other row page names the row's municipality and body (``kk_place`` from
+:mod:`kokousarkisto.place`, shown by ``templates/row.html``).
 
 Columns called ``title`` or ``snippet`` in query results are shown as HTML in which only
 ``<mark>`` tags survive; everything else is escaped again, so no SQL can inject markup.
@@ -49,7 +48,7 @@ from markupsafe import Markup
 
 from db import fts
 from db.lemmas import Lemmatiser
-from kokousarkisto import item_page, links, place
+from kokousarkisto import links, place
 
 # the reporters' pages and every other route of the plugin: one register_routes there
 from kokousarkisto.reporter.hooks import (  # noqa: F401
@@ -119,17 +118,15 @@ def render_cell(row, value, column, table, database, datasette):
 
 @hookimpl
 def extra_template_vars(template, database, table, view_name, request, datasette):
-    """``kk_db`` everywhere; ``kk_item`` for the item page (the row with its related rows,
-    rendered safe); ``kk_place`` (municipality, body) for other rows' pages."""
+    """``kk_db`` everywhere; ``kk_place`` (municipality, body) for rows' pages (an
+    ``items`` row redirects to its item hub, ``/kohta/…``)."""
     pks = (request.url_vars or {}).get("pks") if request is not None else None
     row = view_name == "row" and pks
 
     async def inner():
         extra: dict[str, Any] = {"kk_db": await links.archive_database(datasette)}
         components = urlsafe_components(pks) if row else []
-        if len(components) == 1 and table == "items":
-            extra["kk_item"] = await item_page.item_context(datasette, database, components[0])
-        elif len(components) == 1:
+        if len(components) == 1:
             extra["kk_place"] = await place.row_place(datasette, database, table, components[0])
         return extra
 

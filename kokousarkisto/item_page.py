@@ -1,10 +1,8 @@
-"""The item page: an ``items`` row shown as a document, with its scraped text made safe.
+"""The item page's data: an ``items`` row as a document, with its scraped text made safe.
 
-Datasette renders ``/<db>/items/<id>`` with ``row-<db>-items.html`` or ``row.html``;
-the package's ``templates/row.html`` (``--template-dir``) extends
-``_kokousarkisto_item.html`` when the plugin's ``extra_template_vars`` hook supplied
-``kk_item`` (an ``items`` row page) and Datasette's own ``default:row.html`` otherwise,
-so it works for any database file name.
+:func:`item_context` reads an item with its municipality, body, preparers, earlier
+handlings and attachments; the item hub (``/kohta/…``, :mod:`kokousarkisto.reporter`)
+builds on it.
 
 Everything scraped is text. The template autoescapes the plain fields; the long text
 fields are turned into HTML here, by escaping each paragraph and list line and building
