@@ -259,3 +259,25 @@ def test_every_canned_query_names_the_municipality_and_honours_kunta(two_towns):
             mine = _rows(ds, f"/kunnat/{name}.json?_shape=array&{args}&kunta=beta")
             assert mine and {r["municipality"] for r in mine} == {"Betala"}, name
             assert len(mine) < len(rows), name
+
+
+def test_reporter_pages_of_one_town_never_show_the_other(two_towns):
+    """The body, meeting and case pages (and the body's feed) of two towns whose bodies,
+    case numbers and document ids are the same each show their own town only."""
+    ds = _datasette(two_towns)
+    conn = sqlite3.connect(two_towns)
+    try:
+        for source, town in TOWNS.items():
+            other = next(t for t in TOWNS.values() if t != town)
+            body_id, meeting_id = conn.execute(
+                "select bodies.id, meetings.id from bodies join meetings "
+                "on meetings.body_id = bodies.id where bodies.source_id = ? "
+                "and bodies.name = 'Kaupunginhallitus' order by meetings.date limit 1",
+                [source]).fetchone()
+            pages = _get(ds, f"/toimielin/{body_id}", f"/toimielin/{body_id}.atom",
+                         f"/kokous/{meeting_id}", f"/diaari/{source}/3700/2024")
+            for page in pages:
+                assert page.status_code == 200, page.text[:300]
+                assert town in page.text and other not in page.text, (town, page.url)
+    finally:
+        conn.close()
