@@ -250,6 +250,7 @@ def handlers_page(data: SiteData, docs: list[Document], urls: Urls) -> bytes:
 
 def official_decision_page(dec: OfficialDecision, data: SiteData, urls: Urls) -> bytes:
     """``page=official_decision&id=<id>``: one viranhaltijapäätös."""
+    w = data.municipality.words
     paras = "\n".join(
         f'<p class="MsoBodyText">{esc(p)}</p>\n<p class="MsoBodyText">&nbsp;</p>'
         for p in (blocks_text(dec.text) or "").split("\n\n")
@@ -266,7 +267,8 @@ def official_decision_page(dec: OfficialDecision, data: SiteData, urls: Urls) ->
     return page(
         title=data.municipality.name,
         body_class="bodyKokousasia",
-        heading=[dec.official.display, f"Viranhaltijapäätös {dyn_date(dec.date)} § {dec.section}"],
+        heading=[dec.official.display,
+                 f"{w.official_decision} {dyn_date(dec.date)} § {dec.section}"],
         data=word,
-        top_nav=nav_line([("Toimielimet", urls.telimet())], urls.cgi("meeting_frames")),
+        top_nav=nav_line([(w.bodies, urls.telimet())], urls.cgi("meeting_frames")),
     )

@@ -57,6 +57,7 @@ class Words:
     signatures: str = "Allekirjoitukset"
     year: str = "Vuosi"
     meeting_lists: str = "Kokouslistat"
+    official_decision: str = "Viranhaltijapäätös"
     language: str = "fi"
 
 
@@ -71,7 +72,7 @@ SWEDISH = Words(
     members="Närvarande medlemmar",
     others="Övriga närvarande", checked="Justerat", at="kl", handled="Behandlade ärenden",
     to_handle="Ärenden", signatures="Underskrifter", year="År",
-    meeting_lists="Möteslistor", language="sv",
+    meeting_lists="Möteslistor", official_decision="Tjänsteinnehavarbeslut", language="sv",
 )
 LANGUAGES = {"fi": FINNISH, "sv": SWEDISH}
 

@@ -65,6 +65,8 @@ def test_towns_share_body_names_case_numbers_and_ids_but_not_families():
     text = swedish.body.decode("cp1252")
     assert "Protokoll 07.10.2024 Paragraf 103" in text and "Förslag" in text
     assert "Pöytäkirja" not in text and "Päätösehdotus" not in text
+    decision = pages["provby"].resources["/cgi/DREQUEST.PHP?page=official_decision&id=2025011501"]
+    assert "Tjänsteinnehavarbeslut 15.01.2025" in decision.body.decode("cp1252")
 
 
 def test_each_town_is_stored_as_its_own_ground_truth(archive):
@@ -99,6 +101,13 @@ def test_each_town_is_stored_as_its_own_ground_truth(archive):
                 "on items.id = attachments.item_id where items.source_id = ?", [t.id]).fetchall()
             assert len(attachments) == sum(len(e["attachments"]) for e in want), t.id
             assert {status for _, status in attachments} == {"ok"}, t.id
+            officials = conn.execute(
+                "select dynasty_id, official_title, official_name, decision_date, title "
+                "from official_decisions where source_id = ? order by dynasty_id",
+                [t.id]).fetchall()
+            assert [tuple(o) for o in officials] == sorted(
+                (o.id, o.official.title, o.official.name, o.date.isoformat(), o.title)
+                for o in t.data.official_decisions), t.id
     finally:
         conn.close()
 
