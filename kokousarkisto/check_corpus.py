@@ -26,7 +26,8 @@ Expected values are plain JSON (compared with ``==``) or operator objects whose 
 start with ``$``: ``$sha256`` (digest of the actual value: a str as is, anything else as
 sorted-key JSON with non-ASCII kept, so goldens of real pages need not contain their
 names and sentences), ``$len`` / ``$count``, ``$paragraphs``, ``$startswith``,
-``$endswith``, ``$contains``, ``$not_contains``.
+``$endswith``, ``$contains``, ``$not_contains``, ``$any_startswith`` (a list of strings
+has one starting so, e.g. a warning whose details vary).
 
 :func:`check_corpus` returns a :class:`CorpusReport` with right/total per field over
 all pages; ``kokousarkisto check-corpus DIR [--golden G]...`` prints it and exits 0
@@ -101,6 +102,11 @@ def compare(actual: Any, expected: Any, path: str) -> list[str]:
             for part in arg:
                 if actual is None or part not in actual:
                     diffs.append(f"{path}: should contain {part!r}")
+        elif op == "$any_startswith":
+            for prefix in arg:
+                if not isinstance(actual, list) or not any(
+                        isinstance(v, str) and v.startswith(prefix) for v in actual):
+                    diffs.append(f"{path}: some entry should start with {prefix!r}")
         elif op == "$not_contains":
             for part in arg:
                 if actual is not None and part in actual:

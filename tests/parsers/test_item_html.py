@@ -1,18 +1,11 @@
-"""Tests for ``parsers.item_html.parse``.
+"""Tests for ``parsers.item_html`` beyond its fixtures.
 
-* Fixtures as data: every ``item_html/NAME.HTM`` is parsed and compared with
-  ``NAME.expected.json`` (only the keys listed there; ``_input`` gives ``url`` and
-  ``content_type``; keys starting with ``_`` are notes).
+* Fixtures (``item_html/NAME.*`` + ``NAME.expected.json``) run in the one runner,
+  ``test_fixtures.py``; the never-raise properties in ``test_properties.py``.
 * Goldens on the real corpus: ``tests/golden/espoo/<page>.expected.json``, one test per
   field, skipped when ``../shared/corpus`` is absent.
 * A cross-check against the peer project's section split of the same pages.
-* Properties (hypothesis): random bytes, random HTML and truncated real/fixture pages
-  never raise and always give an ``ItemRecord``.
-
-Expected values may be plain JSON values (compared with ``==``) or operator objects:
-``$sha256`` (digest of a str as is, of anything else as sorted-key JSON), ``$len`` /
-``$count``, ``$paragraphs``, ``$startswith``, ``$endswith``, ``$contains`` and
-``$not_contains`` (a list of substrings or items).
+* Random HTML (hypothesis) never raises and always gives an ``ItemRecord``.
 """
 
 from __future__ import annotations
@@ -35,10 +28,8 @@ from parsers.html.blocks import decode_html
 from parsers.records import ItemRecord
 from tests.parsers.cases import (
     PROPERTY_SETTINGS,
-    assert_folder_complete,
     assert_sane,
     load_spec,
-    never_raise_tests,
 )
 
 HERE = Path(__file__).resolve().parent
@@ -62,23 +53,6 @@ TEXT_FIELDS = ("title", "proposal", "decision", "discussion", "background", "for
 # --- fixtures as data -----------------------------------------------------------------
 
 FIXTURE_NAMES = sorted(p.stem for p in FIXTURES.glob("*.HTM"))
-
-
-def test_fixture_folder_is_complete():
-    assert_folder_complete(FIXTURES, 8)
-
-
-@pytest.mark.parametrize("name", FIXTURE_NAMES)
-def test_fixture(name):
-    inputs, expected = load_spec(FIXTURES / f"{name}.expected.json")
-    unknown = set(expected) - RECORD_FIELDS
-    assert not unknown, f"expected file names fields ItemRecord does not have: {unknown}"
-    data = (FIXTURES / f"{name}.HTM").read_bytes()
-    got = parse_item_html(data, url=inputs.get("url"), content_type=inputs.get("content_type"))
-    assert isinstance(got, ItemRecord)
-    actual = got.to_dict()
-    diffs = [d for key, value in expected.items() for d in compare(actual[key], value, key)]
-    assert not diffs, "\n".join(diffs)
 
 
 @pytest.mark.parametrize("name", FIXTURE_NAMES)
@@ -368,21 +342,6 @@ def test_peer_cross_check(peer_file, page, heading):
 
 
 # --- properties ---------------------------------------------------------------------------------
-
-
-def _pages() -> list[bytes]:
-    pages = [p.read_bytes() for p in sorted(FIXTURES.glob("*.HTM"))]
-    real = CORPUS / "dynasty" / "espoo"
-    if real.exists():
-        pages += [p.read_bytes() for p in sorted(real.glob("*.HTM"))]
-    return pages
-
-
-PAGES = _pages()
-
-(test_random_bytes_never_raise, test_truncated_pages_never_raise,
- test_pages_with_a_chunk_cut_out_never_raise) = never_raise_tests(
-    parse_item_html, ItemRecord, PAGES, url="http://example.invalid/a/b.HTM")
 
 
 _WORDS = ["Päätös", "Päätösehdotus", "Päätöshistoria", "Käsittely", "Selostus", "Liitteet",

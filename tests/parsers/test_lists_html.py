@@ -1,16 +1,14 @@
-"""Tests for ``parsers.lists_html.parse`` (the body list and a body's meeting list).
+"""Tests for ``parsers.lists_html`` (the body list and a body's meeting list) beyond
+its fixtures.
 
-* Fixtures as data: every ``lists_html/NAME.HTM`` with ``NAME.expected.json``;
-  ``_parser`` (``body_list`` / ``meeting_list``) picks the function, ``_input`` gives
-  ``url``/``content_type``; other keys are record fields or paths
-  (``bodies[*].dynasty_id``), compared as in :mod:`kokousarkisto.check_corpus`.
+* Fixtures (``lists_html/NAME.*`` + ``NAME.expected.json``) run in the one runner,
+  ``test_fixtures.py``; the never-raise properties in ``test_properties.py``.
 * Goldens on the real corpus (``tests/golden/**/NAME.golden.json`` with ``_parser``
   ``body_list`` or ``meeting_list``), one test per field, skipped without the corpus.
 * Every list page of the demo site (``TELIMET.HTM``, ``meeting_frames``,
   ``meeting_handlers``, ``TELIN-<id>.HTM``, ``page=meetings&id=``) against
   ``demosite.expected_bodies()`` and ``expected_documents()``.
-* ``classify_link`` on the link shapes Dynasty uses.
-* Properties: random and cut pages never raise.
+* ``classify_link`` on the link shapes Dynasty uses; random HTML never raises.
 """
 
 from __future__ import annotations
@@ -29,7 +27,7 @@ from kokousarkisto.check_corpus import compare, resolve_path
 from parsers import parse
 from parsers.html.links import classify_link
 from parsers.records import BodyListRecord, MeetingListRecord
-from tests.parsers.cases import PROPERTY_SETTINGS, assert_folder_complete, assert_sane
+from tests.parsers.cases import PROPERTY_SETTINGS, assert_sane
 
 HERE = Path(__file__).resolve().parent
 REPO = Path(__file__).resolve().parents[2]
@@ -53,23 +51,6 @@ PARSERS = {"body_list": parse_body_list, "meeting_list": parse_meeting_list}
 # --- fixtures as data -----------------------------------------------------------------
 
 FIXTURE_NAMES = sorted(p.stem for p in FIXTURES.glob("*.HTM"))
-
-
-def test_fixture_folder_is_complete():
-    assert_folder_complete(FIXTURES, 5)
-
-
-@pytest.mark.parametrize("name", FIXTURE_NAMES)
-def test_fixture(name):
-    spec = json.loads((FIXTURES / f"{name}.expected.json").read_text(encoding="utf-8"))
-    inputs = spec.get("_input", {})
-    parse = PARSERS[spec["_parser"]]
-    record = parse((FIXTURES / f"{name}.HTM").read_bytes(), url=inputs.get("url"),
-                   content_type=inputs.get("content_type"))
-    data = record.to_dict()
-    diffs = [d for key, value in spec.items() if not key.startswith("_")
-             for d in compare(resolve_path(data, key), value, key)]
-    assert not diffs, "\n".join(diffs)
 
 
 # --- links ------------------------------------------------------------------------------
@@ -271,36 +252,8 @@ def test_demo_lists_follow_as_of():
 # --- properties ---------------------------------------------------------------------------
 
 
-def _pages() -> list[bytes]:
-    pages = [p.read_bytes() for p in sorted(FIXTURES.glob("*.HTM"))]
-    pages += [_demo().pages[p][1] for p in ("/kokous/TELIMET.HTM", "/kokous/TELIN-310100.HTM")]
-    real = CORPUS / "dynasty" / "espoo"
-    if real.exists():
-        pages += [(real / name).read_bytes() for name in ("TELIMET.HTM", "TELIN-217668.HTM")
-                  if (real / name).exists()]
-    return pages
-
-
-PAGES = _pages()
-
-
 def _check(record) -> None:
     assert_sane(record, (BodyListRecord, MeetingListRecord))
-
-
-@PROPERTY_SETTINGS
-@given(st.binary(max_size=3000), st.sampled_from([parse_body_list, parse_meeting_list]))
-def test_random_bytes_never_raise(data, parse):
-    _check(parse(data))
-
-
-@PROPERTY_SETTINGS
-@given(st.sampled_from(range(len(PAGES))), st.floats(min_value=0, max_value=1),
-       st.floats(min_value=0, max_value=1), st.sampled_from([parse_body_list, parse_meeting_list]))
-def test_cut_pages_never_raise(index, a, b, parse):
-    data = PAGES[index]
-    lo, hi = sorted((int(len(data) * a), int(len(data) * b)))
-    _check(parse(data[:lo] + data[hi:], url="http://example.invalid/kokous/TELIN-5.HTM"))
 
 
 _PIECES = ["<tr>", "<td>", "</td>", "</tr>", "<table>", "</table>", "<a href='TELIN-12.HTM'>",

@@ -1,17 +1,13 @@
-"""Tests for ``parsers.meeting_html.parse`` (the meeting page: items, appeals, attendees).
+"""Tests for ``parsers.meeting_html`` (the meeting page: items, appeals, attendees)
+beyond its fixtures.
 
-* Fixtures as data: every ``meeting_html/NAME.HTM`` is parsed and compared with
-  ``NAME.expected.json``. Keys are record fields or paths into the record
-  (``items[*].section``, ``items[3].appeals``); ``_input`` gives ``url`` and
-  ``content_type`` (without it the page is parsed without a URL); other ``_`` keys are
-  notes.
-  Values are plain JSON or the operators of :mod:`kokousarkisto.check_corpus`.
+* Fixtures (``meeting_html/NAME.*`` + ``NAME.expected.json``) run in the one runner,
+  ``test_fixtures.py``; the never-raise properties in ``test_properties.py``.
 * Goldens on the real corpus: ``tests/golden/**/NAME.golden.json`` whose ``_parser`` is
   ``meeting_html``, one test per field, skipped when ``../shared/corpus`` is absent.
 * Every meeting page of the demo site (static and ``DREQUEST.PHP``) against
   ``demosite.expected_documents()`` and ``expected_items()``.
-* Properties (hypothesis): random bytes, random HTML and cut real/fixture/demo pages
-  never raise and always give a ``MeetingRecord``.
+* Random HTML (hypothesis) never raises and always gives a ``MeetingRecord``.
 """
 
 from __future__ import annotations
@@ -33,10 +29,7 @@ from parsers.meeting_html.attendees import split_attendee
 from parsers.records import MeetingRecord
 from tests.parsers.cases import (
     PROPERTY_SETTINGS,
-    assert_folder_complete,
     assert_sane,
-    load_spec,
-    never_raise_tests,
 )
 
 HERE = Path(__file__).resolve().parent
@@ -61,20 +54,6 @@ def check(record: MeetingRecord, expected: dict) -> list[str]:
 # --- fixtures as data -----------------------------------------------------------------
 
 FIXTURE_NAMES = sorted(p.stem for p in FIXTURES.glob("*.HTM"))
-
-
-def test_fixture_folder_is_complete():
-    assert_folder_complete(FIXTURES, 6)
-
-
-@pytest.mark.parametrize("name", FIXTURE_NAMES)
-def test_fixture(name):
-    inputs, expected = load_spec(FIXTURES / f"{name}.expected.json")
-    record = parse_meeting_html((FIXTURES / f"{name}.HTM").read_bytes(), url=inputs.get("url"),
-                                content_type=inputs.get("content_type"))
-    assert isinstance(record, MeetingRecord)
-    diffs = check(record, expected)
-    assert not diffs, "\n".join(diffs)
 
 
 # --- pieces -----------------------------------------------------------------------------
@@ -235,22 +214,6 @@ def test_demo_meeting_page(doc, path):
 
 
 # --- properties ---------------------------------------------------------------------------
-
-
-def _pages() -> list[bytes]:
-    pages = [p.read_bytes() for p in sorted(FIXTURES.glob("*.HTM"))]
-    pages += [_demo().pages[d["html_path"]][1] for d in expected_documents()[:2]]
-    real = CORPUS / "dynasty" / "espoo"
-    if real.exists():
-        pages += [p.read_bytes() for p in sorted(real.glob("*.HTM"))]
-    return pages
-
-
-PAGES = _pages()
-
-(test_random_bytes_never_raise, test_truncated_pages_never_raise,
- test_pages_with_a_chunk_cut_out_never_raise) = never_raise_tests(
-    parse_meeting_html, MeetingRecord, PAGES, url="http://example.invalid/kokous/2024000001.HTM")
 
 
 _WORDS = ["Pykälä", "Asianro", "Otsikko", "Muutoksenhakuohjeet", "Saapuvilla olleet jäsenet",
