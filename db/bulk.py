@@ -36,7 +36,7 @@ from typing import Any
 import sqlite_utils
 from sqlite_utils.db import jsonify_if_needed
 
-from db import fts, store
+from db import facts, fts, store
 from db.lemmas import Lemmatiser, SnowballAnalyser, VoikkoAnalyser
 
 #: ``search_meta`` key present while loaded rows may be missing from the FTS indexes
@@ -219,7 +219,7 @@ class _Rows:
     def __init__(self) -> None:
         self.tables: dict[str, list[dict[str, Any]]] = {
             "items": [], "item_versions": [], "item_preparers": [], "item_handlings": [],
-            "attachments": [], fts.PAGES_TABLE: []}
+            "attachments": [], fts.PAGES_TABLE: [], **{t: [] for t in facts.TABLES}}
         self.ids: set[str] = set()
 
     def add(self, write: store.ItemWrite, row: dict[str, Any], lemmas: str, now: str,
@@ -230,7 +230,7 @@ class _Rows:
             "item_id": write.item_id, "seen_at": now, "html_sha256": write.html_sha256,
             "pdf_sha256": write.pdf_sha256, "parser_version": write.parser_version})
         children = store._child_rows(write, lemmatiser)
-        for table in ("item_preparers", "item_handlings", "attachments"):
+        for table in ("item_preparers", "item_handlings", "attachments", *facts.TABLES):
             self.tables[table] += children[table]
         pages = store._page_rows(write, lemmatiser)
         for attachment in children["attachments"]:

@@ -371,6 +371,97 @@ def m009_handling_texts(db: sqlite_utils.Database) -> None:
     fts.install_handling_texts(db)
 
 
+@migrations()
+def m010_facts(db: sqlite_utils.Database) -> None:
+    """Facts read from the handlings' texts (:mod:`parsers.facts`, written by
+    :mod:`db.facts`): the outcome of the current handling on ``items`` and of each earlier
+    one on ``item_handlings``; votes, motions, the people named and euro amounts in their
+    own tables; the case across meetings (``items.case_key``) and its timeline.
+
+    In the fact tables ``handling`` is ``item_handlings.position`` of an earlier handling,
+    or -1 for the item's current handling.
+    """
+    outcome = (("outcome", "TEXT"), ("outcome_sentence", "TEXT"), ("effective_decision", "TEXT"),
+               ("departed_from_proposal", "INTEGER"), ("decision_diff", "TEXT"),
+               ("voted", "INTEGER"))
+    for column, kind in (*outcome, ("case_key", "TEXT"), ("facts_version", "TEXT")):
+        db.execute(f"ALTER TABLE [items] ADD COLUMN [{column}] {kind}")
+    for column, kind in outcome:
+        db.execute(f"ALTER TABLE [item_handlings] ADD COLUMN [{column}] {kind}")
+    for column in ("outcome", "departed_from_proposal", "case_key"):
+        db["items"].create_index([column])
+    common = {"id": int, "item_id": str, "handling": int, "position": int}
+    db["item_votes"].create(
+        {**common, "subject": str, "yes": int, "no": int, "blank": int, "absent": int,
+         "winner": str,  # "proposal", "counter", "yes", "no" or NULL when not said
+         "sentence": str},
+        pk="id", foreign_keys=[("item_id", "items", "id")])
+    db["item_motions"].create(
+        {**common, "kind": str, "proposer": str, "seconders": str, "text": str,
+         "lapsed": int, "sentence": str},
+        pk="id", foreign_keys=[("item_id", "items", "id")])
+    db["item_people"].create(
+        {**common,
+         "role": str,  # proposer seconder yes no blank absent dissent recusal left
+         "ref": int,  # position of the motion or vote the role belongs to
+         "name": str, "name_raw": str, "name_forms": str, "attendee_id": int,
+         "attendee_name": str, "sentence": str},
+        pk="id", foreign_keys=[("item_id", "items", "id"),
+                               ("attendee_id", "meeting_attendees", "id")])
+    db["item_amounts"].create(
+        {**common, "field": str, "cents": int, "euros": float, "raw": str, "per": str,
+         "years": str, "recipient": str, "decided": int, "sentence": str},
+        pk="id", foreign_keys=[("item_id", "items", "id")])
+    for table in ("item_votes", "item_motions", "item_people", "item_amounts"):
+        db[table].create_index(["item_id"])
+    db["item_people"].create_index(["attendee_id"])
+    db["item_people"].create_index(["role"])
+    db["item_amounts"].create_index(["recipient"])
+    db["item_amounts"].create_index(["cents"])
+    db.execute(CASE_TIMELINE_VIEW)
+    db.execute(ITEM_PAIRS_VIEW)
+
+
+#: every handling of every case, one row per meeting and body (agenda and minutes of the
+#: same meeting are one handling: the minutes win, then an earlier handling's own text)
+CASE_TIMELINE_VIEW = """
+CREATE VIEW case_timeline AS
+WITH handlings AS (
+  SELECT s.label AS municipality, i.source_id, i.case_key,
+    i.meeting_date AS date, b.name AS body, i.section, i.document_type, i.outcome,
+    i.departed_from_proposal, i.voted,
+    (SELECT count(*) FROM item_votes v WHERE v.item_id = i.id AND v.handling = -1) AS votes,
+    i.id AS item_id, -1 AS handling, i.title,
+    CASE i.document_type WHEN 'minutes' THEN 0 ELSE 2 END AS rank
+  FROM items i JOIN sources s ON s.id = i.source_id LEFT JOIN bodies b ON b.id = i.body_id
+  WHERE i.case_key IS NOT NULL
+  UNION ALL
+  SELECT s.label, i.source_id, i.case_key, h.date, h.body,
+    h.section, 'minutes', h.outcome, h.departed_from_proposal, h.voted,
+    (SELECT count(*) FROM item_votes v WHERE v.item_id = i.id AND v.handling = h.position),
+    i.id, h.position, i.title, 1
+  FROM item_handlings h JOIN items i ON i.id = h.item_id JOIN sources s ON s.id = i.source_id
+  WHERE i.case_key IS NOT NULL
+)
+SELECT municipality, source_id, case_key, date, body, section, document_type, outcome,
+  departed_from_proposal, voted, votes, item_id, handling, title, min(rank) AS rank
+FROM handlings
+GROUP BY municipality, case_key, date, body
+ORDER BY municipality, case_key, date, body
+"""
+
+#: the agenda item and the minutes item of the same meeting and case (or title)
+ITEM_PAIRS_VIEW = """
+CREATE VIEW item_pairs AS
+SELECT a.id AS agenda_item_id, m.id AS minutes_item_id, a.meeting_id, a.case_key,
+  a.meeting_date, a.title
+FROM items a JOIN items m ON m.meeting_id = a.meeting_id AND m.document_type = 'minutes'
+  AND (m.case_key = a.case_key OR (a.case_key IS NULL AND m.case_key IS NULL
+                                   AND m.title = a.title))
+WHERE a.document_type = 'agenda'
+"""
+
+
 def open_db(path: str | Path) -> sqlite_utils.Database:
     """Open (creating if needed) an archive database and bring its schema up to date.
 

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 import sqlite_utils
 
-from db import fts
+from db import facts, fts
 from parsers.records import Handling, ItemRecord, MeetingRecord, OfficialDecisionRecord
 
 
@@ -153,9 +154,11 @@ def store_meeting_details(db: sqlite_utils.Database, details: MeetingDetails, no
         if all(existing.get(k) == v for k, v in row.items()) and stored == attendees:
             return "unchanged"
         db["meetings"].update(details.meeting_id, {**row, "details_updated_at": now})
+        facts.unlink_meeting(db, details.meeting_id)  # before its attendees are replaced
         db.execute("delete from meeting_attendees where meeting_id = ?", [details.meeting_id])
         if attendees:
             db["meeting_attendees"].insert_all(attendees)
+        facts.link_meeting(db, details.meeting_id)  # the people its items' facts name
     return "new" if existing.get("page_sha256") is None else "updated"
 
 
@@ -190,6 +193,12 @@ class ItemWrite:
     def item_id(self) -> str:
         return f"{self.source_id}/{self.dynasty_id}"
 
+    @cached_property
+    def facts(self) -> list[tuple[int, facts.HandlingFacts]]:
+        """The facts of the current handling (-1) and of each earlier one, read once."""
+        return [(facts.CURRENT, facts.current_facts(self.record)),
+                *enumerate(facts.earlier_facts(self.record))]
+
 
 _RECORD_COLUMNS = ("document_type", "meeting_date", "section", "case_number", "case_number_raw",
                    "task_class", "title", "proposal", "decision", "discussion", "background",
@@ -208,41 +217,50 @@ def _item_row(item: ItemWrite) -> dict[str, Any]:
         pdf_sha256=item.pdf_sha256, pdf_agreement=item.pdf_agreement,
         warnings=json.dumps(rec.warnings, ensure_ascii=False),
         parser_version=item.parser_version,
+        **facts.outcome_columns(item.facts[0][1]),
+        case_key=facts.case_key(rec.case_number_raw or rec.case_number),
+        facts_version=facts.FACTS_VERSION,
     )
     return row
 
 
-def _handling_row(item_id: str, position: int, h: Handling,
-                  lemmatiser: Any) -> dict[str, Any]:
-    """One earlier handling with its texts and their search lemmas."""
+def _handling_row(item_id: str, position: int, h: Handling, lemmatiser: Any,
+                  outcome: dict[str, Any]) -> dict[str, Any]:
+    """One earlier handling with its texts, their search lemmas and its outcome."""
     row: dict[str, Any] = {
         "item_id": item_id, "position": position, "body": h.body, "section": h.section,
         "date": h.date, "proposer_name": h.proposer.name if h.proposer else None,
         "proposer_title": h.proposer.title if h.proposer else None,
-        "proposal": h.proposal, "decision": h.decision, "discussion": h.discussion}
+        "proposal": h.proposal, "decision": h.decision, "discussion": h.discussion,
+        **outcome}
     row["lemmas"] = fts.handling_lemmas(row, lemmatiser)
     return row
 
 
-def _child_rows(item: ItemWrite, lemmatiser: Any = None) -> dict[str, list[dict[str, Any]]]:
+def _child_rows(item: ItemWrite, lemmatiser: Any = None,
+                attendees: list[facts.Attendee] | None = None) -> dict[str, list[dict[str, Any]]]:
     """Rows of the item's child tables; ``lemmatiser`` lemmatises the earlier handlings'
-    texts (the process default when ``None``)."""
+    texts (the process default when ``None``); ``attendees`` of its meeting link the
+    people its facts name."""
     rec = item.record
+    earlier = [facts.outcome_columns(f) for _, f in item.facts[1:]]
     return {
         "item_preparers": [
             {"item_id": item.item_id, "position": i, "name": p.name, "title": p.title,
              "phone": p.phone, "email": p.email}
             for i, p in enumerate(rec.preparers)
         ],
-        "item_handlings": [_handling_row(item.item_id, i, h, lemmatiser)
-                           for i, h in enumerate(rec.previous_handlings)],
+        "item_handlings": [_handling_row(item.item_id, i, h, lemmatiser, outcome)
+                           for i, (h, outcome) in enumerate(zip(rec.previous_handlings, earlier,
+                                                                strict=True))],
         "attachments": [{**a, "item_id": item.item_id} for a in item.attachments],
+        **facts.fact_rows(item.item_id, item.facts, attendees),
     }
 
 
 def _existing_children(db: sqlite_utils.Database, item_id: str) -> dict[str, list[dict[str, Any]]]:
     out = {}
-    for table in ("item_preparers", "item_handlings", "attachments"):
+    for table in ("item_preparers", "item_handlings", "attachments", *facts.TABLES):
         rows = db.query(f"select * from [{table}] where item_id = ? order by position", [item_id])
         out[table] = [{k: v for k, v in r.items() if not (table != "attachments" and k == "id")}
                       for r in rows]
@@ -259,7 +277,7 @@ def store_item(db: sqlite_utils.Database, item: ItemWrite, now: str) -> str:
     row = _item_row(item)
     # base forms for Finnish full-text search; the FTS triggers index them with the row
     lemmatiser = fts.lemmatiser_for(db)
-    children = _child_rows(item, lemmatiser)
+    children = _child_rows(item, lemmatiser, facts.meeting_attendees(db, item.meeting_id))
     lemmas = fts.item_lemmas(row, [p["name"] for p in children["item_preparers"]], lemmatiser)
     pages = _page_rows(item, lemmatiser)
     with db.atomic():

@@ -56,6 +56,7 @@ from kokousarkisto.reporter.hooks import (  # noqa: F401
     register_routes,
     startup,
 )
+from parsers import case_key
 
 #: query-result columns rendered as HTML (only <mark> kept)
 HTML_COLUMNS = frozenset({"title", "snippet"})
@@ -94,6 +95,8 @@ def register_functions(conn: sqlite3.Connection, lemmatiser: Lemmatiser | None =
     conn.create_function("fi_snippet", 2, fi_snippet, deterministic=True)
     conn.create_function("fi_snippet", 3, fi_snippet, deterministic=True)
     conn.create_function("fi_lemmas", 1, fi_lemmas, deterministic=True)
+    # a case number in any printed form → items.case_key (3700/10.02.02/2024 → 3700/2024)
+    conn.create_function("fi_case_key", 1, lambda t: case_key(_text(t)), deterministic=True)
     conn.create_function("escape_fts", 1, fi_query, deterministic=True)
 
 

@@ -7,7 +7,11 @@ The front door. Outside ``parsers/``, code imports only this module and
   of :data:`KINDS`, inside the one never-raise guard (:mod:`parsers.kinds`);
 * :func:`detect_kind` – which kind a saved page is;
 * :func:`parse_item` – an item's HTML page and its PDF, cross-checked into one record;
-* :func:`attachment_text` – an attachment PDF's plain text for full-text search.
+* :func:`attachment_text` – an attachment PDF's plain text for full-text search;
+* :func:`handling_facts` – the facts of one handling read from its texts (outcome,
+  effective decision, votes, motions, dissents, recusals, euro amounts, word diff;
+  :mod:`parsers.facts`), with :data:`FACTS_VERSION`, :func:`case_key` and
+  :func:`match_attendee`.
 
 ``PARSER_VERSION`` is stored beside every parsed row; bump it when a parser's output
 changes so that ``reparse`` and result caches know older rows are stale.
@@ -19,8 +23,13 @@ changes so that ``reparse`` and result caches know older rows are stale.
 PARSER_VERSION = "5"
 
 from parsers.crosscheck import parse_item  # noqa: E402
+from parsers.facts import DEPARTED, PROPOSAL_STANDS, handling_facts  # noqa: E402
+from parsers.facts import VERSION as FACTS_VERSION  # noqa: E402
+from parsers.facts.cases import case_key  # noqa: E402
+from parsers.facts.text import match_attendee  # noqa: E402
 from parsers.kinds import KINDS, Kind, detect_kind, parse  # noqa: E402
 from parsers.pdf.text import attachment_text  # noqa: E402
 
-__all__ = ["KINDS", "PARSER_VERSION", "Kind", "attachment_text", "detect_kind", "parse",
-           "parse_item"]
+__all__ = ["DEPARTED", "FACTS_VERSION", "KINDS", "PARSER_VERSION", "PROPOSAL_STANDS", "Kind",
+           "attachment_text", "case_key", "detect_kind", "handling_facts", "match_attendee",
+           "parse", "parse_item"]

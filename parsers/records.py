@@ -324,6 +324,115 @@ class MeetingListRecord(Record):
     warnings: list[str] = field(default_factory=list)
 
 
+# --- facts of a handling (parsers.facts): outcome, votes, money, word diff ---
+
+
+#: the outcome classes of a handling (``unknown`` when the wording is not one we know)
+OUTCOMES = ("as_proposed", "amended", "after_vote", "tabled", "returned", "removed",
+            "noted", "unknown")
+
+
+@dataclass
+class Outcome:
+    """How a handling ended, read from ``sentence`` in ``field``."""
+
+    kind: str  # one of OUTCOMES
+    sentence: str | None = None
+    field: str | None = None  # "decision", "discussion" or "proposal"
+    voted: bool = False  # a vote was held during the handling
+
+
+@dataclass
+class PersonRef:
+    """A person named in the prose: ``name`` in base form, ``raw`` as printed
+    (``Noora Ahosen`` → ``Noora Ahonen``). ``candidates`` are other base forms the
+    inflected form allows (consonant gradation), for matching the attendees."""
+
+    name: str
+    raw: str
+    candidates: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Motion:
+    """A counter-proposal (vastaehdotus) or other motion made in the discussion."""
+
+    proposer: PersonRef | None
+    seconders: list[PersonRef] = field(default_factory=list)
+    kind: str = "counter"  # "counter", "amendment", "addition", "tabling", "return", "rejection"
+    text: str | None = None  # what was proposed, when the sentence says (``…, että …``)
+    lapsed: bool = False  # raukesi kannattamattomana
+    sentence: str = ""
+
+
+@dataclass
+class Vote:
+    """One vote (äänestys) and its result."""
+
+    yes: int | None = None
+    no: int | None = None
+    blank: int | None = None
+    absent: int | None = None
+    names: dict[str, list[PersonRef]] = field(default_factory=dict)  # side → people
+    subject: str | None = None  # what was voted on, as printed
+    winner: str | None = None  # "proposal", "counter", "yes", "no" or None when not said
+    sentence: str = ""
+
+
+@dataclass
+class PersonAct:
+    """A dissent (eriävä mielipide) or a recusal / departure (esteellinen, poistui)."""
+
+    kind: str  # "dissent", "recusal", "left"
+    person: PersonRef
+    sentence: str = ""
+
+
+@dataclass
+class Amount:
+    """A euro amount: ``cents`` is exact; ``raw`` is the text it was read from."""
+
+    cents: int
+    raw: str
+    field: str
+    sentence: str
+    per: str | None = None  # "year", "month", "week", "day", "person"
+    years: str | None = None  # "2025–2027" or "2025" when the sentence names them
+    recipient: str | None = None  # an association, company or foundation, base form
+
+    @property
+    def euros(self) -> float:
+        return self.cents / 100
+
+
+@dataclass
+class DiffOp:
+    """One step of the word-level difference from proposal to decision."""
+
+    op: str  # "equal", "insert", "delete"
+    text: str
+
+
+@dataclass
+class HandlingFacts:
+    """Everything read from one handling's texts."""
+
+    outcome: Outcome | None = None  # None: nothing decided yet (an agenda)
+    effective_decision: str | None = None
+    departed_from_proposal: bool | None = None
+    diff: list[DiffOp] = field(default_factory=list)
+    motions: list[Motion] = field(default_factory=list)
+    votes: list[Vote] = field(default_factory=list)
+    acts: list[PersonAct] = field(default_factory=list)
+    amounts: list[Amount] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        for amount, out in zip(self.amounts, data["amounts"], strict=True):
+            out["euros"] = amount.euros
+        return data
+
+
 # --- from_dict: the inverse of to_dict, so that a cached record round-trips exactly ---
 
 

@@ -1,3 +1,33 @@
+CREATE VIEW case_timeline AS
+WITH handlings AS (
+  SELECT s.label AS municipality, i.source_id, i.case_key,
+    i.meeting_date AS date, b.name AS body, i.section, i.document_type, i.outcome,
+    i.departed_from_proposal, i.voted,
+    (SELECT count(*) FROM item_votes v WHERE v.item_id = i.id AND v.handling = -1) AS votes,
+    i.id AS item_id, -1 AS handling, i.title,
+    CASE i.document_type WHEN 'minutes' THEN 0 ELSE 2 END AS rank
+  FROM items i JOIN sources s ON s.id = i.source_id LEFT JOIN bodies b ON b.id = i.body_id
+  WHERE i.case_key IS NOT NULL
+  UNION ALL
+  SELECT s.label, i.source_id, i.case_key, h.date, h.body,
+    h.section, 'minutes', h.outcome, h.departed_from_proposal, h.voted,
+    (SELECT count(*) FROM item_votes v WHERE v.item_id = i.id AND v.handling = h.position),
+    i.id, h.position, i.title, 1
+  FROM item_handlings h JOIN items i ON i.id = h.item_id JOIN sources s ON s.id = i.source_id
+  WHERE i.case_key IS NOT NULL
+)
+SELECT municipality, source_id, case_key, date, body, section, document_type, outcome,
+  departed_from_proposal, voted, votes, item_id, handling, title, min(rank) AS rank
+FROM handlings
+GROUP BY municipality, case_key, date, body
+ORDER BY municipality, case_key, date, body;
+CREATE VIEW item_pairs AS
+SELECT a.id AS agenda_item_id, m.id AS minutes_item_id, a.meeting_id, a.case_key,
+  a.meeting_date, a.title
+FROM items a JOIN items m ON m.meeting_id = a.meeting_id AND m.document_type = 'minutes'
+  AND (m.case_key = a.case_key OR (a.case_key IS NULL AND m.case_key IS NULL
+                                   AND m.title = a.title))
+WHERE a.document_type = 'agenda';
 CREATE TRIGGER "attachment_pages_ad" AFTER DELETE ON "attachment_pages" BEGIN
   INSERT INTO "attachment_pages_fts" ("attachment_pages_fts", rowid, "text", "lemmas") VALUES('delete', old.rowid, old."text", old."lemmas");
 END;
@@ -93,6 +123,21 @@ CREATE TABLE "fetches" (
    "elapsed_ms" INTEGER,
    "error" TEXT
 );
+CREATE TABLE "item_amounts" (
+   "id" INTEGER PRIMARY KEY,
+   "item_id" TEXT REFERENCES "items"("id"),
+   "handling" INTEGER,
+   "position" INTEGER,
+   "field" TEXT,
+   "cents" INTEGER,
+   "euros" REAL,
+   "raw" TEXT,
+   "per" TEXT,
+   "years" TEXT,
+   "recipient" TEXT,
+   "decided" INTEGER,
+   "sentence" TEXT
+);
 CREATE TABLE "item_handlings" (
    "id" INTEGER PRIMARY KEY,
    "item_id" TEXT REFERENCES "items"("id"),
@@ -100,7 +145,7 @@ CREATE TABLE "item_handlings" (
    "body" TEXT,
    "section" TEXT,
    "date" TEXT
-, [proposer_name] TEXT, [proposer_title] TEXT, [proposal] TEXT, [decision] TEXT, [discussion] TEXT, [lemmas] TEXT);
+, [proposer_name] TEXT, [proposer_title] TEXT, [proposal] TEXT, [decision] TEXT, [discussion] TEXT, [lemmas] TEXT, [outcome] TEXT, [outcome_sentence] TEXT, [effective_decision] TEXT, [departed_from_proposal] INTEGER, [decision_diff] TEXT, [voted] INTEGER);
 CREATE VIRTUAL TABLE "item_handlings_fts" USING FTS5 (
     "proposal", "decision", "discussion", "lemmas",
     tokenize='unicode61 remove_diacritics 2',
@@ -110,6 +155,32 @@ CREATE TABLE 'item_handlings_fts_config'(k PRIMARY KEY, v) WITHOUT ROWID;
 CREATE TABLE 'item_handlings_fts_data'(id INTEGER PRIMARY KEY, block BLOB);
 CREATE TABLE 'item_handlings_fts_docsize'(id INTEGER PRIMARY KEY, sz BLOB);
 CREATE TABLE 'item_handlings_fts_idx'(segid, term, pgno, PRIMARY KEY(segid, term)) WITHOUT ROWID;
+CREATE TABLE "item_motions" (
+   "id" INTEGER PRIMARY KEY,
+   "item_id" TEXT REFERENCES "items"("id"),
+   "handling" INTEGER,
+   "position" INTEGER,
+   "kind" TEXT,
+   "proposer" TEXT,
+   "seconders" TEXT,
+   "text" TEXT,
+   "lapsed" INTEGER,
+   "sentence" TEXT
+);
+CREATE TABLE "item_people" (
+   "id" INTEGER PRIMARY KEY,
+   "item_id" TEXT REFERENCES "items"("id"),
+   "handling" INTEGER,
+   "position" INTEGER,
+   "role" TEXT,
+   "ref" INTEGER,
+   "name" TEXT,
+   "name_raw" TEXT,
+   "name_forms" TEXT,
+   "attendee_id" INTEGER REFERENCES "meeting_attendees"("id"),
+   "attendee_name" TEXT,
+   "sentence" TEXT
+);
 CREATE TABLE "item_preparers" (
    "id" INTEGER PRIMARY KEY,
    "item_id" TEXT REFERENCES "items"("id"),
@@ -126,6 +197,19 @@ CREATE TABLE "item_versions" (
    "html_sha256" TEXT REFERENCES "raw_documents"("sha256"),
    "pdf_sha256" TEXT REFERENCES "raw_documents"("sha256"),
    "parser_version" TEXT
+);
+CREATE TABLE "item_votes" (
+   "id" INTEGER PRIMARY KEY,
+   "item_id" TEXT REFERENCES "items"("id"),
+   "handling" INTEGER,
+   "position" INTEGER,
+   "subject" TEXT,
+   "yes" INTEGER,
+   "no" INTEGER,
+   "blank" INTEGER,
+   "absent" INTEGER,
+   "winner" TEXT,
+   "sentence" TEXT
 );
 CREATE TABLE "items" (
    "id" TEXT PRIMARY KEY,
@@ -159,7 +243,7 @@ CREATE TABLE "items" (
    "parser_version" TEXT,
    "first_seen" TEXT,
    "updated_at" TEXT
-, "lemmas" TEXT, [year] INTEGER GENERATED ALWAYS AS (CAST(substr([meeting_date], 1, 4) AS INTEGER)) VIRTUAL);
+, "lemmas" TEXT, [year] INTEGER GENERATED ALWAYS AS (CAST(substr([meeting_date], 1, 4) AS INTEGER)) VIRTUAL, [outcome] TEXT, [outcome_sentence] TEXT, [effective_decision] TEXT, [departed_from_proposal] INTEGER, [decision_diff] TEXT, [voted] INTEGER, [case_key] TEXT, [facts_version] TEXT);
 CREATE VIRTUAL TABLE "items_fts" USING FTS5 (
     "title", "proposal", "decision", "discussion", "background", "for_information", "supplementary", "proposer_name", "lemmas",
     tokenize='unicode61 remove_diacritics 2',
@@ -265,8 +349,22 @@ CREATE INDEX "idx_fetches_source_id"
     ON "fetches" ("source_id");
 CREATE INDEX "idx_fetches_url"
     ON "fetches" ("url");
+CREATE INDEX "idx_item_amounts_cents"
+    ON "item_amounts" ("cents");
+CREATE INDEX "idx_item_amounts_item_id"
+    ON "item_amounts" ("item_id");
+CREATE INDEX "idx_item_amounts_recipient"
+    ON "item_amounts" ("recipient");
 CREATE INDEX "idx_item_handlings_item_id"
     ON "item_handlings" ("item_id");
+CREATE INDEX "idx_item_motions_item_id"
+    ON "item_motions" ("item_id");
+CREATE INDEX "idx_item_people_attendee_id"
+    ON "item_people" ("attendee_id");
+CREATE INDEX "idx_item_people_item_id"
+    ON "item_people" ("item_id");
+CREATE INDEX "idx_item_people_role"
+    ON "item_people" ("role");
 CREATE INDEX "idx_item_preparers_item_id"
     ON "item_preparers" ("item_id");
 CREATE INDEX "idx_item_preparers_name"
@@ -277,11 +375,17 @@ CREATE INDEX "idx_item_versions_item_id"
     ON "item_versions" ("item_id");
 CREATE INDEX "idx_item_versions_pdf_sha256"
     ON "item_versions" ("pdf_sha256");
+CREATE INDEX "idx_item_votes_item_id"
+    ON "item_votes" ("item_id");
 CREATE INDEX "idx_items_body_id"
     ON "items" ("body_id");
 CREATE INDEX [idx_items_body_id_meeting_date] ON [items] ([body_id], [meeting_date], [document_type], [source_id], [year]);
+CREATE INDEX "idx_items_case_key"
+    ON "items" ("case_key");
 CREATE INDEX "idx_items_case_number"
     ON "items" ("case_number");
+CREATE INDEX "idx_items_departed_from_proposal"
+    ON "items" ("departed_from_proposal");
 CREATE INDEX "idx_items_document_type"
     ON "items" ("document_type");
 CREATE INDEX "idx_items_html_sha256"
@@ -290,6 +394,8 @@ CREATE INDEX "idx_items_meeting_date"
     ON "items" ("meeting_date");
 CREATE INDEX "idx_items_meeting_id"
     ON "items" ("meeting_id");
+CREATE INDEX "idx_items_outcome"
+    ON "items" ("outcome");
 CREATE INDEX "idx_items_pdf_sha256"
     ON "items" ("pdf_sha256");
 CREATE INDEX "idx_items_source_id"

@@ -1,0 +1,161 @@
+"""How a handling ended: as proposed, amended, after a vote, tabled, returned for
+preparation, removed from the agenda, noted for information — or ``unknown``.
+
+Read from fixed formulas of the decision (``hyväksyi päätösehdotuksen``,
+``Päätösehdotus hyväksyttiin``, ``jätettiin pöydälle``, ``palautettiin uudelleen
+valmisteltavaksi``, ``merkitsi tiedoksi``) and, when the decision is written out in
+full, from comparing it with the proposal. A wording that is none of these gives
+``unknown``: never a wrong class.
+"""
+
+from __future__ import annotations
+
+import re
+
+from parsers.facts.diff import same_text, strip_label
+from parsers.facts.text import sentences
+from parsers.records import Outcome, Vote
+
+VERSION = 1
+
+_TABLED_RE = re.compile(r"\b(?:jätettiin|jätti|jättää|jättivät|pantiin|pani)\b[^.]{0,60}?"
+                        r"\bpöydälle\b|\bpöydällepano\w*\s+hyväksyttiin|\bbordlades\b|"
+                        r"\blämnades\s+på\s+bordet", re.I)
+_RETURNED_RE = re.compile(r"\bpalaut(?:ettiin|ti|taa|tivat)\b[^.]{0,80}?\b(?:uudelleen\s+)?"
+                          r"valmisteltava\w*|\bpalautusehdotus\s+hyväksyttiin|"
+                          r"\båterremitterades\b|\bremitterades\s+tillbaka", re.I)
+_REMOVED_RE = re.compile(r"\b(?:poistettiin|poisti|poistaa)\b[^.]{0,60}?\b(?:esityslistalta|"
+                         r"listalta|käsittelystä)|\bströks\s+från\s+(?:föredragnings)?listan|"
+                         r"\bavfördes\s+från", re.I)
+_NOTED_RE = re.compile(r"\b(?:merkitsi|merkitsivät|merkittiin|merkitään|merkitsee)\b[^.]{0,120}?"
+                       r"\btiedoksi\b|\bsaatettiin\s+tiedoksi|\bantecknades\s+för\s+kännedom|"
+                       r"\banteckna(?:de|r)\b[^.]{0,80}?\bför\s+kännedom", re.I)
+#: whose proposal: the presenter's or a body's (``kaupunginjohtajan``, ``lautakunnan``),
+#: never a member's (``Laineen ehdotuksen`` is a counter-proposal)
+_OWNER = (r"(?:(?:esittelijän|kaupunginjohtajan|kunnanjohtajan|pormestarin|[\wåäö-]*johtajan|"
+          r"[\wåäö-]*hallituksen|[\wåäö-]*lautakunnan|[\wåäö-]*jaoston|[\wåäö-]*toimikunnan|"
+          r"[\wåäö-]*valtuuston|vs\.)\s+){0,3}")
+_PROPOSAL_ACC = (r"(?:päätösehdotuksen|päätösesityksen|pohjaehdotuksen|ehdotuksen|esityksen|"
+                 r"esittelijän\s+ehdotuksen)")
+_PROPOSAL_NOM = r"(?:päätösehdotus|ehdotus|esitys|pohjaehdotus|päätösesitys)"
+#: the proposal accepted as it stands
+_AS_PROPOSED_RES = (
+    re.compile(rf"\bhyväksyi(?:vät)?\s+(?:yksimielisesti\s+|osaltaan\s+|äänestyksen\s+jälkeen\s+"
+               rf"|pöydälle\s+jätetyn\s+)*{_OWNER}{_PROPOSAL_ACC}(?!\s+\w*ehdotu)", re.I),
+    re.compile(rf"\b(?:on|oli|olleen|ovat)?\s*(?:hyväksynyt|hyväksyneen|hyväksyneet)\s+"
+               rf"(?:yksimielisesti\s+)?{_OWNER}{_PROPOSAL_ACC}", re.I),
+    re.compile(rf"(?:^|[.,]\s+|\s+ja\s+|:\s*){_OWNER}{_PROPOSAL_NOM}\s+hyväksyttiin\b", re.I),
+    re.compile(rf"^{_OWNER}{_PROPOSAL_NOM}\s+hyväksyttiin\b", re.I),
+    re.compile(rf"^hyväksyttiin(?:\s+yksimielisesti)?(?:\s+{_OWNER}{_PROPOSAL_NOM})?\s*\.?\s*$",
+               re.I),
+    re.compile(r"\b(?:päätti|päättivät)\s+(?:yksimielisesti\s+)?(?:päätösehdotuksen|ehdotuksen|"
+               r"esityksen)\s+mukaisesti\b", re.I),
+    re.compile(r"\bförslaget\s+godkändes\b|\bgodkände\s+(?:\w+\s+)?förslaget\b", re.I),
+)
+#: a member's proposal accepted: the decision departs from the presenter's
+_COUNTER_WON_RE = re.compile(
+    r"\bhyväksyi(?:vät)?\s+(?:yksimielisesti\s+|äänestyksen\s+jälkeen\s+)*"
+    r"(?!(?:Kaupungin|Kunnan)\w*\s)[A-ZÅÄÖ][\wåäö-]+n\s+(?:vasta|muutos|lisäys)?ehdotuksen\b")
+_CHANGED_RE = re.compile(r"\bmuutettuna\b|\bmuutoksin\b|\bmuutoksella\b|\bmuutoksilla\b|"
+                         r"\blisäyksellä\b|\blisäyksin\b|\blisäyksillä\b|\btäydennettynä\b|"
+                         r"\bsiten\s+muutettuna\b|\bpoiketen\b|\bmed\s+ändring|"
+                         r"\bseuraavin\s+muutoksin|\bkorjattuna\b", re.I)
+_AFTER_VOTE_RE = re.compile(r"\bäänestyksen\s+jälkeen\b|\bäänestyksen\s+tuloksena\b|"
+                            r"\bäänin\s+\d|\bäänestyksessä\b|\bäänellä\b|\bjaa-ään", re.I)
+#: a decision that is only a label or a placeholder
+_EMPTY_RE = re.compile(r"^\s*(?:[-–]|\.|ei\s+päätöstä)?\s*$", re.I)
+
+
+def _find(rx: re.Pattern[str], text: str | None) -> str | None:
+    for sentence in sentences(text):
+        if rx.search(sentence):
+            return sentence
+    return None
+
+
+def classify(proposal: str | None, decision: str | None, discussion: str | None = None,
+             votes: list[Vote] | None = None) -> Outcome | None:
+    """The outcome of one handling; ``None`` when nothing was decided yet (no decision
+    text: an agenda)."""
+    if decision is None or _EMPTY_RE.match(decision):
+        return None
+    voted = bool(votes)
+    counter_won = any(v.winner == "counter" for v in votes or [])
+    for kind, rx in (("removed", _REMOVED_RE), ("tabled", _TABLED_RE),
+                     ("returned", _RETURNED_RE)):
+        sentence = _find(rx, decision)
+        if sentence and not _proposes(proposal, rx):
+            return Outcome(kind, sentence, "decision", voted)
+    head = " ".join(sentences(strip_label(decision))[:3])
+    counter = _find(_COUNTER_WON_RE, decision)
+    if counter:
+        return Outcome("amended", counter, "decision", voted)
+    for rx in _AS_PROPOSED_RES:
+        m = rx.search(head)
+        if not m:
+            continue
+        sentence = _find(rx, decision) or head
+        if _CHANGED_RE.search(sentence) or counter_won:
+            return Outcome("amended", sentence, "decision", voted)
+        if _NOTED_RE.search(proposal or "") and not voted:
+            return Outcome("noted", sentence, "decision", voted)
+        if voted or _AFTER_VOTE_RE.search(sentence):
+            return Outcome("after_vote", sentence, "decision", True)
+        return Outcome("as_proposed", sentence, "decision", voted)
+    noted = _find(_NOTED_RE, decision)
+    if noted and (proposal is None or _NOTED_RE.search(proposal) or same_text(proposal, decision)):
+        return Outcome("noted", noted, "decision", voted)
+    if proposal and (same_text(proposal, decision)
+                     or same_text(_past(proposal), _past(decision))):
+        first = sentences(strip_label(decision))[0]
+        if counter_won:
+            return Outcome("amended", first, "decision", voted)
+        if voted:
+            return Outcome("after_vote", first, "decision", voted)
+        return Outcome("as_proposed", first, "decision", voted)
+    if proposal and _written_out(decision) and _written_out(proposal):
+        return Outcome("amended", _first_change(proposal, decision), "decision", voted)
+    return Outcome("unknown", (sentences(decision) or [None])[0], "decision", voted)
+
+
+def _proposes(proposal: str | None, rx: re.Pattern[str]) -> bool:
+    """The proposal itself was to table / return / remove (then that is as proposed)."""
+    return bool(proposal and rx.search(proposal))
+
+
+_DECISION_VERB_RE = re.compile(
+    r"\b(?:päättää|päätti|päättivät|hyväksyy|hyväksyi|myöntää|myönsi|ehdottaa|ehdotti|esittää|"
+    r"esitti|valitsee|valitsi|antaa|antoi|oikeuttaa|oikeutti|kehottaa|kehotti|merkitsee|"
+    r"toteaa|totesi|vahvistaa|vahvisti|nimeää|nimesi|beslutar|beslöt|godkänner|hyväksytään|"
+    r"päätetään|myönnetään|valitaan|esitetään|kumoaa|kumosi)\b", re.I)
+
+
+def _written_out(text: str) -> bool:
+    """A decision written out in full (it decides something itself), not a reference to
+    the proposal such as ``Kaupunginhallitus hyväksyi päätösehdotuksen``."""
+    return bool(_DECISION_VERB_RE.search(text)) and len(text.split()) >= 4
+
+
+def _first_change(proposal: str, decision: str) -> str:
+    """The first sentence of the decision that the proposal does not contain."""
+    said = {s.strip().rstrip(".") for s in sentences(strip_label(proposal))}
+    for sentence in sentences(strip_label(decision)):
+        if sentence.strip().rstrip(".") not in said:
+            return sentence
+    return (sentences(decision) or [decision])[0]
+
+
+#: a proposal's present tense and a decision's past tense of the same verb
+_PAST = {"hyväksyy": "hyväksyi", "päättää": "päätti", "myöntää": "myönsi",
+         "merkitsee": "merkitsi", "esittää": "esitti", "valitsee": "valitsi",
+         "antaa": "antoi", "oikeuttaa": "oikeutti", "kehottaa": "kehotti",
+         "vahvistaa": "vahvisti", "nimeää": "nimesi", "ehdottaa": "ehdotti",
+         "toteaa": "totesi", "kumoaa": "kumosi", "hylkää": "hylkäsi", "myy": "myi",
+         "ostaa": "osti", "vuokraa": "vuokrasi", "lähettää": "lähetti"}
+_VERB_RE = re.compile(r"\b(" + "|".join(_PAST) + r")\b")
+
+
+def _past(text: str) -> str:
+    """``Lautakunta hyväksyy toimintakertomuksen.`` → ``… hyväksyi …`` (to compare a
+    decision that repeats the proposal in the past tense)."""
+    return _VERB_RE.sub(lambda m: _PAST[m.group(1)], text)

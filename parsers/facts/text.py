@@ -1,0 +1,178 @@
+"""Finnish text rules the fact extractors share: sentences, number words, names.
+
+Kept small and pure: the texts arrive already cleaned by the page parsers
+(:func:`parsers.fields.clean_text` rules), these helpers only cut and read them.
+"""
+
+from __future__ import annotations
+
+import re
+
+from parsers.records import PersonRef
+
+#: abbreviations after which a full stop does not end a sentence
+_ABBREVIATIONS = frozenset(
+    "v vs n noin esim mm ns ks ym yms jne tms milj mrd t kpl nro no klo os s puh ts em "
+    "ao eli vrt huom ko ml yht dnro ed alv sis jäs pj vpj ltk kh kv kj tj prof".split())
+
+_BOUNDARY_RE = re.compile(r"(?<=[.!?])\s+(?=[\"”'(\-–A-ZÅÄÖÜ0-9])|\n+")
+
+
+def sentences(text: str | None) -> list[str]:
+    """Split ``text`` into sentences (and lines: a paragraph break always ends one).
+
+    A full stop after a known abbreviation (``milj.``, ``v.``, ``ym.``) or after a single
+    letter (an initial) does not end a sentence.
+    """
+    if not text:
+        return []
+    out: list[str] = []
+    start = 0
+    for m in _BOUNDARY_RE.finditer(text):
+        piece = text[start:m.start()]
+        if "\n" not in m.group(0) and piece.endswith("."):
+            last = re.search(r"([\wåäöÅÄÖ]+)\.$", piece)
+            if last and (last.group(1).lower() in _ABBREVIATIONS
+                         or (len(last.group(1)) == 1 and last.group(1).isalpha())):
+                continue
+        out.append(piece)
+        start = m.end()
+    out.append(text[start:])
+    return [s.strip() for s in out if s.strip()]
+
+
+#: number words in the cases the minutes use (``yhden äänestäessä tyhjää``)
+NUMBER_WORDS = {
+    "yksi": 1, "yhden": 1, "yhdellä": 1, "yhtä": 1, "kaksi": 2, "kahden": 2, "kahdella": 2,
+    "kahta": 2, "kolme": 3, "kolmen": 3, "kolmella": 3, "kolmea": 3, "neljä": 4, "neljän": 4,
+    "neljällä": 4, "neljää": 4, "viisi": 5, "viiden": 5, "viidellä": 5, "viittä": 5,
+    "kuusi": 6, "kuuden": 6, "kuudella": 6, "kuutta": 6, "seitsemän": 7, "seitsemällä": 7,
+    "seitsemää": 7, "kahdeksan": 8, "kahdeksalla": 8, "kahdeksaa": 8, "yhdeksän": 9,
+    "yhdeksällä": 9, "yhdeksää": 9, "kymmenen": 10, "kymmenellä": 10, "kymmentä": 10,
+    "nolla": 0,
+}
+NUMBER = r"(?:\d{1,3}|" + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True)) + ")"
+
+
+def number(text: str | None) -> int | None:
+    """``"8"`` → 8, ``"yhden"`` → 1; anything else → None."""
+    if text is None:
+        return None
+    text = text.strip().lower()
+    if text.isdigit():
+        return int(text)
+    return NUMBER_WORDS.get(text)
+
+
+# --- names ------------------------------------------------------------------------------
+
+#: one word of a person's name (``Ahonen``, ``Yli-Koski``, ``Ahosen``, ``O'Neill``)
+NAME_WORD = r"[A-ZÅÄÖÜÉ][a-zåäöüéë'´]+(?:-[A-ZÅÄÖÜÉ][a-zåäöüéë'´]+)?"
+#: up to three name words
+NAME = rf"{NAME_WORD}(?:\s+{NAME_WORD}){{0,2}}"
+
+#: capitalised words that start a sentence or name a role, never a person
+_NOT_NAMES = frozenset(
+    "puheenjohtaja varapuheenjohtaja jäsen varajäsen valtuutettu kaupunginjohtaja "
+    "esittelijä sihteeri pöytäkirjanpitäjä asia keskustelun keskustelussa kokous "
+    "kaupunginhallitus kaupunginvaltuusto valtuusto lautakunta kunnanhallitus "
+    "kunnanvaltuusto hallitus jaosto johtokunta toimikunta äänestyksessä äänestys "
+    "ehdotus ehdotusta esitys päätösehdotus muutosehdotus vastaehdotus eriävän eriävä "
+    "esteellisenä esteellinen lisäksi tämän jälkeen koska kun sen hän he jaa ei tyhjä "
+    "poissa merkittiin todettiin totesi kaupunki kunta kaupungin kunnan "
+    "kokouksen pöytäkirjaan pöytäkirja vs khn kvn".split())
+
+ROLE_WORDS = frozenset(
+    "puheenjohtaja varapuheenjohtaja jäsen varajäsen valtuutettu esittelijä jäsenet "
+    "varajäsenet valtuutetut kaupunginjohtaja kunnanjohtaja pormestari apulaispormestari sihteeri "
+    "kaupunginhallituksen kunnanhallituksen lautakunnan jaoston valtuuston".split())
+
+
+def person_words(raw: str) -> list[str] | None:
+    """The name words of ``raw`` with leading role words dropped, or None when what
+    remains is not a name (a body, a role alone, a common word)."""
+    words = raw.split()
+    while words and words[0].lower() in ROLE_WORDS:
+        words = words[1:]
+    if not words or len(words) > 3:
+        return None
+    if any(w.lower() in _NOT_NAMES for w in words):
+        return None
+    if not all(re.fullmatch(NAME_WORD, w) for w in words):
+        return None
+    return words
+
+
+#: consonant gradation, weak → strong, for the genitive's stem (``Hyrkön`` → ``Hyrkkö``)
+_GRADATION = (("nn", "nt"), ("ng", "nk"), ("mm", "mp"), ("ll", "lt"), ("rr", "rt"),
+              ("k", "kk"), ("p", "pp"), ("t", "tt"), ("d", "t"), ("v", "p"))
+
+
+def _genitive_bases(word: str) -> list[str]:
+    """Possible nominatives of a genitive word, best guess first."""
+    if word.endswith("sen") and len(word) > 4:
+        return [word[:-3] + "nen"]  # Ahosen → Ahonen, Virtasen → Virtanen
+    if word.endswith("ksen") and len(word) > 5:
+        return [word[:-4] + "s"]
+    if word.endswith("een") and len(word) > 4:
+        return [word[:-2]]  # Laineen → Laine
+    if re.search(r"[bcdfghjklmnpqrstvwxz]in$", word) and len(word) > 4:
+        return [word[:-2], word[:-1]]  # Bymanin → Byman (a foreign name's -in)
+    if not word.endswith("n") or len(word) < 3:
+        return [word]
+    stem = word[:-1]  # Elon → Elo, Lahden → Lahde (gradation: Lahti)
+    out = [stem]
+    if stem.endswith("e") and len(stem) > 2:
+        out.append(stem[:-1] + "i")  # Lahden → Lahdi? → also Lahti below
+    for weak, strong in _GRADATION:
+        for base in list(out):
+            body, vowel = base[:-1], base[-1:]
+            if body.endswith(weak):
+                out.append(body[: len(body) - len(weak)] + strong + vowel)
+    seen: list[str] = []
+    for b in out:
+        if b not in seen:
+            seen.append(b)
+    return seen
+
+
+def person_ref(raw: str, genitive: bool = False) -> PersonRef | None:
+    """A :class:`PersonRef` for a name as printed; ``genitive`` when the grammar puts it
+    in the genitive (``Noora Ahosen kannattamana``). In a genitive full name only the
+    last word inflects in the usual way, but Finnish inflects every word; both are
+    handled: each word's genitive ending is removed."""
+    words = person_words(raw)
+    if words is None:
+        return None
+    if not genitive:
+        name = " ".join(words)
+        return PersonRef(name=name, raw=raw.strip())
+    # "Noora Ahosen": the first name stays in the nominative, the surname inflects
+    bases = _genitive_bases(words[-1])
+    first = words[:-1]
+    return PersonRef(name=" ".join([*first, bases[0]]), raw=raw.strip(),
+                     candidates=[" ".join([*first, b]) for b in bases[1:]])
+
+
+def split_names(text: str, genitive: bool = False) -> list[PersonRef]:
+    """``Aalto, Berg ja Cederberg`` → three people; parts that are not names are left out."""
+    text = re.sub(r"\s+(?:ym|yms)\.?$", "", text.strip().rstrip(".,;"))
+    parts = [p.strip() for p in re.split(r",\s*|\s+ja\s+|\s+sekä\s+", text) if p.strip()]
+    out = []
+    for part in parts:
+        ref = person_ref(part, genitive=genitive)
+        if ref is not None:
+            out.append(ref)
+    return out
+
+
+def match_attendee(ref: PersonRef, attendees: list[tuple[int, str]]) -> tuple[int, str] | None:
+    """The one attendee ``(id, name)`` this name can be: the full name, or the surname (in
+    any form the inflection allows) of exactly one attendee; None when none or several."""
+    forms = [ref.name, *ref.candidates]
+    exact = [a for a in attendees if a[1] in forms]
+    if len(exact) == 1:
+        return exact[0]
+    found = [a for a in attendees
+             if any(a[1].endswith(" " + f) or a[1].startswith(f + " ") for f in forms)]
+    return found[0] if len(found) == 1 else None
