@@ -63,8 +63,7 @@ def current_facts(record: ItemRecord) -> HandlingFacts:
 def earlier_facts(record: ItemRecord) -> list[HandlingFacts]:
     """Facts of each earlier handling, in the record's order (positions match
     ``item_handlings.position``)."""
-    return [handling_facts(getattr(h, "proposal", None), getattr(h, "decision", None),
-                                   getattr(h, "discussion", None))
+    return [handling_facts(h.proposal, h.decision, h.discussion)
             for h in record.previous_handlings]
 
 
@@ -187,8 +186,6 @@ def refresh(db: sqlite_utils.Database, *, force: bool = False) -> int:
     where = "" if force else "where facts_version is null or facts_version != ?"
     params = [] if force else [FACTS_VERSION]
     ids = [r[0] for r in db.execute(f"select id from items {where}", params).fetchall()]
-    handling_columns = {c.name for c in db["item_handlings"].columns}
-    texts = [c for c in ("proposal", "decision", "discussion") if c in handling_columns]
     for item_id in ids:
         row = db["items"].get(item_id)
         record = ItemRecord(proposal=row["proposal"], decision=row["decision"],
@@ -197,11 +194,10 @@ def refresh(db: sqlite_utils.Database, *, force: bool = False) -> int:
                             case_number_raw=row["case_number_raw"])
         handlings = list(db.query("select * from item_handlings where item_id = ? "
                                   "order by position", [item_id]))
-        for h in handlings:
-            handling = Handling(body=h["body"], section=h["section"], date=h["date"])
-            for name in texts:
-                setattr(handling, name, h[name])
-            record.previous_handlings.append(handling)
+        record.previous_handlings = [
+            Handling(body=h["body"], section=h["section"], date=h["date"],
+                     proposal=h["proposal"], decision=h["decision"], discussion=h["discussion"])
+            for h in handlings]
         write_facts(db, item_id, record, row["meeting_id"], [h["position"] for h in handlings])
     return len(ids)
 

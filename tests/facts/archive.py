@@ -36,7 +36,12 @@ DECIDED = ItemRecord(
                 "vastaan hyväksyneen Ahosen ehdotuksen. Liisa Laine jätti eriävän "
                 "mielipiteen."),
     background="Kylätoimikunta ry haki 12.000 euron avustusta vuodelle 2025.",
-    previous_handlings=[Handling(body="Kaupunginhallitus", section="12", date="2025-03-03")])
+    previous_handlings=[Handling(
+        body="Kaupunginhallitus", section="12", date="2025-03-03",
+        proposal="Kaupunginhallitus myöntää Kylätoimikunta ry:lle 5 000 euroa.",
+        decision="Asia jätettiin pöydälle.",
+        discussion=("Pekka Virtanen ehdotti Noora Ahosen kannattamana, että asia jätetään "
+                    "pöydälle. Pöydällepanoehdotus hyväksyttiin äänin 7–4."))])
 OTHER = ItemRecord(
     section="7", case_number="3700/2024", case_number_raw="3700/2024",
     title="Koulun peruskorjaus", body="Kaupunginhallitus", meeting_date="2025-04-01",

@@ -31,23 +31,34 @@ def test_the_current_handling_outcome_is_on_the_item(tmp_path):
 
 def test_votes_motions_people_and_amounts_have_their_tables(tmp_path):
     db = archive.build(tmp_path / "a.db")
-    votes = list(db.query("select * from item_votes where item_id = 'testi/200-30'"))
+    votes = list(db.query("select * from item_votes where item_id = 'testi/200-30' "
+                          "order by handling, position"))
     assert [(v["yes"], v["no"], v["winner"], v["handling"]) for v in votes] == \
-        [(6, 5, "counter", -1)]
+        [(6, 5, "counter", -1), (7, 4, "counter", 0)]
     motion = next(db.query("select * from item_motions"))
     assert (motion["proposer"], motion["seconders"]) == ("Noora Ahonen", "Pekka Virtanen")
     people = {(p["role"], p["name"], p["attendee_name"]) for p in db.query(
-        "select * from item_people where item_id = 'testi/200-30'")}
+        "select * from item_people where item_id = 'testi/200-30' and handling = -1")}
     assert people == {("proposer", "Noora Ahonen", "Noora Ahonen"),
                       ("seconder", "Pekka Virtanen", "Pekka Virtanen"),
                       ("dissent", "Liisa Laine", "Liisa Laine")}
     amounts = [(a["field"], a["cents"], a["recipient"], a["decided"], a["years"]) for a in
                db.query("select * from item_amounts where item_id = 'testi/200-30' "
-                        "order by position")]
+                        "and handling = -1 order by position")]
     assert amounts == [("proposal", 500000, "Kylätoimikunta ry", 0, None),
                        ("decision", 800000, "Kylätoimikunta ry", 1, None),
                        ("discussion", 800000, None, 0, None),
                        ("background", 1200000, "Kylätoimikunta ry", 0, "2025")]
+
+
+def test_an_earlier_handling_has_its_own_outcome_and_facts(tmp_path):
+    db = archive.build(tmp_path / "a.db")
+    handling = next(db.query("select * from item_handlings where item_id = 'testi/200-30'"))
+    assert (handling["outcome"], handling["departed_from_proposal"], handling["voted"]) == \
+        ("tabled", 1, 1)
+    motion = next(db.query("select * from item_motions where handling = 0"))
+    assert (motion["proposer"], motion["seconders"], motion["kind"]) == \
+        ("Pekka Virtanen", "Noora Ahonen", "tabling")
 
 
 def test_people_are_linked_when_the_attendees_come_later(tmp_path):
@@ -57,14 +68,14 @@ def test_people_are_linked_when_the_attendees_come_later(tmp_path):
     archive.store_attendees(db, meeting)
     linked = list(db.query("select p.name, a.name as attendee from item_people p "
                            "join meeting_attendees a on a.id = p.attendee_id"))
-    assert len(linked) == 3 and all(r["name"] == r["attendee"] for r in linked)
+    assert len(linked) == 5 and all(r["name"] == r["attendee"] for r in linked)
     # storing the item again computes the same links: nothing changes
     assert archive.write(db, "testi", "200-30", archive.DECIDED, meeting,
                          db["items"].get("testi/200-30")["body_id"]) == "unchanged"
     # a corrected attendee list replaces the rows the links pointed at
     assert archive.store_meeting_details_again(db, meeting) != "unchanged"
     assert db.execute("select count(*) from item_people where attendee_id is not null"
-                      ).fetchone()[0] == 2
+                      ).fetchone()[0] == 3
 
 
 def test_storing_the_same_item_twice_changes_nothing(tmp_path):
