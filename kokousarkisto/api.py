@@ -16,7 +16,7 @@ from db.status import SourceStatus, open_readonly, source_statuses, unfinished_l
 from kokousarkisto.check_corpus import CorpusReport
 from kokousarkisto.check_corpus import check_corpus as run_corpus_check
 from kokousarkisto.check_corpus import parse_page as parse_any_page
-from parsers.records import FeedRecord, Record
+from parsers.records import FeedRecord, ItemRecord, MinutesRecord, Record
 from scraper.archive import RawArchive, open_archive
 from scraper.backfill import BackfillHarvester, BackfillStats
 from scraper.config import CatalogEntry, catalog, load_config
@@ -105,6 +105,29 @@ def parse_file(path: str | Path, *, kind: str | None = None,
     data = Path(path).read_bytes()
     kind = kind or parsers.detect_kind(data, url or Path(path).name)
     return kind, parsers.parse(kind, data, url=url)
+
+
+def with_facts(record: Record) -> dict[str, Any]:
+    """``record.to_dict()`` with the facts of each item (``parsers.handling_facts``):
+    ``facts`` beside the item's own texts and inside each earlier handling, whose ISO
+    date stays beside them; records without items are returned as they are."""
+    data = record.to_dict()
+    if isinstance(record, ItemRecord):
+        _add_facts(record, data)
+    elif isinstance(record, MinutesRecord):
+        for item, item_data in zip(record.items, data["items"], strict=True):
+            _add_facts(item, item_data)
+    return data
+
+
+def _add_facts(item: ItemRecord, data: dict[str, Any]) -> None:
+    data["facts"] = parsers.handling_facts(item.proposal, item.decision, item.discussion,
+                                           item.background).to_dict()
+    data["facts"]["case_key"] = parsers.case_key(item.case_number_raw or item.case_number)
+    for handling, handling_data in zip(item.previous_handlings, data["previous_handlings"],
+                                       strict=True):
+        handling_data["facts"] = parsers.handling_facts(
+            handling.proposal, handling.decision, handling.discussion).to_dict()
 
 
 def reparse(db_path: str | Path, archive: str | Path | None = None, *,

@@ -237,11 +237,12 @@ def reparse(db_path: str, archive: str | None, jobs: int | None, no_cache: bool)
 def parse(file: str, kind: str | None, url: str | None) -> None:
     """Print the record parsed from one saved page as JSON: an item page (HTML or PDF),
     a whole minutes PDF, a meeting page, a body or meeting list, a feed or an official's
-    decision; missing fields are named in ``warnings``. The parser used is printed on
-    stderr."""
+    decision; missing fields are named in ``warnings``. Items carry their ``facts``
+    (outcome, effective decision, votes, motions, dissents, recusals, euro amounts, the
+    word diff), and so does each earlier handling. The parser used is printed on stderr."""
     kind, parsed = api.parse_file(file, kind=kind, url=url)
     click.echo(f"parser: {kind}", err=True)
-    click.echo(json.dumps(parsed.to_dict(), ensure_ascii=False, indent=2))
+    click.echo(json.dumps(api.with_facts(parsed), ensure_ascii=False, indent=2))
 
 
 @cli.command()

@@ -9,7 +9,7 @@ version is older, without re-parsing any page.
 from __future__ import annotations
 
 from parsers.facts import cases, diff, money, outcome, votes
-from parsers.records import HandlingFacts
+from parsers.records import HandlingFacts, Vote
 
 VERSIONS: dict[str, int] = {
     "outcome": outcome.VERSION, "votes": votes.VERSION, "money": money.VERSION,
@@ -29,7 +29,7 @@ def handling_facts(proposal: str | None, decision: str | None,
                    ) -> HandlingFacts:
     """Every fact of one handling."""
     prose = "\n".join(t for t in (discussion, decision) if t)
-    found_votes = votes.votes(prose)
+    found_votes = _merge(votes.votes(discussion), votes.votes(decision))
     facts = HandlingFacts(motions=votes.motions(prose), votes=found_votes,
                           acts=votes.acts(prose),
                           amounts=money.amounts({"proposal": proposal, "decision": decision,
@@ -50,3 +50,16 @@ def handling_facts(proposal: str | None, decision: str | None,
     if proposal and decision and kind == "amended" and outcome._written_out(decision):
         facts.diff = diff.word_diff(proposal, decision)
     return facts
+
+
+def _merge(discussed: list[Vote], decided: list[Vote]) -> list[Vote]:
+    """The discussion's votes, and the decision's unless it restates one of them
+    (``… hyväksyi päätösehdotuksen äänin 5–2`` after ``5 JAA-ääntä ja 2 EI-ääntä``)."""
+    out = list(discussed)
+    for vote in decided:
+        same = next((v for v in discussed if (v.yes, v.no) == (vote.yes, vote.no)), None)
+        if same is None:
+            out.append(vote)
+        elif same.winner is None:
+            same.winner, same.subject = vote.winner, vote.subject
+    return out

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal, InvalidOperation
 
-from parsers.facts.text import sentences
+from parsers.facts.text import sentence_span
 from parsers.records import Amount
 
 VERSION = 1
@@ -62,10 +62,14 @@ _CAP_RE = re.compile(r"^[A-ZÅÄÖ0-9][\wåäöÅÄÖ&'.-]*$")
 _TOKEN_RE = re.compile(r"[^\s,;()\"”]+")
 
 
+_SP_RE = re.compile(_SP)
+_DOTTED_RE = re.compile(r"\d{1,3}(?:\.\d{3})+(?:,\d+)?")
+
+
 def parse_amount(num: str, scale: str | None) -> int | None:
     """Cents of a printed number and scale word: ``("1,2", "milj.")`` → 120000000."""
-    digits = re.sub(_SP, "", num)
-    if re.fullmatch(r"\d{1,3}(?:\.\d{3})+(?:,\d+)?", digits):
+    digits = _SP_RE.sub("", num)
+    if _DOTTED_RE.fullmatch(digits):
         digits = digits.replace(".", "")
     digits = digits.replace(",", ".")
     try:
@@ -116,8 +120,14 @@ _GRADES_RE = re.compile(r"(?:[^kpt][kpt]|ll|nn|mm|rr|ng|[aeiouyäö]d)[aeiouyä�
 _PREFIX_FORMS = ("Oy", "Ab", "Osuuskunta")
 
 
+_ORG_HINT_RE = re.compile(r"\b(?:ry|r\.y\.|rf|Oy|Oyj|Ab|Abp|Ky|Ay|Tmi|sr)\b|säätiö|Säätiö|"
+                          r"osuuskun|Osuuskun|yhtymä|yhdisty")
+
+
 def recipients(sentence: str) -> list[tuple[int, int, str]]:
     """Every organisation named in ``sentence``: (start, end, base-form name)."""
+    if not _ORG_HINT_RE.search(sentence):
+        return []
     tokens = list(_TOKEN_RE.finditer(sentence))
     out: list[tuple[int, int, str]] = []
     for i, tok in enumerate(tokens):
@@ -182,10 +192,17 @@ _STARTERS = frozenset(
     "tarjouksen sopimus".split())
 
 
-def _period(sentence: str, end: int) -> str | None:
+_PER_BEFORE_RE = re.compile(r"\b(?P<word>vuositasolla|vuosittain|vuodessa|kuukausittain|"
+                            r"kuukaudessa)\s+(?:[a-zåäö]+\s+){0,2}$", re.I)
+_PER_BEFORE = {"vuositasolla": "year", "vuosittain": "year", "vuodessa": "year",
+               "kuukausittain": "month", "kuukaudessa": "month"}
+
+
+def _period(sentence: str, end: int, start: int = 0) -> str | None:
     m = _PER_RE.match(sentence[end:])
     if not m:
-        return None
+        before = _PER_BEFORE_RE.search(sentence[max(0, start - 60):start])
+        return _PER_BEFORE[before["word"].lower()] if before else None
     key = (m["slash"] or m["word"]).lower()
     return _PER.get(key)
 
@@ -198,11 +215,23 @@ def _years(sentence: str) -> str | None:
     return f"{start}–{end}" if end else start
 
 
+_HINT_RE = re.compile(r"€|eur|EUR|\de\s*/")
+_DIGIT_RE = re.compile(r"\d")
+
+
 def amounts_in(text: str | None, field: str) -> list[Amount]:
     """Every euro amount of ``text``; ``field`` names where it came from."""
     out: list[Amount] = []
-    for sentence in sentences(text):
-        if "€" not in sentence and "eur" not in sentence.lower() and "e/" not in sentence:
+    if not text:
+        return out
+    done = -1
+    # a currency word or sign first (cheap), then the sentence around it in full
+    for hit in _HINT_RE.finditer(text):
+        if hit.start() < done:
+            continue  # its sentence was read with an earlier amount
+        begin, done = sentence_span(text, hit.start(), hit.end())
+        sentence = text[begin:done].strip()
+        if not _DIGIT_RE.search(sentence):
             continue
         orgs = recipients(sentence)
         found = list(AMOUNT_RE.finditer(sentence))
@@ -214,7 +243,7 @@ def amounts_in(text: str | None, field: str) -> list[Amount]:
                 pairs = [(m["num"], m["scale"])]
                 if m["num2"]:
                     pairs.append((m["num2"], m["scale"]))
-            per = _period(sentence, m.end())
+            per = _period(sentence, m.end(), m.start())
             years = _years(sentence)
             recipient = assigned.get(index)
             for num, scale in pairs:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 
 from parsers.facts.diff import same_text, strip_label
-from parsers.facts.text import sentences
+from parsers.facts.text import first_sentences, sentence_at, sentences
 from parsers.records import Outcome, Vote
 
 VERSION = 1
@@ -32,9 +32,7 @@ _NOTED_RE = re.compile(r"\b(?:merkitsi|merkitsivät|merkittiin|merkitään|merki
                        r"\banteckna(?:de|r)\b[^.]{0,80}?\bför\s+kännedom", re.I)
 #: whose proposal: the presenter's or a body's (``kaupunginjohtajan``, ``lautakunnan``),
 #: never a member's (``Laineen ehdotuksen`` is a counter-proposal)
-_OWNER = (r"(?:(?:esittelijän|kaupunginjohtajan|kunnanjohtajan|pormestarin|[\wåäö-]*johtajan|"
-          r"[\wåäö-]*hallituksen|[\wåäö-]*lautakunnan|[\wåäö-]*jaoston|[\wåäö-]*toimikunnan|"
-          r"[\wåäö-]*valtuuston|vs\.)\s+){0,3}")
+_OWNER = r"(?:(?:vs\.|[a-zåäö-]+n)\s+){0,4}"
 _PROPOSAL_ACC = (r"(?:päätösehdotuksen|päätösesityksen|pohjaehdotuksen|ehdotuksen|esityksen|"
                  r"esittelijän\s+ehdotuksen)")
 _PROPOSAL_NOM = r"(?:päätösehdotus|ehdotus|esitys|pohjaehdotus|päätösesitys)"
@@ -56,7 +54,8 @@ _AS_PROPOSED_RES = (
 _COUNTER_WON_RE = re.compile(
     r"\bhyväksyi(?:vät)?\s+(?:yksimielisesti\s+|äänestyksen\s+jälkeen\s+)*"
     r"(?!(?:Kaupungin|Kunnan)\w*\s)[A-ZÅÄÖ][\wåäö-]+n\s+(?:vasta|muutos|lisäys)?ehdotuksen\b")
-_CHANGED_RE = re.compile(r"\bmuutettuna\b|\bmuutoksin\b|\bmuutoksella\b|\bmuutoksilla\b|"
+_CHANGED_RE = re.compile(r"\bmuutetun\b|\bkorjatun\b|\btäydennetyn\b|\bmuutettuna\b|\bmuutoksin\b|"
+                         r"\bmuutoksella\b|\bmuutoksilla\b|"
                          r"\blisäyksellä\b|\blisäyksin\b|\blisäyksillä\b|\btäydennettynä\b|"
                          r"\bsiten\s+muutettuna\b|\bpoiketen\b|\bmed\s+ändring|"
                          r"\bseuraavin\s+muutoksin|\bkorjattuna\b", re.I)
@@ -67,10 +66,9 @@ _EMPTY_RE = re.compile(r"^\s*(?:[-–]|\.|ei\s+päätöstä)?\s*$", re.I)
 
 
 def _find(rx: re.Pattern[str], text: str | None) -> str | None:
-    for sentence in sentences(text):
-        if rx.search(sentence):
-            return sentence
-    return None
+    """The sentence of ``text`` where ``rx`` first matches."""
+    m = rx.search(text) if text else None
+    return sentence_at(text, m.start(), m.end()) if m else None  # type: ignore[arg-type]
 
 
 def classify(proposal: str | None, decision: str | None, discussion: str | None = None,
@@ -81,13 +79,18 @@ def classify(proposal: str | None, decision: str | None, discussion: str | None 
         return None
     voted = bool(votes)
     counter_won = any(v.winner == "counter" for v in votes or [])
-    for kind, rx in (("removed", _REMOVED_RE), ("tabled", _TABLED_RE),
-                     ("returned", _RETURNED_RE)):
+    low = decision.lower()
+    for kind, rx, words in (("removed", _REMOVED_RE, ("listalta", "käsittelystä", "ströks",
+                                                      "avfördes")),
+                            ("tabled", _TABLED_RE, ("pöydälle", "bordlades", "bordet")),
+                            ("returned", _RETURNED_RE, ("valmistel", "remitter"))):
+        if not any(w in low for w in words):
+            continue
         sentence = _find(rx, decision)
         if sentence and not _proposes(proposal, rx):
             return Outcome(kind, sentence, "decision", voted)
-    head = " ".join(sentences(strip_label(decision))[:3])
-    counter = _find(_COUNTER_WON_RE, decision)
+    head = " ".join(first_sentences(strip_label(decision)))
+    counter = _find(_COUNTER_WON_RE, decision) if "ehdotuksen" in low else None
     if counter:
         return Outcome("amended", counter, "decision", voted)
     for rx in _AS_PROPOSED_RES:
@@ -102,20 +105,25 @@ def classify(proposal: str | None, decision: str | None, discussion: str | None 
         if voted or _AFTER_VOTE_RE.search(sentence):
             return Outcome("after_vote", sentence, "decision", True)
         return Outcome("as_proposed", sentence, "decision", voted)
-    noted = _find(_NOTED_RE, decision)
+    noted = _find(_NOTED_RE, decision) if ("tiedoksi" in low or "kännedom" in low) else None
     if noted and (proposal is None or _NOTED_RE.search(proposal) or same_text(proposal, decision)):
         return Outcome("noted", noted, "decision", voted)
     if proposal and (same_text(proposal, decision)
                      or same_text(_past(proposal), _past(decision))):
-        first = sentences(strip_label(decision))[0]
+        first = first_sentences(strip_label(decision), 1)[0]
         if counter_won:
             return Outcome("amended", first, "decision", voted)
         if voted:
             return Outcome("after_vote", first, "decision", voted)
         return Outcome("as_proposed", first, "decision", voted)
-    if proposal and _written_out(decision) and _written_out(proposal):
+    if proposal and _written_out(decision) and _written_out(proposal) \
+            and not _REFERS_RE.search(decision):
         return Outcome("amended", _first_change(proposal, decision), "decision", voted)
-    return Outcome("unknown", (sentences(decision) or [None])[0], "decision", voted)
+    return Outcome("unknown", (first_sentences(decision, 1) or [None])[0], "decision", voted)
+
+
+#: a decision that speaks of a proposal in words we did not read is not a new text
+_REFERS_RE = re.compile(r"ehdotu|esityks|esitys|förslag", re.I)
 
 
 def _proposes(proposal: str | None, rx: re.Pattern[str]) -> bool:
@@ -142,7 +150,7 @@ def _first_change(proposal: str, decision: str) -> str:
     for sentence in sentences(strip_label(decision)):
         if sentence.strip().rstrip(".") not in said:
             return sentence
-    return (sentences(decision) or [decision])[0]
+    return (first_sentences(decision, 1) or [decision])[0]
 
 
 #: a proposal's present tense and a decision's past tense of the same verb

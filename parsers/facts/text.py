@@ -6,6 +6,7 @@ Kept small and pure: the texts arrive already cleaned by the page parsers
 
 from __future__ import annotations
 
+import functools
 import re
 
 from parsers.records import PersonRef
@@ -18,27 +19,75 @@ _ABBREVIATIONS = frozenset(
 _BOUNDARY_RE = re.compile(r"(?<=[.!?])\s+(?=[\"”'(\-–A-ZÅÄÖÜ0-9])|\n+")
 
 
+_LAST_WORD_RE = re.compile(r"([\wåäöÅÄÖ]+)\.$")
+
+
 def sentences(text: str | None) -> list[str]:
     """Split ``text`` into sentences (and lines: a paragraph break always ends one).
 
     A full stop after a known abbreviation (``milj.``, ``v.``, ``ym.``) or after a single
-    letter (an initial) does not end a sentence.
+    letter (an initial) does not end a sentence. Cached: every extractor of a handling
+    reads the same texts.
     """
     if not text:
         return []
+    return list(_sentences(text))
+
+
+@functools.lru_cache(maxsize=64)
+def _sentences(text: str) -> tuple[str, ...]:
     out: list[str] = []
     start = 0
     for m in _BOUNDARY_RE.finditer(text):
-        piece = text[start:m.start()]
-        if "\n" not in m.group(0) and piece.endswith("."):
-            last = re.search(r"([\wåäöÅÄÖ]+)\.$", piece)
+        end = m.start()
+        if text[end - 1:end] == "." and "\n" not in m.group(0):
+            last = _LAST_WORD_RE.search(text, max(start, end - 40), end)
             if last and (last.group(1).lower() in _ABBREVIATIONS
                          or (len(last.group(1)) == 1 and last.group(1).isalpha())):
                 continue
-        out.append(piece)
+        piece = text[start:end].strip()
+        if piece:
+            out.append(piece)
         start = m.end()
-    out.append(text[start:])
-    return [s.strip() for s in out if s.strip()]
+    piece = text[start:].strip()
+    if piece:
+        out.append(piece)
+    return tuple(out)
+
+
+def _ends_sentence(text: str, m: re.Match[str]) -> bool:
+    end = m.start()
+    if text[end - 1:end] != "." or "\n" in m.group(0):
+        return True
+    last = _LAST_WORD_RE.search(text, max(0, end - 40), end)
+    return not (last and (last.group(1).lower() in _ABBREVIATIONS
+                          or (len(last.group(1)) == 1 and last.group(1).isalpha())))
+
+
+def sentence_span(text: str, start: int, end: int | None = None) -> tuple[int, int]:
+    """Where the sentence holding ``text[start:end]`` begins and ends, found by looking
+    around it only (a long text is not split as a whole)."""
+    end = start if end is None else end
+    begin = max(0, start - 600)
+    for m in _BOUNDARY_RE.finditer(text, begin, start):
+        if _ends_sentence(text, m):
+            begin = m.end()
+    stop = len(text)
+    for m in _BOUNDARY_RE.finditer(text, end, min(len(text), end + 600)):
+        if _ends_sentence(text, m):
+            stop = m.start()
+            break
+    return begin, stop
+
+
+def sentence_at(text: str, start: int, end: int | None = None) -> str:
+    begin, stop = sentence_span(text, start, end)
+    return text[begin:stop].strip()
+
+
+def first_sentences(text: str | None, count: int = 3, chars: int = 800) -> list[str]:
+    """The first ``count`` sentences (of the first ``chars`` characters)."""
+    return sentences(text[:chars])[:count] if text else []
 
 
 #: number words in the cases the minutes use (``yhden äänestäessä tyhjää``)

@@ -11,7 +11,16 @@ from __future__ import annotations
 
 import re
 
-from parsers.facts.text import NAME, NAME_WORD, NUMBER, number, person_ref, sentences, split_names
+from parsers.facts.text import (
+    NAME,
+    NAME_WORD,
+    NUMBER,
+    number,
+    person_ref,
+    person_words,
+    sentences,
+    split_names,
+)
 from parsers.records import Motion, PersonAct, PersonRef, Vote
 
 VERSION = 1
@@ -49,23 +58,53 @@ def _kind(sentence: str) -> str:
 
 
 def _split_run(run: str) -> tuple[str | None, str]:
-    """A name run before ``kannattamana`` holds the proposer (nominative) and the
-    seconder (genitive) when the verb follows: ``Elo Hyrkön`` → (``Elo``, ``Hyrkön``)."""
-    words = run.split()
+    """A name run before ``kannattamana`` holds the proposer (nominative) and then the
+    seconders (genitive) when the verb follows it: ``Elo Hyrkön`` → (``Elo``,
+    ``Hyrkön``), ``Petteri Orava Noora Ahosen`` → (``Petteri Orava``, ``Noora Ahosen``).
+    Minutes name people alike, so the proposer has as many words as the last seconder."""
+    parts = [p.strip() for p in re.split(r"\s*,\s*|\s+ja\s+|\s+sekä\s+", run) if p.strip()]
+    words = parts[0].split()
+    if len(parts) > 1:
+        size = len(parts[-1].split())
+        if len(words) <= size:
+            return None, run
+        return " ".join(words[:-size]), run[run.index(words[-size], len(" ".join(words[:-size]))):]
     if len(words) <= 1:
         return None, run
-    if len(words) == 2:  # "Elo Hyrkön": the sentence needs its subject
-        return words[0], words[1]
     if len(words) == 3:
         if words[0].endswith("nen"):
             return words[0], " ".join(words[1:])
         return " ".join(words[:2]), words[2]
-    return " ".join(words[:-2]), " ".join(words[-2:])
+    half = len(words) // 2
+    return " ".join(words[:len(words) - half]), " ".join(words[len(words) - half:])
+
+
+#: a run of capitalised names, also listed with commas and ``ja``
+_LIST_RUN_RE = re.compile(rf"{NAME_WORD}(?:(?:\s+|\s*,\s*|\s+ja\s+|\s+sekä\s+){NAME_WORD})*")
+
+
+def _run_before(text: str) -> str | None:
+    """The run of names that ends ``text`` (leading roles and sentence words dropped)."""
+    text = re.sub(r"\s+(?:ym|yms)\.?\s*$", "", text.rstrip()).rstrip(" ,")
+    runs = [m for m in _LIST_RUN_RE.finditer(text) if m.end() == len(text)]
+    if not runs:
+        return None
+    words = runs[-1].group(0).split(" ")
+    while words and (person_words(words[0].strip(",")) is None):
+        words = words[1:]
+    return " ".join(words) or None
+
+
+_MOTION_HINT_RE = re.compile(r"ehdotti|ehdottivat|kannattama|ehdotuksen:|ehdotukset", re.I)
+_ANY_VOTE_RE = re.compile(r"äänin|äänellä|\bjaa\b|jaa-|ääntä|ääniä|äänest", re.I)
+_ACT_HINT_RE = re.compile(r"eriäv|mielipi|esteelli|jäävi|jääväsi|jäävää|poistui", re.I)
 
 
 def motions(text: str | None) -> list[Motion]:
     """Every motion made in ``text`` (usually the discussion, käsittely)."""
     out: list[Motion] = []
+    if not text or not _MOTION_HINT_RE.search(text):
+        return out
     sents = sentences(text)
     for index, sentence in enumerate(sents):
         verb = _VERB_RE.search(sentence)
@@ -81,22 +120,16 @@ def motions(text: str | None) -> list[Motion]:
         sec = _SECONDED_RE.search(sentence)
         head = sentence[:verb.start()]
         if sec and sec.end() <= verb.start():
-            run = sec["sec"]
+            run = _run_before(sentence[:sec.end()].removesuffix("kannattamana").rstrip()) \
+                or sec["sec"]
             between = sentence[sec.end():verb.start()].strip()
             if between:  # "Ahosen kannattamana Virtanen ehdotti"
                 proposer = person_ref(between)
                 seconders = split_names(run, genitive=True)
             else:
-                before = sentence[:sec.start()].strip().rstrip(",").strip()
-                tails = list(_NAME_RUN_RE.finditer(before)) if before else []
-                if tails and tails[-1].end() >= len(before):
-                    proposer = person_ref(tails[-1].group(0))
-                    seconders = split_names(run, genitive=True)
-                else:
-                    first, second = _split_run(run) if "," not in run and " ja " not in run \
-                        else (None, run)
-                    proposer = person_ref(first) if first else None
-                    seconders = split_names(second, genitive=True)
+                first, second = _split_run(run)
+                proposer = person_ref(first) if first else None
+                seconders = split_names(second, genitive=True)
         elif sec and sec.start() > verb.start():  # "Virtanen ehdotti Ahosen kannattamana"
             seconders = split_names(sec["sec"], genitive=True)
             runs = list(_NAME_RUN_RE.finditer(head))
@@ -184,6 +217,9 @@ _SUBJ = (r"(?:[A-ZÅÄÖ][\wåäö-]+n\s+)?(?:(?:esittelijän|kaupunginjohtajan|
          r"[\wåäö-]*hallituksen|[\wåäö-]*lautakunnan)\s+)?"
          r"(?:vasta|muutos|palautus|pöydällepano|hylkäys|lisäys)?(?:päätös)?(?:ehdotu|esity)\w*"
          r"(?:\s+nro\s+\d+)?")
+#: ``… jatkamista kannattavat äänestävät JAA ja palautusehdotusta kannattavat EI``
+_BACKERS_RE = re.compile(r"(?:^|,|\bja\b|\bjossa\b)\s*(?P<what>[^,.;]+?)\s+kannattavat\s+"
+                         r"(?:äänestävät\s+)?(?P<side>jaa|ei)\b", re.I)
 _WIN_RES = (
     (re.compile(rf"(?P<subj>{_SUBJ})\s+(?:tulleen|tuli)\s+(?:\w+\s+)?(?:hyväksytyksi|"
                 r"päätökseksi)", re.I), "accepted"),
@@ -201,8 +237,14 @@ _WIN_RES = (
                 r"(?:päätösehdotus|ehdotus|esitys))", re.I), "accepted"),
     (re.compile(r"\b(?P<subj>jaa|ei)[- ]?(?:ehdotus|puoli)?\s+voitti", re.I), "won"),
 )
-_PROPOSAL_WORDS_RE = re.compile(r"päätösehdotu|esittelijän|pohjaehdotu|^esity|kaupunginjohtajan "
+_PROPOSAL_WORDS_RE = re.compile(r"päätösehdotu|esittelijän|pohjaehdotu|^esity|käsittelyn\s+jatka|"
+                                r"kaupunginjohtajan "
                                 r"(?:päätös)?ehdotu|\bpohjaesity", re.I)
+
+
+_COUNT_PREFIX_RE = re.compile(r"^[\s:=,-]*(?:ääntä|ääniä|äänet)?\s*(?:\d{1,3})?\s*(?:ääntä|ääniä)?")
+_GAVE_RE = re.compile(r"^\s*(?:äänestivät|antoivat|äänesti|antoi)\s+")
+_PAREN_RE = re.compile(r"^\s*[(:]\s*([^)]*)\)?")
 
 
 def _side_names(segment: str) -> dict[str, list[PersonRef]]:
@@ -213,10 +255,9 @@ def _side_names(segment: str) -> dict[str, list[PersonRef]]:
     for k, mark in enumerate(marks):
         end = marks[k + 1].start() if k + 1 < len(marks) else len(segment)
         chunk = segment[mark.end():end]
-        chunk = re.sub(r"^[\s:=,-]*(?:ääntä|ääniä|äänet)?\s*(?:\d{1,3})?\s*(?:ääntä|ääniä)?", "",
-                       chunk)
-        chunk = re.sub(r"^\s*(?:äänestivät|antoivat|äänesti|antoi)\s+", "", chunk)
-        paren = re.match(r"^\s*[(:]\s*([^)]*)\)?", chunk)
+        chunk = _COUNT_PREFIX_RE.sub("", chunk)
+        chunk = _GAVE_RE.sub("", chunk)
+        paren = _PAREN_RE.match(chunk)
         body = paren.group(1) if paren else chunk
         body = re.split(r"\)|\.\s|;|\n", body)[0]
         names = split_names(body) if body.strip() else []
@@ -253,11 +294,15 @@ _SIDE_LINE_RE = re.compile(r"^\(?(?:jaa|ei|tyhj|poissa)\w*(?:-ää\w*)?\b", re.I
 def votes(text: str | None) -> list[Vote]:
     """Every vote in ``text``: the counts, the names per side where listed, the winner."""
     out: list[Vote] = []
+    if not text or not _ANY_VOTE_RE.search(text):
+        return out
     sents = sentences(text)
     used: set[int] = set()
     means: dict[str, str] = {}
     for index, sentence in enumerate(sents):
         for m in _MEANS_RE.finditer(sentence):
+            means[m["side"].lower()] = m["what"].strip()
+        for m in _BACKERS_RE.finditer(sentence):
             means[m["side"].lower()] = m["what"].strip()
         if index in used:
             continue
@@ -352,15 +397,22 @@ _ACT_RES = (
 )
 
 
+_AFTER_ITEM_RE = re.compile(r"käsittelyn\s+jälkeen|ennen\s+\w*\s*(?:asian|tämän)", re.I)
+
+
 def acts(text: str | None) -> list[PersonAct]:
     """Dissents, recusals (esteellinen, jäävi) and departures (poistui kokouksesta)."""
     out: list[PersonAct] = []
+    if not text or not _ACT_HINT_RE.search(text):
+        return out
     for sentence in sentences(text):
+        if not _ACT_HINT_RE.search(sentence):
+            continue
         taken: set[tuple[str, str]] = set()
         recused = False
         for kind, rx in _ACT_RES:
-            if kind == "left" and recused:
-                continue
+            if kind == "left" and (recused or _AFTER_ITEM_RE.search(sentence)):
+                continue  # left after this item was handled: took part in it
             for m in rx.finditer(sentence):
                 for person in split_names(m["who"]):
                     key = (kind if kind != "left" else "recusal", person.name)
