@@ -388,7 +388,7 @@ def m010_facts(db: sqlite_utils.Database) -> None:
         db.execute(f"ALTER TABLE [items] ADD COLUMN [{column}] {kind}")
     for column, kind in outcome:
         db.execute(f"ALTER TABLE [item_handlings] ADD COLUMN [{column}] {kind}")
-    for column in ("outcome", "departed_from_proposal", "case_key"):
+    for column in ("outcome", "departed_from_proposal", "case_key", "facts_version"):
         db["items"].create_index([column])
     common = {"id": int, "item_id": str, "handling": int, "position": int}
     db["item_votes"].create(

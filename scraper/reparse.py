@@ -25,7 +25,7 @@ from typing import Any
 
 import sqlite_utils
 
-from db import store
+from db import facts, store
 from parsers import PARSER_VERSION, attachment_text, parse_item
 from scraper.archive import RawArchive
 from scraper.harvest import utc_now
@@ -52,13 +52,15 @@ class ReparseSummary:
     seconds: float = 0.0
     failures: list[str] = field(default_factory=list)
     meetings: ReparseCounts = field(default_factory=ReparseCounts)  # meeting pages
+    facts_refreshed: int = 0  # items whose facts were recomputed from their stored texts
 
     def line(self) -> str:
         return (f"items={self.items} updated={self.updated} failed={self.failed} "
                 f"cached={self.cached} attachments={self.attachments} "
                 f"attachments_cached={self.attachments_cached} "
                 f"meetings_updated={self.meetings.new + self.meetings.updated} "
-                f"meetings_failed={self.meetings.failed} jobs={self.jobs} "
+                f"meetings_failed={self.meetings.failed} "
+                f"facts_refreshed={self.facts_refreshed} jobs={self.jobs} "
                 f"seconds={self.seconds:.1f}")
 
 
@@ -114,6 +116,8 @@ def reparse(db: sqlite_utils.Database, archive: RawArchive, now: Callable[[], st
             _finish(db, window.popleft(), planner, summary, now)
     # meeting pages are small and quick to parse: in this process, after the items
     summary.meetings = reparse_meeting_pages(db, archive, now)
+    # facts of items not re-stored (their bytes are missing), from their stored texts
+    summary.facts_refreshed = facts.refresh(db)
     summary.seconds = clock() - started
     return summary
 

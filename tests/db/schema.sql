@@ -388,6 +388,8 @@ CREATE INDEX "idx_items_departed_from_proposal"
     ON "items" ("departed_from_proposal");
 CREATE INDEX "idx_items_document_type"
     ON "items" ("document_type");
+CREATE INDEX "idx_items_facts_version"
+    ON "items" ("facts_version");
 CREATE INDEX "idx_items_html_sha256"
     ON "items" ("html_sha256");
 CREATE INDEX "idx_items_meeting_date"
