@@ -145,13 +145,16 @@ def _worker_init(analyser: str, cache_size: int) -> None:
     _worker_lemmatiser = Lemmatiser(made, cache_size=cache_size)
 
 
-def _lemmatise(payload: list[tuple[list[str | None], list[str | None]]]
-               ) -> tuple[list[str], float]:
+def _lemmatise(payload: list[tuple[list[str | None], list[str | None], tuple]]
+               ) -> tuple[list[str], list[Any], float]:
+    """Worker side of a batch: each item's lemmas, and the facts of its handlings (read
+    here too, so the writing process does not spend its time on them)."""
     lemmatiser = _worker_lemmatiser
     assert lemmatiser is not None, "worker not initialised"
     start = time.perf_counter()
-    out = [lemmatiser.lemmas_text(texts, names) for texts, names in payload]
-    return out, time.perf_counter() - start
+    out = [lemmatiser.lemmas_text(texts, names) for texts, names, _ in payload]
+    found = [facts.read_facts(*handlings) for _, _, handlings in payload]
+    return out, found, time.perf_counter() - start
 
 
 def _pool(lemmatiser: Lemmatiser, jobs: int) -> ProcessPoolExecutor | None:
@@ -162,10 +165,15 @@ def _pool(lemmatiser: Lemmatiser, jobs: int) -> ProcessPoolExecutor | None:
         initargs=(lemmatiser.name, lemmatiser._cache_size))
 
 
-def _lemma_input(write: store.ItemWrite, row: dict[str, Any]
-                 ) -> tuple[list[str | None], list[str | None]]:
-    """What ``fts.item_lemmas`` reads of an item: its text columns and preparers' names."""
-    return [row.get(c) for c in fts.TEXT_COLUMNS], [p.name for p in write.record.preparers]
+def _lemma_input(write: store.ItemWrite
+                 ) -> tuple[list[str | None], list[str | None], tuple]:
+    """What a worker reads of an item: the text columns ``fts.item_lemmas`` reads (the
+    record's fields of those names, as ``store._item_row`` copies them), the
+    preparers' names and the texts of each handling for its facts."""
+    rec = write.record
+    texts = [rec.proposer.name if c == "proposer_name" and rec.proposer else
+             None if c == "proposer_name" else getattr(rec, c) for c in fts.TEXT_COLUMNS]
+    return texts, [p.name for p in rec.preparers], facts.facts_input(rec)
 
 
 Batch = list[tuple[store.ItemWrite, dict[str, Any]]]  # each write with its items row
@@ -180,29 +188,32 @@ def _lemmatised(batches: Iterator[list[store.ItemWrite]], lemmatiser: Lemmatiser
         for writes in batches:
             chunk = [(w, store._item_row(w)) for w in writes]
             start = clock()
-            lemmas = [lemmatiser.lemmas_text(*_lemma_input(w, row)) for w, row in chunk]
+            lemmas = [lemmatiser.lemmas_text(*_lemma_input(w)[:2]) for w, _ in chunk]
             stats.lemmatise_seconds += clock() - start
             yield chunk, lemmas
         return
-    pending: deque[tuple[Batch, list[Future]]] = deque()
+    pending: deque[tuple[list[store.ItemWrite], list[Future]]] = deque()
 
     def collect() -> tuple[Batch, list[str]]:
-        chunk, futures = pending.popleft()
+        writes, futures = pending.popleft()
         wait_start = clock()
         lemmas: list[str] = []
+        found: list[Any] = []
         for future in futures:
-            part, seconds = future.result()
+            part, part_facts, seconds = future.result()
             lemmas += part
+            found += part_facts
             stats.lemmatise_seconds += seconds
         stats.lemmatise_wait_seconds += clock() - wait_start
-        return chunk, lemmas
+        for write, handlings in zip(writes, found, strict=True):
+            write.__dict__["facts"] = handlings  # read in the worker: the cached property
+        return [(w, store._item_row(w)) for w in writes], lemmas
 
     for writes in batches:
-        chunk = [(w, store._item_row(w)) for w in writes]
-        payload = [_lemma_input(w, row) for w, row in chunk]
+        payload = [_lemma_input(w) for w in writes]
         step = -(-len(payload) // jobs)
-        pending.append((chunk, [pool.submit(_lemmatise, payload[i:i + step])
-                                for i in range(0, len(payload), step)]))
+        pending.append((writes, [pool.submit(_lemmatise, payload[i:i + step])
+                                 for i in range(0, len(payload), step)]))
         if len(pending) > 1:
             yield collect()
     while pending:

@@ -67,6 +67,18 @@ def earlier_facts(record: ItemRecord) -> list[HandlingFacts]:
             for h in record.previous_handlings]
 
 
+def facts_input(record: ItemRecord) -> tuple:
+    """The texts :func:`read_facts` needs, small and picklable (for worker processes)."""
+    return ((record.proposal, record.decision, record.discussion, record.background),
+            tuple((h.proposal, h.decision, h.discussion) for h in record.previous_handlings))
+
+
+def read_facts(current: tuple, earlier: tuple) -> list[tuple[int, HandlingFacts]]:
+    """``(handling, facts)`` of the current handling (-1) and each earlier one."""
+    return [(CURRENT, handling_facts(*current)),
+            *enumerate(handling_facts(*texts) for texts in earlier)]
+
+
 def fact_rows(item_id: str, handlings: Iterable[tuple[int, HandlingFacts]],
               attendees: list[Attendee] | None = None) -> dict[str, list[dict[str, Any]]]:
     """Rows of the fact tables for ``(handling, facts)`` pairs of one item."""

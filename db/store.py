@@ -196,8 +196,7 @@ class ItemWrite:
     @cached_property
     def facts(self) -> list[tuple[int, facts.HandlingFacts]]:
         """The facts of the current handling (-1) and of each earlier one, read once."""
-        return [(facts.CURRENT, facts.current_facts(self.record)),
-                *enumerate(facts.earlier_facts(self.record))]
+        return facts.read_facts(*facts.facts_input(self.record))
 
 
 _RECORD_COLUMNS = ("document_type", "meeting_date", "section", "case_number", "case_number_raw",
