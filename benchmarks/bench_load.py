@@ -6,6 +6,10 @@ Compared: ``store_item`` one item per transaction (the harvest's path), 500 per
 transaction, and :func:`db.bulk.load_items` (batched, FTS built once at the end,
 lemmatised in-process or in two worker processes).
 
+Every path stores each item's facts too (outcome, votes, money: :mod:`parsers.facts`,
+read in the lemmatising workers when ``jobs`` > 1); their share is measured by
+extracting them alone and by a bulk load without them.
+
 Items are made from the sentences of the search fixture, the demo site's items and, when
 present, the real documents in ``../shared/corpus`` (read, never copied), shuffled into
 items of about ``W`` words; each also gets a few new compounds (two known words joined)
@@ -23,9 +27,11 @@ import tempfile
 import time
 from pathlib import Path
 
-from db import bulk, fts, store
+from db import bulk, facts, fts, store
 from db.lemmas import Lemmatiser, SnowballAnalyser, VoikkoAnalyser, words
 from demosite import expected_items
+from parsers import handling_facts
+from parsers.records import HandlingFacts
 from tests.search.helpers import CORPUS, NOW, SOURCE, item_write
 
 SHARED = Path(__file__).resolve().parents[3] / "shared" / "corpus"
@@ -90,10 +96,22 @@ def run(items: list[dict], lemmatiser: Lemmatiser | None, batch: int = 1) -> flo
 
 
 def run_bulk(items: list[dict], lemmatiser: Lemmatiser, jobs: int,
-             batch: int = 2000) -> bulk.LoadStats:
-    """``items`` through :func:`db.bulk.load_items` into a new database."""
+             batch: int = 2000, with_facts: bool = True) -> bulk.LoadStats:
+    """``items`` through :func:`db.bulk.load_items` into a new database; ``with_facts``
+    False: the facts left empty (in this process only, so for ``jobs=1``)."""
     from db.schema import open_db
 
+    original = facts.read_facts
+    if not with_facts:
+        facts.read_facts = lambda *a: [(facts.CURRENT, HandlingFacts())]
+    try:
+        return _run_bulk(items, lemmatiser, jobs, batch, open_db)
+    finally:
+        facts.read_facts = original
+
+
+def _run_bulk(items: list[dict], lemmatiser: Lemmatiser, jobs: int, batch: int,
+              open_db) -> bulk.LoadStats:
     with tempfile.TemporaryDirectory() as tmp:
         db = open_db(Path(tmp) / "bench.db")
         store.ensure_source(db, store.SourceRow(id=SOURCE, name="B", base_url="http://b"), NOW)
@@ -123,6 +141,11 @@ def main() -> None:
     for entry in items:
         lemmatiser.lemmas_text(entry.get(f) for f in FIELDS)
     lemmas_only = time.perf_counter() - start
+    start = time.perf_counter()
+    for entry in items:
+        handling_facts(entry.get("proposal"), entry.get("decision"), entry.get("discussion"),
+                       entry.get("background"))
+    facts_only = time.perf_counter() - start
     baseline = run(items, None)
     full = run(items, Lemmatiser(analyser()))
     batched_baseline = run(items, None, batch=500)
@@ -132,10 +155,14 @@ def main() -> None:
           f"analyser {args.analyser}")
     print(f"lemmatisation only (cold cache): {n / lemmas_only:8.0f} items/s "
           f"{n_words / lemmas_only:10.0f} words/s")
+    print(f"facts only (outcome, votes, money): {n / facts_only:6.0f} items/s "
+          f"({facts_only / n * 1000:.2f} ms per item)")
     print(f"store_item, FTS without lemmas:   {n / baseline:8.0f} items/s")
     print(f"store_item with lemmas + FTS:     {n / full:8.0f} items/s")
     print(f"500 items per transaction, FTS without lemmas: {n / batched_baseline:6.0f} items/s")
     print(f"500 items per transaction, lemmas + FTS:       {n / batched:6.0f} items/s")
+    bare = run_bulk(items, Lemmatiser(analyser()), 1, with_facts=False)
+    print(f"db.bulk.load_items, jobs=1, without facts: {n / bare.seconds:6.0f} items/s")
     for jobs in (1, 2):
         stats = run_bulk(items, Lemmatiser(analyser()), jobs)
         print(f"db.bulk.load_items, jobs={jobs}: {n / stats.seconds:6.0f} items/s "

@@ -215,7 +215,7 @@ def _years(sentence: str) -> str | None:
     return f"{start}–{end}" if end else start
 
 
-_HINT_RE = re.compile(r"€|eur|EUR|\de\s*/")
+_HINT_RE = re.compile(r"€|euro|EUR|\de\s*/")
 _DIGIT_RE = re.compile(r"\d")
 
 
@@ -229,6 +229,8 @@ def amounts_in(text: str | None, field: str) -> list[Amount]:
     for hit in _HINT_RE.finditer(text):
         if hit.start() < done:
             continue  # its sentence was read with an earlier amount
+        if not _DIGIT_RE.search(text, max(0, hit.start() - 40), hit.end() + 30):
+            continue  # no number near the currency word: not an amount
         begin, done = sentence_span(text, hit.start(), hit.end())
         sentence = text[begin:done].strip()
         if not _DIGIT_RE.search(sentence):

@@ -108,8 +108,8 @@ def classify(proposal: str | None, decision: str | None, discussion: str | None 
     noted = _find(_NOTED_RE, decision) if ("tiedoksi" in low or "kännedom" in low) else None
     if noted and (proposal is None or _NOTED_RE.search(proposal) or same_text(proposal, decision)):
         return Outcome("noted", noted, "decision", voted)
-    if proposal and (same_text(proposal, decision)
-                     or same_text(_past(proposal), _past(decision))):
+    if proposal and _similar_length(proposal, decision) and (
+            same_text(proposal, decision) or same_text(_past(proposal), _past(decision))):
         first = first_sentences(strip_label(decision), 1)[0]
         if counter_won:
             return Outcome("amended", first, "decision", voted)
@@ -124,6 +124,11 @@ def classify(proposal: str | None, decision: str | None, discussion: str | None 
 
 #: a decision that speaks of a proposal in words we did not read is not a new text
 _REFERS_RE = re.compile(r"ehdotu|esityks|esitys|förslag", re.I)
+
+
+def _similar_length(a: str, b: str) -> bool:
+    """Could these be the same text (lengths within a quarter, plus a label's worth)?"""
+    return abs(len(a) - len(b)) <= max(len(a), len(b)) // 4 + 40
 
 
 def _proposes(proposal: str | None, rx: re.Pattern[str]) -> bool:

@@ -37,22 +37,35 @@ def sentences(text: str | None) -> list[str]:
 @functools.lru_cache(maxsize=64)
 def _sentences(text: str) -> tuple[str, ...]:
     out: list[str] = []
-    start = 0
-    for m in _BOUNDARY_RE.finditer(text):
-        end = m.start()
-        if text[end - 1:end] == "." and "\n" not in m.group(0):
-            last = _LAST_WORD_RE.search(text, max(start, end - 40), end)
-            if last and (last.group(1).lower() in _ABBREVIATIONS
-                         or (len(last.group(1)) == 1 and last.group(1).isalpha())):
-                continue
-        piece = text[start:end].strip()
-        if piece:
-            out.append(piece)
-        start = m.end()
-    piece = text[start:].strip()
-    if piece:
-        out.append(piece)
+    carry = ""
+    for piece in _SPLIT_RE.split(text):
+        if piece is None:
+            continue
+        if "\n" in piece or not piece.strip():
+            if carry.strip():
+                out.append(carry.strip())
+            carry = ""
+            continue
+        carry = f"{carry} {piece}" if carry else piece
+        if _is_abbreviation(carry):
+            continue  # "v. 2018", "milj. euroa": the sentence goes on
+        out.append(carry.strip())
+        carry = ""
+    if carry.strip():
+        out.append(carry.strip())
     return tuple(out)
+
+
+#: sentence ends (kept as separators: a space run after [.!?] before a capital or digit)
+_SPLIT_RE = re.compile(r"(?<=[.!?])[ \t]+(?=[\"”'(\-–A-ZÅÄÖÜ0-9])|(\s*\n\s*)")
+
+
+def _is_abbreviation(piece: str) -> bool:
+    """Does ``piece`` end with an abbreviation's or an initial's full stop?"""
+    if not piece.endswith("."):
+        return False
+    last = piece[piece.rfind(" ") + 1:-1].lstrip("(\"”'")
+    return last.lower() in _ABBREVIATIONS or (len(last) == 1 and last.isalpha())
 
 
 def _ends_sentence(text: str, m: re.Match[str]) -> bool:
@@ -64,19 +77,57 @@ def _ends_sentence(text: str, m: re.Match[str]) -> bool:
                           or (len(last.group(1)) == 1 and last.group(1).isalpha())))
 
 
+_NEXT_END_RE = re.compile(r"[.!?](?=\s+[\"”'(\-–A-ZÅÄÖÜ0-9])|\n")
+
+
+def _sentence_start(text: str, start: int) -> int:
+    """Where the sentence holding position ``start`` begins (searching backwards)."""
+    low = max(0, start - 600)
+    pos = start
+    while pos > low:
+        cut = max(text.rfind("\n", low, pos), text.rfind(". ", low, pos),
+                  text.rfind("! ", low, pos), text.rfind("? ", low, pos))
+        if cut < 0:
+            return low
+        if text[cut] == "\n":
+            return cut + 1
+        after = text[cut + 1:cut + 3].lstrip()
+        last = _LAST_WORD_RE.search(text, max(0, cut - 40), cut + 1)
+        abbreviation = last is not None and (
+            last.group(1).lower() in _ABBREVIATIONS
+            or (len(last.group(1)) == 1 and last.group(1).isalpha()))
+        if text[cut] != "." or (not abbreviation and after[:1]
+                                and (after[:1].isupper() or after[:1].isdigit()
+                                     or after[:1] in "\"”'(-–")):
+            return cut + 2
+        pos = cut
+    return low
+
+
 def sentence_span(text: str, start: int, end: int | None = None) -> tuple[int, int]:
     """Where the sentence holding ``text[start:end]`` begins and ends, found by looking
     around it only (a long text is not split as a whole)."""
     end = start if end is None else end
-    begin = max(0, start - 600)
-    for m in _BOUNDARY_RE.finditer(text, begin, start):
-        if _ends_sentence(text, m):
-            begin = m.end()
+    begin = _sentence_start(text, start)
     stop = len(text)
-    for m in _BOUNDARY_RE.finditer(text, end, min(len(text), end + 600)):
-        if _ends_sentence(text, m):
+    pos = end
+    limit = min(len(text), end + 600)
+    while pos < limit:
+        m = _NEXT_END_RE.search(text, pos, limit)
+        if m is None:
+            stop = limit if limit < len(text) else len(text)
+            break
+        if m.group(0) == "\n":
             stop = m.start()
             break
+        last = _LAST_WORD_RE.search(text, max(0, m.start() - 40), m.start() + 1)
+        if m.group(0) == "." and last is not None and (
+                last.group(1).lower() in _ABBREVIATIONS
+                or (len(last.group(1)) == 1 and last.group(1).isalpha())):
+            pos = m.end()
+            continue
+        stop = m.end()
+        break
     return begin, stop
 
 

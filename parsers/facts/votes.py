@@ -288,6 +288,7 @@ def _counts(segment: str) -> dict[str, int]:
     return counts
 
 
+_DIGIT_RE = re.compile(r"\d")
 _SIDE_LINE_RE = re.compile(r"^\(?(?:jaa|ei|tyhj|poissa)\w*(?:-ää\w*)?\b", re.I)
 
 
@@ -307,7 +308,8 @@ def votes(text: str | None) -> list[Vote]:
         if index in used:
             continue
         side_line = bool(_SIDE_LINE_RE.match(sentence)) and not _MEANS_RE.search(sentence)
-        if not side_line and not _VOTE_HINT_RE.search(sentence):
+        if not side_line and (not _DIGIT_RE.search(sentence)
+                              or not _VOTE_HINT_RE.search(sentence)):
             continue
         counts = _counts(sentence)
         if not side_line and not ({"yes", "no"} & set(counts)):
