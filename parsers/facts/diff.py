@@ -14,6 +14,9 @@ from parsers.records import DiffOp
 
 VERSION = 1
 
+#: above this many word pairs a word diff costs more than it tells (two different texts)
+MAX_PRODUCT = 400_000
+
 _LABEL_RE = re.compile(r"^\s*[A-ZÅÄÖ][\wåäö -]{2,60}:\s*\n")
 _WORD_RE = re.compile(r"\S+")
 
@@ -40,6 +43,8 @@ def word_diff(proposal: str, decision: str) -> list[DiffOp]:
     ``delete``; a replacement is a delete followed by an insert)."""
     old, new = words(strip_label(proposal)), words(strip_label(decision))
     ops: list[DiffOp] = []
+    if len(old) * len(new) > MAX_PRODUCT:  # two long, different texts: whole-text ops
+        return [DiffOp("delete", " ".join(old)), DiffOp("insert", " ".join(new))]
     matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if tag == "equal":

@@ -146,7 +146,7 @@ _DECISION_VERB_RE = re.compile(
 def _written_out(text: str) -> bool:
     """A decision written out in full (it decides something itself), not a reference to
     the proposal such as ``Kaupunginhallitus hyväksyi päätösehdotuksen``."""
-    return bool(_DECISION_VERB_RE.search(text)) and len(text.split()) >= 4
+    return len(text) > 20 and bool(_DECISION_VERB_RE.search(text, 0, 600))
 
 
 def _first_change(proposal: str, decision: str) -> str:

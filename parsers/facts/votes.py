@@ -96,7 +96,11 @@ def _run_before(text: str) -> str | None:
 
 
 _MOTION_HINT_RE = re.compile(r"ehdotti|ehdottivat|kannattama|ehdotuksen:|ehdotukset", re.I)
-_ANY_VOTE_RE = re.compile(r"äänin|äänellä|\bjaa\b|jaa-|ääntä|ääniä|äänest", re.I)
+#: a count or a side's listing somewhere in the text: without one there is no vote
+_ANY_VOTE_RE = re.compile(r"\bäänin\s+\d|\d\s+äänellä|\d+\s+(?:jaa|ei)\b|\d\s+(?:jaa|ei)-|"
+                          r"(?:^|\n)\s*\(?(?:jaa|ei|tyhj\w*)\b|\b(?:jaa|ei)\w*\s*[:=]?\s*\d|"
+                          r"\bsai\s+\d+\s+ääntä|\(jaa\)|\bjaa\s*=|"
+                          r"(?:jaa|ei)[- ]?ää\w*\s+annettiin\s+\d", re.I)
 _ACT_HINT_RE = re.compile(r"eriäv|mielipi|esteelli|jäävi|jääväsi|jäävää|poistui", re.I)
 
 
@@ -107,6 +111,8 @@ def motions(text: str | None) -> list[Motion]:
         return out
     sents = sentences(text)
     for index, sentence in enumerate(sents):
+        if "ehdot" not in sentence and "esitti" not in sentence:
+            continue
         verb = _VERB_RE.search(sentence)
         if verb is None:
             continue
@@ -301,13 +307,15 @@ def votes(text: str | None) -> list[Vote]:
     used: set[int] = set()
     means: dict[str, str] = {}
     for index, sentence in enumerate(sents):
-        for m in _MEANS_RE.finditer(sentence):
-            means[m["side"].lower()] = m["what"].strip()
-        for m in _BACKERS_RE.finditer(sentence):
-            means[m["side"].lower()] = m["what"].strip()
+        if "=" in sentence or "tarkoittaa" in sentence or "-ääni" in sentence:
+            for m in _MEANS_RE.finditer(sentence):
+                means[m["side"].lower()] = m["what"].strip()
+        if "kannattavat" in sentence:
+            for m in _BACKERS_RE.finditer(sentence):
+                means[m["side"].lower()] = m["what"].strip()
         if index in used:
             continue
-        side_line = bool(_SIDE_LINE_RE.match(sentence)) and not _MEANS_RE.search(sentence)
+        side_line = bool(_SIDE_LINE_RE.match(sentence)) and "=" not in sentence
         if not side_line and (not _DIGIT_RE.search(sentence)
                               or not _VOTE_HINT_RE.search(sentence)):
             continue
@@ -399,6 +407,9 @@ _ACT_RES = (
 )
 
 
+#: words a sentence must hold for each kind's patterns to be tried
+_ACT_WORDS = {"dissent": ("eriäv",), "recusal": ("esteelli", "jäävi", "jäävä"),
+              "left": ("poistui",)}
 _AFTER_ITEM_RE = re.compile(r"käsittelyn\s+jälkeen|ennen\s+\w*\s*(?:asian|tämän)", re.I)
 
 
@@ -412,7 +423,10 @@ def acts(text: str | None) -> list[PersonAct]:
             continue
         taken: set[tuple[str, str]] = set()
         recused = False
+        low = sentence.lower()
         for kind, rx in _ACT_RES:
+            if not any(w in low for w in _ACT_WORDS[kind]):
+                continue
             if kind == "left" and (recused or _AFTER_ITEM_RE.search(sentence)):
                 continue  # left after this item was handled: took part in it
             for m in rx.finditer(sentence):
