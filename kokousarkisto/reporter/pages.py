@@ -148,7 +148,7 @@ async def body(db, body_id: int) -> dict[str, Any] | None:
     b = rows[0]
     meetings = await _rows(db, """select meetings.id, meetings.date, meetings.start_time,
         meetings.place, meetings.document_type,
-        (select count(*) from items where items.meeting_id = meetings.id) as items
+        (select count(*) from items where items.meeting_id = meetings.id) as item_count
         from meetings where body_id = ? order by date desc limit 200""", [body_id])
     for r in meetings:
         r["href"] = urls.meeting(r["id"])

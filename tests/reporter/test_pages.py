@@ -259,3 +259,17 @@ def test_planted_markup_never_reaches_a_page_unescaped(malicious):
         (page,) = get(ds, path)
         assert page.headers["content-type"].startswith(kind)
         assert page.headers["x-content-type-options"] == "nosniff"
+
+
+def test_body_page_lists_meetings_with_item_counts_and_attendance(ds, towns_db):
+    (body_id,) = query(towns_db, "select id from bodies where source_id = 'demola' and "
+                                 "name = 'Kaupunkisuunnittelulautakunta'")[0]
+    meetings = query(towns_db, "select id, (select count(*) from items where meeting_id = "
+                               "meetings.id) as n from meetings where body_id = ? "
+                               "order by date desc", [body_id])
+    (page,) = get(ds, f"/toimielin/{body_id}")
+    assert re.findall(r'<td class="kk-count">(\d+)</td>', page.text) == [
+        str(m["n"]) for m in meetings]
+    for m in meetings:
+        assert f'href="/kokous/{m["id"]}"' in page.text
+    assert "Läsnäolo" in page.text and "Leena Rautio" in page.text
