@@ -145,6 +145,33 @@ def install_handling_texts(db: sqlite_utils.Database) -> None:
                      create_triggers=True, replace=True)
 
 
+#: officials' decisions (viranhaltijapäätös) and their FTS5 index: the same tokenizer and
+#: lemmatiser, so the reporters' search finds them as it finds items
+OFFICIALS_TABLE = "official_decisions"
+OFFICIALS_FTS_TABLE = f"{OFFICIALS_TABLE}_fts"
+OFFICIAL_TEXT_COLUMNS = ("title", "decision", "official_title", "official_name")
+OFFICIALS_FTS_COLUMNS = (*OFFICIAL_TEXT_COLUMNS, "lemmas")
+
+
+def official_lemmas(row: Mapping[str, Any], lemmatiser: Lemmatiser | None = None) -> str:
+    """The ``lemmas`` value of one official's decision (base forms and compound parts
+    its title, text and official do not already hold as written)."""
+    return (lemmatiser or default_lemmatiser()).lemmas_text(
+        [row.get(c) for c in OFFICIAL_TEXT_COLUMNS])
+
+
+def install_official_decisions(db: sqlite_utils.Database) -> None:
+    """Give ``official_decisions`` its ``lemmas`` and ``official_decisions_fts`` (migration);
+    rows stored before get their lemmas from the analyser that built the index."""
+    table = db[OFFICIALS_TABLE]
+    if "lemmas" not in table.columns_dict:
+        db.execute(f"ALTER TABLE [{OFFICIALS_TABLE}] ADD COLUMN [lemmas] TEXT")
+    table.enable_fts(list(OFFICIALS_FTS_COLUMNS), fts_version="FTS5", tokenize=TOKENIZE,
+                     create_triggers=True, replace=True)
+    if db.execute(f"select 1 from [{OFFICIALS_TABLE}] limit 1").fetchone():
+        _reindex_officials(db, lemmatiser_for(db), 1000)
+
+
 def read_meta(conn: sqlite3.Connection | sqlite_utils.Database) -> dict[str, str]:
     """``search_meta`` as a dict; empty when the table is missing."""
     try:
@@ -201,6 +228,8 @@ def reindex(db: sqlite_utils.Database, lemmatiser: Lemmatiser, chunk: int = 1000
             changed += _reindex_pages(db, lemmatiser, chunk)
         if db[HANDLINGS_FTS_TABLE].exists():
             changed += _reindex_handlings(db, lemmatiser, chunk)
+        if db[OFFICIALS_FTS_TABLE].exists():
+            changed += _reindex_officials(db, lemmatiser, chunk)
         _write_meta(db, lemmatiser)
     return changed
 
@@ -468,3 +497,22 @@ def snippet(text: str | None, q: str | None, lemmatiser: Lemmatiser, size: int =
     before = "… " if best > 0 else ""
     after = " …" if best + size < len(word_at) else ""
     return before + body + after
+
+
+def _reindex_officials(db: sqlite_utils.Database, lemmatiser: Lemmatiser, chunk: int) -> int:
+    """Recompute ``official_decisions.lemmas`` (inside :func:`reindex`'s transaction)."""
+    changed = 0
+    last = -(2 ** 63)
+    columns = ", ".join(f"[{c}]" for c in OFFICIAL_TEXT_COLUMNS)
+    while True:
+        rows = list(db.query(f"select rowid as _rowid, id, lemmas, {columns} "
+                             f"from [{OFFICIALS_TABLE}] where rowid > ? order by rowid "
+                             "limit ?", [last, chunk]))
+        if not rows:
+            return changed
+        last = rows[-1]["_rowid"]
+        changes = [(value, row["id"]) for row in rows
+                   if (value := official_lemmas(row, lemmatiser)) != row["lemmas"]]
+        db.conn.executemany(f"update [{OFFICIALS_TABLE}] set lemmas = ? where id = ?",
+                            changes)
+        changed += len(changes)

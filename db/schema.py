@@ -462,6 +462,16 @@ WHERE a.document_type = 'agenda'
 """
 
 
+@migrations()
+def m011_official_decisions_search(db: sqlite_utils.Database) -> None:
+    """Officials' decisions are searched with the same Finnish analysis as items:
+    ``official_decisions.lemmas`` and ``official_decisions_fts`` (title, decision,
+    official), kept in step by triggers; existing rows are lemmatised here."""
+    from db import fts
+
+    fts.install_official_decisions(db)
+
+
 def open_db(path: str | Path) -> sqlite_utils.Database:
     """Open (creating if needed) an archive database and bring its schema up to date.
 

@@ -387,6 +387,9 @@ def store_official_decision(db: sqlite_utils.Database, *, source_id: str, dynast
     row.update(id=f"{source_id}/{dynasty_id}", source_id=source_id, dynasty_id=dynasty_id,
                url=url, html_sha256=html_sha256, parser_version=parser_version,
                warnings=json.dumps(record.warnings, ensure_ascii=False))
+    if db[fts.OFFICIALS_FTS_TABLE].exists():
+        # base forms for the reporters' search; the FTS triggers index them with the row
+        row["lemmas"] = fts.official_lemmas(row, fts.lemmatiser_for(db))
     with db.atomic():
         existing = next(db["official_decisions"].rows_where("id = ?", [row["id"]]), None)
         if existing is None:

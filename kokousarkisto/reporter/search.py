@@ -38,6 +38,7 @@ class SearchResult:
     rows: list[dict[str, Any]] = field(default_factory=list)
     total: int = 0
     capped: bool = False  # the total is "more than COUNT_CAP"
+    officials: int = 0  # officials' decisions that match too (listed under their type)
     notes: list[str] = field(default_factory=list)
 
     @property
@@ -201,6 +202,10 @@ async def run_search(db, form: SearchForm) -> SearchResult:
         if form.attachments and "attachment_pages_fts" not in tables:
             result.notes.append("Tässä arkistossa ei ole liitteiden tekstiä.")
     rows_sql, count_sql, params = built
+    if (not form.kind and form.q and form.body_id is None
+            and "official_decisions_fts" in tables):
+        _, official_count, official_params = build_official_sql(form, True)
+        result.officials = (await db.execute(official_count, official_params)).first()[0]
     count = (await db.execute(count_sql, params)).first()[0]
     result.total = min(count, COUNT_CAP)
     result.capped = count > COUNT_CAP

@@ -65,6 +65,16 @@ CREATE TRIGGER "items_au" AFTER UPDATE ON "items" BEGIN
   INSERT INTO "items_fts" ("items_fts", rowid, "title", "proposal", "decision", "discussion", "background", "for_information", "supplementary", "proposer_name", "lemmas") VALUES('delete', old.rowid, old."title", old."proposal", old."decision", old."discussion", old."background", old."for_information", old."supplementary", old."proposer_name", old."lemmas");
   INSERT INTO "items_fts" (rowid, "title", "proposal", "decision", "discussion", "background", "for_information", "supplementary", "proposer_name", "lemmas") VALUES (new.rowid, new."title", new."proposal", new."decision", new."discussion", new."background", new."for_information", new."supplementary", new."proposer_name", new."lemmas");
 END;
+CREATE TRIGGER "official_decisions_ad" AFTER DELETE ON "official_decisions" BEGIN
+  INSERT INTO "official_decisions_fts" ("official_decisions_fts", rowid, "title", "decision", "official_title", "official_name", "lemmas") VALUES('delete', old.rowid, old."title", old."decision", old."official_title", old."official_name", old."lemmas");
+END;
+CREATE TRIGGER "official_decisions_ai" AFTER INSERT ON "official_decisions" BEGIN
+  INSERT INTO "official_decisions_fts" (rowid, "title", "decision", "official_title", "official_name", "lemmas") VALUES (new.rowid, new."title", new."decision", new."official_title", new."official_name", new."lemmas");
+END;
+CREATE TRIGGER "official_decisions_au" AFTER UPDATE ON "official_decisions" BEGIN
+  INSERT INTO "official_decisions_fts" ("official_decisions_fts", rowid, "title", "decision", "official_title", "official_name", "lemmas") VALUES('delete', old.rowid, old."title", old."decision", old."official_title", old."official_name", old."lemmas");
+  INSERT INTO "official_decisions_fts" (rowid, "title", "decision", "official_title", "official_name", "lemmas") VALUES (new.rowid, new."title", new."decision", new."official_title", new."official_name", new."lemmas");
+END;
 CREATE TRIGGER [sources_label_update] AFTER UPDATE OF [municipality], [name] ON [sources]
         BEGIN
           UPDATE [bodies] SET [label] = [bodies].[name] || ' (' || new.label || ')'
@@ -293,7 +303,16 @@ CREATE TABLE "official_decisions" (
    "parser_version" TEXT,
    "first_seen" TEXT,
    "updated_at" TEXT
-, [year] INTEGER GENERATED ALWAYS AS (CAST(substr([decision_date], 1, 4) AS INTEGER)) VIRTUAL);
+, [year] INTEGER GENERATED ALWAYS AS (CAST(substr([decision_date], 1, 4) AS INTEGER)) VIRTUAL, [lemmas] TEXT);
+CREATE VIRTUAL TABLE "official_decisions_fts" USING FTS5 (
+    "title", "decision", "official_title", "official_name", "lemmas",
+    tokenize='unicode61 remove_diacritics 2',
+    content="official_decisions"
+);
+CREATE TABLE 'official_decisions_fts_config'(k PRIMARY KEY, v) WITHOUT ROWID;
+CREATE TABLE 'official_decisions_fts_data'(id INTEGER PRIMARY KEY, block BLOB);
+CREATE TABLE 'official_decisions_fts_docsize'(id INTEGER PRIMARY KEY, sz BLOB);
+CREATE TABLE 'official_decisions_fts_idx'(segid, term, pgno, PRIMARY KEY(segid, term)) WITHOUT ROWID;
 CREATE TABLE "raw_documents" (
    "sha256" TEXT PRIMARY KEY,
    "size" INTEGER,

@@ -273,3 +273,19 @@ def test_body_page_lists_meetings_with_item_counts_and_attendance(ds, towns_db):
     for m in meetings:
         assert f'href="/kokous/{m["id"]}"' in page.text
     assert "Läsnäolo" in page.text and "Leena Rautio" in page.text
+
+
+def test_officials_decisions_are_searched_with_the_finnish_analysis(ds, towns_db):
+    # "aukioloaika" (base form) is not written in any decision: "aukioloajat" is
+    want = {r[0] for r in query(towns_db, "select id from official_decisions where title "
+                                          "like '%aukioloajat%'")}
+    assert want and not query(towns_db, "select 1 from official_decisions where title like "
+                                        "'%aukioloaika%' or decision like '%aukioloaika%'")
+    page, mixed = get(ds, "/haku?q=aukioloaika&tyyppi=viranhaltijapaatos",
+                      "/haku?q=aukioloaika")
+    found = {h.removeprefix("/paatos/") for h in _cards(page.text)}
+    assert found == want
+    assert "<mark>aukioloajat</mark>" in page.text
+    assert f"Haku löysi myös {len(want)} viranhaltijapäätöstä" in mixed.text
+    (decision,) = get(ds, f"/paatos/{sorted(want)[0]}")
+    assert decision.status_code == 200 and "Viranhaltijapäätös".lower() in decision.text.lower()
