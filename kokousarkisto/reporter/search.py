@@ -16,7 +16,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from db import fts
 from kokousarkisto.reporter.params import PAGE_SIZE, SearchForm
+from kokousarkisto.reporter.query import ParsedQuery
+from kokousarkisto.reporter.query import parse as parse_query
 
 #: matches ranked by bm25 (the newest ones); older matches follow by date
 RECENT = 20000
@@ -84,9 +87,16 @@ def _and(where: list[str]) -> str:
     return (" and " + " and ".join(where)) if where else ""
 
 
-def build_items_sql(form: SearchForm, has_attachment_index: bool) -> tuple[str, str, dict]:
+def _params(form: SearchForm, parsed: ParsedQuery | None) -> dict[str, Any]:
+    return {"match": parsed.expression if parsed else '""',
+            "hq": parsed.highlight if parsed else "", "limit": PAGE_SIZE,
+            "offset": form.offset}
+
+
+def build_items_sql(form: SearchForm, has_attachment_index: bool,
+                    parsed: ParsedQuery | None = None) -> tuple[str, str, dict]:
     """(rows SQL, count SQL, params) for agenda and minutes items."""
-    params: dict[str, Any] = {"q": form.q, "limit": PAGE_SIZE, "offset": form.offset}
+    params = _params(form, parsed)
     where = _and(_item_filters(form, params))
     if not form.q:
         # no words: the newest items that pass the filters
@@ -102,9 +112,9 @@ def build_items_sql(form: SearchForm, has_attachment_index: bool) -> tuple[str, 
         return rows, count, params
     hits = [f"""select items_fts.rowid as item_rowid, bm25(items_fts, {ITEM_WEIGHTS}) as rank,
         null as page_id
-      from items_fts where items_fts match fi_query(:q)
+      from items_fts where items_fts match :match
         and items_fts.rowid >= coalesce((select rowid from items_fts
-          where items_fts match fi_query(:q) order by rowid desc limit 1
+          where items_fts match :match order by rowid desc limit 1
           offset {RECENT - 1}), 0)"""]
     if form.attachments and has_attachment_index:
         # an attachment page's match counts for its item, a little below the item's own
@@ -114,9 +124,9 @@ def build_items_sql(form: SearchForm, has_attachment_index: bool) -> tuple[str, 
             join attachment_pages on attachment_pages.id = attachment_pages_fts.rowid
             join attachments on attachments.id = attachment_pages.attachment_id
             join items on items.id = attachments.item_id
-          where attachment_pages_fts match fi_query(:q)
+          where attachment_pages_fts match :match
             and attachment_pages_fts.rowid >= coalesce((select rowid
-              from attachment_pages_fts where attachment_pages_fts match fi_query(:q)
+              from attachment_pages_fts where attachment_pages_fts match :match
               order by rowid desc limit 1 offset {RECENT - 1}), 0)""")
     union = " union all ".join(hits)
     # bm25() only works where its MATCH is: the hits are materialised before grouping
@@ -127,9 +137,9 @@ def build_items_sql(form: SearchForm, has_attachment_index: bool) -> tuple[str, 
           case when count(page_id) = count(*) then max(page_id) end as page_id
         from hits group by item_rowid)"""
     rows = f"""with {ranked}
-      select {ITEM_COLUMNS}, fi_highlight(items.title, :q) as title,
-        case when ranked.page_id is null then fi_snippet({SNIPPET_TEXT}, :q)
-          else (select fi_snippet(text, :q) from attachment_pages
+      select {ITEM_COLUMNS}, fi_highlight(items.title, :hq) as title,
+        case when ranked.page_id is null then fi_snippet({SNIPPET_TEXT}, :hq)
+          else (select fi_snippet(text, :hq) from attachment_pages
                 where id = ranked.page_id) end as snippet,
         (select attachments.title from attachment_pages
           join attachments on attachments.id = attachment_pages.attachment_id
@@ -147,10 +157,11 @@ def build_items_sql(form: SearchForm, has_attachment_index: bool) -> tuple[str, 
     return rows, count, params
 
 
-def build_official_sql(form: SearchForm, has_index: bool) -> tuple[str, str, dict] | None:
+def build_official_sql(form: SearchForm, has_index: bool, parsed: ParsedQuery | None = None
+                       ) -> tuple[str, str, dict] | None:
     """(rows SQL, count SQL, params) for officials' decisions; ``None`` when a query
     needs a full-text index this database does not have."""
-    params: dict[str, Any] = {"q": form.q, "limit": PAGE_SIZE, "offset": form.offset}
+    params = _params(form, parsed)
     where = _and(_official_filters(form, params))
     columns = """official_decisions.id, official_decisions.source_id,
       'official' as document_type, official_decisions.decision_date as meeting_date,
@@ -172,17 +183,17 @@ def build_official_sql(form: SearchForm, has_index: bool) -> tuple[str, str, dic
         return rows, count, params
     if not has_index:
         return None
-    rows = f"""select {columns}, fi_highlight(official_decisions.title, :q) as title,
-        fi_snippet(coalesce(official_decisions.decision, ''), :q) as snippet
+    rows = f"""select {columns}, fi_highlight(official_decisions.title, :hq) as title,
+        fi_snippet(coalesce(official_decisions.decision, ''), :hq) as snippet
       from official_decisions_fts
         join official_decisions on official_decisions.rowid = official_decisions_fts.rowid
         left join sources on sources.id = official_decisions.source_id
-      where official_decisions_fts match fi_query(:q) {where}
+      where official_decisions_fts match :match {where}
       order by bm25(official_decisions_fts), official_decisions.decision_date desc
       limit :limit offset :offset"""
     count = f"""select count(*) from (select 1 from official_decisions_fts
         join official_decisions on official_decisions.rowid = official_decisions_fts.rowid
-        where official_decisions_fts match fi_query(:q) {where} limit {COUNT_CAP + 1})"""
+        where official_decisions_fts match :match {where} limit {COUNT_CAP + 1})"""
     return rows, count, params
 
 
@@ -190,21 +201,27 @@ async def run_search(db, form: SearchForm) -> SearchResult:
     """One page of results for ``form`` from Datasette database ``db``."""
     result = SearchResult()
     tables = set(await db.table_names())
+    parsed = None
+    if form.q:
+        # the query is analysed with the lemmatiser that built this database's index
+        parsed = await db.execute_fn(
+            lambda conn: parse_query(form.q, fts.lemmatiser_for_connection(conn)))
+        result.notes += parsed.notes
     if form.kind == "official":
-        built = build_official_sql(form, "official_decisions_fts" in tables)
+        built = build_official_sql(form, "official_decisions_fts" in tables, parsed)
         if built is None:
             result.notes.append("Viranhaltijapäätöksiä ei voi vielä hakea sanoilla tässä "
                                 "arkistossa (hakemisto puuttuu): tyhjennä hakukenttä "
                                 "nähdäksesi uusimmat päätökset.")
             return result
     else:
-        built = build_items_sql(form, "attachment_pages_fts" in tables)
+        built = build_items_sql(form, "attachment_pages_fts" in tables, parsed)
         if form.attachments and "attachment_pages_fts" not in tables:
             result.notes.append("Tässä arkistossa ei ole liitteiden tekstiä.")
     rows_sql, count_sql, params = built
     if (not form.kind and form.q and form.body_id is None
             and "official_decisions_fts" in tables):
-        _, official_count, official_params = build_official_sql(form, True)
+        _, official_count, official_params = build_official_sql(form, True, parsed)
         result.officials = (await db.execute(official_count, official_params)).first()[0]
     count = (await db.execute(count_sql, params)).first()[0]
     result.total = min(count, COUNT_CAP)

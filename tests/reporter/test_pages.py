@@ -289,3 +289,56 @@ def test_officials_decisions_are_searched_with_the_finnish_analysis(ds, towns_db
     assert f"Haku löysi myös {len(want)} viranhaltijapäätöstä" in mixed.text
     (decision,) = get(ds, f"/paatos/{sorted(want)[0]}")
     assert decision.status_code == 200 and "Viranhaltijapäätös".lower() in decision.text.lower()
+
+
+def _hits(ds, q: str, kunta: str = "demola") -> set[str]:
+    from urllib.parse import urlencode
+    (page,) = get(ds, "/haku?" + urlencode({"q": q, "kunta": kunta}))
+    assert page.status_code == 200
+    return {h.removeprefix("/kohta/") for h in _cards(page.text)}
+
+
+def _ids(towns_db, where: str) -> set[str]:
+    return {r[0] for r in query(towns_db, f"select id from items where source_id = 'demola' "
+                                          f"and ({where})")}
+
+
+def test_query_words_are_split_into_compound_parts_like_the_index(ds, towns_db):
+    # "tontinmyynti" is written nowhere: "tontin 7-112 myynti" is
+    assert not _ids(towns_db, "title like '%tontinmyynti%' or proposal like '%tontinmyynti%'")
+    assert _ids(towns_db, "title like '%tontin 7-112 myynti%'") <= _hits(ds, "tontinmyynti")
+    # "kaavamuutos" finds "yleiskaavan muutos"
+    assert _ids(towns_db, "title like '%yleiskaavan muutos%'") <= _hits(ds, "kaavamuutos")
+
+
+def test_or_exclusion_and_phrases(ds, towns_db):
+    koulu, halli = _hits(ds, "kouluverkko"), _hits(ds, "uimahalli")
+    assert koulu and _hits(ds, "kouluverkko OR uimahalli") == koulu | halli
+    kaava = _hits(ds, "kaava")
+    without = _hits(ds, "kaava -yleiskaava")
+    assert without and without < kaava
+    assert not without & _ids(towns_db, "title like '%yleiskaava%'")
+    # a phrase: the words next to each other, as written
+    phrase = _hits(ds, '"tontin 7-112 myynti"')
+    assert phrase == _ids(towns_db, "title like '%tontin 7-112 myynti%' or proposal like "
+                                    "'%tontin 7-112 myynti%' or background like "
+                                    "'%tontin 7-112 myynti%' or decision like "
+                                    "'%tontin 7-112 myynti%'")
+    assert not _hits(ds, '"myynti tontin"')
+    (only_minus,) = get(ds, "/haku?q=-kaava")
+    assert "Pelkkä pois jätettävä sana" in only_minus.text
+
+
+def test_parse_never_makes_an_fts_syntax_error(towns_db):
+    from db.lemmas import default_lemmatiser
+    from kokousarkisto.reporter.query import parse
+    lem = default_lemmatiser()
+    conn = sqlite3.connect(towns_db)
+    try:
+        for q in ['"', 'AND (', "OR", "- -", '-"', 'a OR OR b', '"a" -"b c" OR NEAR(x)',
+                  "x" * 5000, "Ely-keskus 2018-2020 Oy:n", "😀 ä ö", "*", "^a", "a:b"]:
+            expression = parse(q, lem).expression
+            conn.execute("select count(*) from items_fts where items_fts match ?",
+                         [expression]).fetchone()
+    finally:
+        conn.close()
