@@ -15,7 +15,7 @@ from pathlib import Path
 from benchmarks.bench_scale import Archive
 
 ROOT = Path(__file__).resolve().parents[1]
-KINDS = ("baseline", "search", "filter", "facet", "row")
+KINDS = ("baseline", "search", "filter", "facet", "row", "haku", "kohta", "kokous", "diaari")
 
 
 def test_bench_scale_small_run_prints_every_kind(tmp_path):
@@ -37,6 +37,8 @@ def test_bench_scale_small_run_prints_every_kind(tmp_path):
             assert line.group(2).startswith("0 "), line.group(0)  # no failed request
     rows = dict(re.findall(r"^(\w+)\s+\d+.*\(rows (\d+)\)$", out, re.M))
     assert int(rows["search"]) > 0 and int(rows["row"]) == 20
+    assert int(rows["haku"]) > 0  # the reporters' search with filters finds something
+    assert all(int(rows[k]) == 20 for k in ("kohta", "kokous", "diaari"))  # every page 200
     # the archive was loaded: 500 items, searchable
     import sqlite3
 
