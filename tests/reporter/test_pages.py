@@ -342,3 +342,14 @@ def test_parse_never_makes_an_fts_syntax_error(towns_db):
                          [expression]).fetchone()
     finally:
         conn.close()
+
+
+def test_canned_queries_hide_their_sql(ds):
+    import yaml
+
+    from kokousarkisto.publish import METADATA_PATH
+    queries = yaml.safe_load(METADATA_PATH.read_text())["databases"]["kokousarkisto"]["queries"]
+    assert queries and all(q.get("hide_sql") for q in queries.values()), [
+        name for name, q in queries.items() if not q.get("hide_sql")]
+    (page,) = get(ds, "/kunnat/latest_decisions")
+    assert page.status_code == 200 and "<textarea" not in page.text
