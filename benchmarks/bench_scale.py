@@ -343,8 +343,8 @@ def request_sets(path: Path, archive: Archive, count: int) -> dict[str, list[str
         max_rowid = conn.execute("select max(rowid) from items").fetchone()[0]
         ids, sampled = [], []
         while len(ids) < count:
-            row = conn.execute("select id, source_id, meeting_id, case_number from items "
-                               "where rowid >= ? order by rowid limit 1",
+            row = conn.execute("select id, source_id, meeting_id, case_number, meeting_date, "
+                               "title from items where rowid >= ? order by rowid limit 1",
                                [rng.randrange(1, max_rowid + 1)]).fetchone()
             ids.append(row[0])
             sampled.append(row)
@@ -373,16 +373,20 @@ def request_sets(path: Path, archive: Archive, count: int) -> dict[str, list[str
     rows = [f"/{name}/items/{tilde_encode(i)}.json" for i in ids]
     # the reporters' pages (kokousarkisto.reporter): search with filters, item hub,
     # meeting and case pages, as a browser asks for them (targets: p95 300 / 100 ms)
+    # a word of a sampled item's title, its municipality and a date window around it:
+    # as a reporter narrows a search, and never empty
     haku = []
-    for q, (_, source_id, _, _) in zip(archive.search_queries(count), sampled, strict=True):
-        first = START + dt.timedelta(days=rng.randrange(DAYS - 365))
-        last = first + dt.timedelta(days=rng.choice([92, 365, 1095]))
-        haku.append("/haku.json?" + qs({"q": q, "kunta": source_id,
+    for _, source_id, _, _, date, title in sampled:
+        day = dt.date.fromisoformat(date)
+        first = day - dt.timedelta(days=rng.randrange(365))
+        last = day + dt.timedelta(days=rng.choice([31, 365, 1095]))
+        word = max(title.split(), key=len)
+        haku.append("/haku.json?" + qs({"q": word, "kunta": source_id,
                                         "alku": f"{first.day}.{first.month}.{first.year}",
                                         "loppu": last.isoformat()}))
     kohta = [f"/kohta/{urllib.parse.quote(i, safe='/')}" for i in ids]
-    kokous = [f"/kokous/{m}" for _, _, m, _ in sampled]
-    diaari = [f"/diaari/{s}/{c}" for _, s, _, c in sampled]
+    kokous = [f"/kokous/{r[2]}" for r in sampled]
+    diaari = [f"/diaari/{r[1]}/{r[3]}" for r in sampled]
     return {"search": search, "filter": filters, "facet": facets, "row": rows,
             "haku": haku, "kohta": kohta, "kokous": kokous, "diaari": diaari}
 
