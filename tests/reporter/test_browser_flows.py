@@ -29,7 +29,7 @@ if not (CHROMIUM and CHROMEDRIVER) and not os.environ.get("CI"):
 
 webdriver = pytest.importorskip("selenium.webdriver")
 from selenium.webdriver.common.by import By  # noqa: E402
-from selenium.webdriver.support.ui import Select  # noqa: E402
+from selenium.webdriver.support.ui import Select, WebDriverWait  # noqa: E402
 
 
 def _free_port() -> int:
@@ -78,6 +78,23 @@ def browser():
         driver.quit()
 
 
+def _go(browser, element, fragment: str) -> None:
+    """Click a link or button and wait until the next page (its URL has ``fragment``) is
+    loaded: a click does not wait for the navigation it starts."""
+    old = browser.find_element(By.TAG_NAME, "html")
+    element.click()
+    WebDriverWait(browser, 30).until(
+        lambda b: fragment in b.current_url and b.execute_script(
+            "return document.readyState") == "complete" and not _same(old, b))
+
+
+def _same(old, browser) -> bool:
+    try:
+        return old.id == browser.find_element(By.TAG_NAME, "html").id
+    except Exception:  # noqa: BLE001 - the old page is gone
+        return False
+
+
 def _shot(browser, name: str) -> None:
     ARTIFACTS.mkdir(exist_ok=True)
     height = browser.execute_script("return document.documentElement.scrollHeight")
@@ -99,8 +116,7 @@ def test_search_item_case_meeting_and_archived_pdf(site, browser, towns_db):
     box.send_keys("yleiskaavan")
     Select(browser.find_element(By.NAME, "kunta")).select_by_visible_text("Demola")
     browser.find_element(By.NAME, "alku").send_keys("1.1.2024")
-    browser.find_element(By.CSS_SELECTOR, "form.kk-search button").click()
-    assert "/haku?" in browser.current_url
+    _go(browser, browser.find_element(By.CSS_SELECTOR, "form.kk-search button"), "/haku?")
     total = browser.find_element(By.CSS_SELECTOR, ".kk-total").text
     assert "osuma" in total
     cards = browser.find_elements(By.CSS_SELECTOR, "ol.kk-cards li")
@@ -115,8 +131,7 @@ def test_search_item_case_meeting_and_archived_pdf(site, browser, towns_db):
     # the first hit opens the archive's own item page
     first = browser.find_element(By.CSS_SELECTOR, "ol.kk-cards .kk-card-title a")
     title = first.text
-    first.click()
-    assert "/kohta/demola/" in browser.current_url
+    _go(browser, first, "/kohta/demola/")
     assert browser.find_element(By.TAG_NAME, "h1").text == title
     _check_page(browser, "item")
     pdf = browser.find_element(By.CSS_SELECTOR, "a.kk-archived-pdf").get_attribute("href")
@@ -124,13 +139,11 @@ def test_search_item_case_meeting_and_archived_pdf(site, browser, towns_db):
     assert answer.status_code == 200 and answer.content.startswith(b"%PDF")
     assert answer.headers["content-type"].startswith("application/pdf")
     # case history, then a meeting of it
-    browser.find_element(By.CSS_SELECTOR, "dd.kk-case-number a").click()
-    assert "/diaari/demola/" in browser.current_url
+    _go(browser, browser.find_element(By.CSS_SELECTOR, "dd.kk-case-number a"), "/diaari/demola/")
     steps = browser.find_elements(By.CSS_SELECTOR, "ol.kk-steps li")
     assert len(steps) >= 2
     _check_page(browser, "case")
-    steps[0].find_element(By.CSS_SELECTOR, "a").click()
-    assert "/kokous/" in browser.current_url
+    _go(browser, steps[0].find_element(By.CSS_SELECTOR, "a"), "/kokous/")
     page = browser.find_element(By.TAG_NAME, "body").text
     assert "Aika" in page and "Paikka" in page and "Osallistujat" in page
     _check_page(browser, "meeting")
@@ -141,12 +154,11 @@ def test_paging_through_results(site, browser, towns_db):
     browser.get(site + "/haku?tyyppi=poytakirja")
     first = [a.get_attribute("href") for a in
              browser.find_elements(By.CSS_SELECTOR, ".kk-card-title a")]
-    browser.find_element(By.CSS_SELECTOR, "a[rel=next]").click()
-    assert "sivu=2" in browser.current_url
+    _go(browser, browser.find_element(By.CSS_SELECTOR, "a[rel=next]"), "sivu=2")
     second = [a.get_attribute("href") for a in
               browser.find_elements(By.CSS_SELECTOR, ".kk-card-title a")]
     assert first and second and not set(first) & set(second)
-    browser.find_element(By.CSS_SELECTOR, "a[rel=prev]").click()
+    _go(browser, browser.find_element(By.CSS_SELECTOR, "a[rel=prev]"), "/haku?tyyppi")
     assert [a.get_attribute("href") for a in
             browser.find_elements(By.CSS_SELECTOR, ".kk-card-title a")] == first
 
