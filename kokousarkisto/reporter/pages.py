@@ -8,11 +8,15 @@ stays text: templates autoescape it; long fields become HTML only through
 
 from __future__ import annotations
 
+import html
+import json
 from typing import Any
+
+from markupsafe import Markup
 
 from kokousarkisto import item_page
 from kokousarkisto.reporter import urls
-from kokousarkisto.reporter.text import ATTENDEE_GROUPS, document_type_label, fi_date
+from kokousarkisto.reporter.text import ATTENDEE_GROUPS, OUTCOMES, document_type_label, fi_date
 from parsers.text.vocabulary import parse_case_number
 
 SOURCE_COLUMNS = "sources.municipality, sources.name as source_name"
@@ -22,12 +26,30 @@ async def _rows(db, sql: str, params: Any = None) -> list[dict[str, Any]]:
     return [dict(r) for r in (await db.execute(sql, params or [])).rows]
 
 
-async def _columns(db, table: str) -> set[str]:
-    return {r["name"] for r in await _rows(db, f"pragma table_info([{table}])")}
-
-
 def _archive_link(sha256: Any) -> str | None:
     return urls.archive(sha256) if isinstance(sha256, str) and sha256 else None
+
+
+def decision_diff_html(value: Any) -> Markup | None:
+    """``items.decision_diff`` (JSON ``[[op, text], …]``, issue 13) as HTML: what the
+    decision added in ``<ins>``, what it left out of the proposal in ``<del>``; every
+    text escaped. ``None`` when there is no difference to show."""
+    try:
+        ops = json.loads(value) if isinstance(value, str) else None
+    except ValueError:
+        return None
+    if not isinstance(ops, list) or not any(
+            isinstance(o, list) and o[:1] != ["equal"] for o in ops):
+        return None
+    tags = {"insert": "ins", "delete": "del"}
+    out = []
+    for op in ops:
+        if not (isinstance(op, list) and len(op) == 2 and isinstance(op[1], str)):
+            continue
+        text = html.escape(op[1])
+        tag = tags.get(op[0])
+        out.append(f"<{tag}>{text}</{tag}>" if tag else text)
+    return Markup(" ".join(out))
 
 
 async def item(db, item_id: str) -> dict[str, Any] | None:
@@ -67,8 +89,11 @@ async def item(db, item_id: str) -> dict[str, Any] | None:
             if (r["meeting_id"] == it.get("meeting_id")
                     and r["document_type"] != it.get("document_type")):
                 counterpart = r
-    outcome_columns = await _columns(db, "items")
-    facts = {c: it.get(c) for c in ("outcome", "effective_decision") if c in outcome_columns}
+    facts = {}
+    if it.get("outcome"):
+        facts["outcome"] = OUTCOMES.get(it["outcome"])
+    if it.get("outcome_sentence"):
+        facts["outcome_sentence"] = it["outcome_sentence"]
     attachments = await _rows(db, """select id, sha256, content_type, status from attachments
         where item_id = ? order by position, id""", [item_id])
     archived = {a["id"]: _archive_link(a["sha256"]) for a in attachments}
@@ -86,7 +111,8 @@ async def item(db, item_id: str) -> dict[str, Any] | None:
         "handlings": handlings,
         "related": related,
         "counterpart": counterpart,
-        "facts": facts,
+        "facts": {k: v for k, v in facts.items() if v},
+        "diff_html": decision_diff_html(it.get("decision_diff")),
         "archived_html": _archive_link(it.get("html_sha256")),
         "archived_pdf": _archive_link(it.get("pdf_sha256")),
         "attachments": [{**a, "archived": archived.get(a["id"])} for a in base["attachments"]],

@@ -25,6 +25,7 @@ from kokousarkisto.reporter import feeds, pages, urls
 from kokousarkisto.reporter.params import MAX_PAGE, read_search
 from kokousarkisto.reporter.search import run_search
 from kokousarkisto.reporter.text import (
+    OUTCOMES,
     clean,
     document_type_label,
     entry_title,
@@ -46,6 +47,7 @@ NOSNIFF = {"X-Content-Type-Options": "nosniff"}
 #: what a feed entry needs of an item (items, bodies and sources joined)
 FEED_COLUMNS = """items.id, items.source_id, items.document_type, items.meeting_date,
   items.section, items.title as plain_title, items.title, items.decision, items.first_seen,
+  items.outcome, items.effective_decision,
   items.case_number, items.case_number_raw, bodies.name as body, sources.municipality,
   sources.name as source_name"""
 EXAMPLE_QUERY = "asemakaava"
@@ -108,11 +110,17 @@ async def _last_updated(db) -> str | None:
 def _card(row: dict[str, Any]) -> dict[str, Any]:
     kind = row.get("document_type")
     outcome = None
+    # what was decided: the effective decision (the proposal when it was accepted as
+    # proposed, issue 13's facts) rather than "Päätösehdotus hyväksyttiin"
+    decided = row.get("effective_decision") or row.get("decision")
     if kind == "agenda":
         outcome = "Ei vielä päätetty (esityslista)"
-    elif row.get("decision"):
-        text = " ".join(clean(row["decision"]).split())
-        outcome = text if len(text) <= 160 else text[:157].rsplit(" ", 1)[0] + " …"
+    elif decided:
+        text = " ".join(clean(decided).split())
+        outcome = text if len(text) <= 200 else text[:197].rsplit(" ", 1)[0] + " …"
+        label = OUTCOMES.get(row.get("outcome") or "")
+        if label and row.get("outcome") != "as_proposed":
+            outcome = f"{label[0].upper()}{label[1:]}: {outcome}"
     return {**row, "href": urls.link_for(row), "kind": document_type_label(kind),
             "date_fi": fi_date(row.get("meeting_date")),
             "section_fi": section_label(kind, row.get("section")),
@@ -147,6 +155,7 @@ async def home(datasette, request):
     latest = [dict(r) for r in (await db.execute(
         """select items.id, items.source_id, items.document_type, items.meeting_date,
           items.section, items.title, items.title as plain_title, items.decision,
+          items.outcome, items.effective_decision,
           items.case_number, items.case_number_raw, bodies.name as body,
           sources.municipality, sources.name as source_name
         from items left join bodies on bodies.id = items.body_id

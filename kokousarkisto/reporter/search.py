@@ -34,6 +34,8 @@ ITEM_COLUMNS = """items.id, items.source_id, items.meeting_id, items.body_id,
   items.document_type, items.meeting_date, items.section, items.case_number,
   items.case_number_raw, items.title as plain_title, items.url, items.first_seen,
   items.decision, bodies.name as body, sources.municipality, sources.name as source_name"""
+#: the facts of issue 13, when the database has them (m010_facts)
+FACT_COLUMNS = ", items.outcome, items.effective_decision"
 
 
 @dataclass
@@ -94,13 +96,15 @@ def _params(form: SearchForm, parsed: ParsedQuery | None) -> dict[str, Any]:
 
 
 def build_items_sql(form: SearchForm, has_attachment_index: bool,
-                    parsed: ParsedQuery | None = None) -> tuple[str, str, dict]:
+                    parsed: ParsedQuery | None = None, facts: bool = False
+                    ) -> tuple[str, str, dict]:
     """(rows SQL, count SQL, params) for agenda and minutes items."""
     params = _params(form, parsed)
+    columns = ITEM_COLUMNS + (FACT_COLUMNS if facts else "")
     where = _and(_item_filters(form, params))
     if not form.q:
         # no words: the newest items that pass the filters
-        rows = f"""select {ITEM_COLUMNS}, items.title as title, null as snippet,
+        rows = f"""select {columns}, items.title as title, null as snippet,
             null as attachment, null as attachment_page
           from items left join bodies on bodies.id = items.body_id
             left join sources on sources.id = items.source_id
@@ -137,7 +141,7 @@ def build_items_sql(form: SearchForm, has_attachment_index: bool,
           case when count(page_id) = count(*) then max(page_id) end as page_id
         from hits group by item_rowid)"""
     rows = f"""with {ranked}
-      select {ITEM_COLUMNS}, fi_highlight(items.title, :hq) as title,
+      select {columns}, fi_highlight(items.title, :hq) as title,
         case when ranked.page_id is null then fi_snippet({SNIPPET_TEXT}, :hq)
           else (select fi_snippet(text, :hq) from attachment_pages
                 where id = ranked.page_id) end as snippet,
@@ -215,7 +219,9 @@ async def run_search(db, form: SearchForm) -> SearchResult:
                                 "nähdäksesi uusimmat päätökset.")
             return result
     else:
-        built = build_items_sql(form, "attachment_pages_fts" in tables, parsed)
+        facts = "effective_decision" in {r["name"] for r in (await db.execute(
+            "select name from pragma_table_info('items')")).rows}
+        built = build_items_sql(form, "attachment_pages_fts" in tables, parsed, facts)
         if form.attachments and "attachment_pages_fts" not in tables:
             result.notes.append("Tässä arkistossa ei ole liitteiden tekstiä.")
     rows_sql, count_sql, params = built

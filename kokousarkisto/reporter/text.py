@@ -11,6 +11,12 @@ DOCUMENT_TYPES = {"agenda": "esityslista", "minutes": "pöytäkirja",
 #: stored ``attendee_group`` → Finnish heading
 ATTENDEE_GROUPS = {"members": "Jäsenet", "deputies": "Varajäsenet",
                    "others": "Muut saapuvilla olleet", "absent": "Poissa"}
+#: ``items.outcome`` (issue 13's facts) → what a reporter reads in a list
+OUTCOMES = {"as_proposed": "hyväksyttiin esityksen mukaan",
+            "amended": "päätös poikkesi esityksestä",
+            "after_vote": "päätettiin äänestyksen jälkeen",
+            "tabled": "jätettiin pöydälle", "returned": "palautettiin valmisteluun",
+            "removed": "poistettiin esityslistalta", "noted": "merkittiin tiedoksi"}
 #: XML 1.0 forbids these; scraped text may hold them (U+0001, U+001B from PDFs)
 _CONTROL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff\ud800-\udfff]")
 _ISO_DATE_RE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})")

@@ -353,3 +353,24 @@ def test_canned_queries_hide_their_sql(ds):
         name for name, q in queries.items() if not q.get("hide_sql")]
     (page,) = get(ds, "/kunnat/latest_decisions")
     assert page.status_code == 200 and "<textarea" not in page.text
+
+
+def test_lists_say_what_was_decided(ds, towns_db):
+    voted = query(towns_db, "select id, effective_decision from items where source_id = "
+                            "'demola' and outcome = 'after_vote' limit 1")[0]
+    accepted = query(towns_db, "select id, effective_decision, decision from items where "
+                               "source_id = 'demola' and outcome = 'as_proposed' and "
+                               "decision like 'Päätösehdotus hyväksyttiin%' and "
+                               "effective_decision is not null limit 1")[0]
+    (page,) = get(ds, "/haku?kunta=demola&tyyppi=poytakirja&sivu=1")
+    pages = [page] + list(get(ds, "/haku?kunta=demola&tyyppi=poytakirja&sivu=2"))
+    text = "".join(p.text for p in pages)
+    cards = {m[0]: m[1] for m in re.findall(
+        r'<a href="/kohta/([^"]+)">.*?<p class="kk-outcome">(.*?)</p>', text, re.S)}
+    assert cards[voted["id"]].startswith("<strong>Päätös:</strong> Päätettiin äänestyksen "
+                                         "jälkeen: ")
+    first_words = " ".join(accepted["effective_decision"].split()[:4])
+    assert first_words in cards[accepted["id"]]
+    assert "Päätösehdotus hyväksyttiin" not in cards[accepted["id"]]
+    (item,) = get(ds, f"/kohta/{voted['id']}")
+    assert '<dd class="kk-outcome">päätettiin äänestyksen jälkeen' in item.text
