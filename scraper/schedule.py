@@ -17,7 +17,6 @@ import logging
 import threading
 import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from scraper.baton import Baton
@@ -86,7 +85,28 @@ def run_hosts(tasks: list[HostTask], work: Callable[[Source], None], *, concurre
         for task in tasks:
             one_host(task)
         return seconds
-    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="host") as pool:
-        for future in [pool.submit(one_host, task) for task in tasks]:
-            future.result()
+    todo = list(reversed(tasks))
+
+    def worker() -> None:
+        while True:
+            with record:
+                if not todo:
+                    return
+                task = todo.pop()
+            one_host(task)
+
+    # daemon threads, joined with a timeout: Ctrl-C reaches this thread at once
+    threads = [threading.Thread(target=worker, name=f"host-{n}", daemon=True)
+               for n in range(workers)]
+    for thread in threads:
+        thread.start()
+    try:
+        for thread in threads:
+            while thread.is_alive():
+                thread.join(0.2)
+    except BaseException:
+        # Interrupted: take the baton and keep it, so no host thread writes again; what
+        # is stored is what a kill at this moment would leave, and the next run goes on.
+        baton.__enter__()
+        raise
     return seconds

@@ -170,3 +170,43 @@ def test_verbose_and_status_report_each_source(tmp_path):
     rows = {row[0]: row for row in table[1:3]}
     assert set(rows) == {"a", "b"}
     assert all(int(row[1]) == ITEMS and int(row[4]) > ITEMS for row in rows.values())
+
+
+def test_ctrl_c_stops_a_concurrent_harvest_at_once(tmp_path):
+    db_path = tmp_path / "k.db"
+    with DemoServer() as a, DemoServer() as b, DemoServer() as c:
+        args = [arg for n, s in (("a", a), ("b", b), ("c", c))
+                for arg in ("--source", f"{n}={s.base_url}")]
+        proc = subprocess.Popen([sys.executable, "-m", "kokousarkisto.cli", "harvest", "--db",
+                                 str(db_path), *args, "--concurrency", "3", "--delay", "0.2"],
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + 90
+        while count(db_path, "select count(*) from items") < 3:
+            assert proc.poll() is None and time.monotonic() < deadline
+            time.sleep(0.05)
+        proc.send_signal(signal.SIGINT)
+        stopped = time.monotonic()
+        proc.wait(30)
+        took = time.monotonic() - stopped
+        stored = count(db_path, "select count(*) from items")
+        time.sleep(1)  # no host thread writes after the process is gone
+    assert took < 10
+    assert proc.returncode != 0
+    assert stored == count(db_path, "select count(*) from items") < 3 * ITEMS
+    conn = sqlite3.connect(db_path)
+    assert conn.execute("pragma integrity_check").fetchone()[0] == "ok"
+    assert conn.execute("select count(*) from items where proposal is null").fetchone()[0] == 0
+    conn.close()
+
+
+def test_backfill_and_officials_decisions_run_side_by_side(tmp_path):
+    with DemoServer() as a, DemoServer() as b:
+        plan = [(Source(id=n, base_url=s.base_url), FAST) for n, s in (("a", a), ("b", b))]
+        summary, stats = api.harvest_backfill(tmp_path / "k.db", plan, "2000-01-01",
+                                              recheck_days=0, concurrency=2)
+    assert summary.exit_code == 0, summary.failures
+    assert summary.new_items == 2 * ITEMS
+    assert summary.by_source["a"].official_decisions == summary.by_source["b"].official_decisions
+    assert summary.official_decisions == 2 * summary.by_source["a"].official_decisions > 0
+    assert stats.items_listed == 2 * ITEMS and stats.failed == 0
+    assert len(stats.body_list_url) == 2
