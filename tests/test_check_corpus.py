@@ -122,7 +122,7 @@ def test_json_output(tmp_path):
     report = json.loads(result.output)
     assert report["ok"] and report["right"] == report["total"] > 0
     assert {p["kind"] for p in report["pages"]} == {"body_list", "meeting_list"}
-    assert report["per_field"]["body"] == {"right": 2, "total": 2}
+    assert report["per_field"]["body"] == {"right": 3, "total": 3}
 
 
 def test_no_golden_means_exit_1(tmp_path):

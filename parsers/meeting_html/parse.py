@@ -243,6 +243,7 @@ def _parse(rec: MeetingRecord, data, url: str | None, content_type: str | None) 
         return
     if not page.dynasty:
         rec.structure = PageStructure.UNKNOWN_TEMPLATE
+        rec.dynasty_id = None  # a number in another system's address is no Dynasty id
         rec.warn("unknown template: nothing on the page says Dynasty made it")
         return
     parser = _MeetingParser(rec, page)
