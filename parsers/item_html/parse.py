@@ -72,7 +72,12 @@ from parsers.item_html.header import NAV_RE
 from parsers.item_html.paras import Para, Section, detect_heading, para
 from parsers.item_html.sections import SectionReader
 from parsers.records import Handling, ItemRecord, PageStructure
-from parsers.text.vocabulary import classify_heading_strict, not_a_title_reason, parse_handling_line
+from parsers.text.vocabulary import (
+    UI_LABELS,
+    classify_heading_strict,
+    not_a_title_reason,
+    parse_handling_line,
+)
 
 # --- the parser -----------------------------------------------------------------------
 
@@ -112,8 +117,10 @@ class _ItemParser(SectionReader):
                 continue
             if self.zone == "header":
                 if self.current is not None:  # Dynasty's attachment list above the content
-                    self.current.paras.append(para(b))
-                    continue
+                    if b.all_links():
+                        self.current.paras.append(para(b))
+                        continue
+                    self.current = None  # its entries are links: unlinked text ends it
                 if self.consume_header(b):
                     continue
                 if self.whole_page and _is_link_only(b):  # a menu outside any data area
@@ -197,6 +204,15 @@ _DYNASTY10_PARTS = frozenset({"page-header", "meeting-header", "content", "meeti
 _NAVIGATION_LISTS = ("attachments", "supplementary")
 
 
+def _is_navigation_table(block: Block) -> bool:
+    """A caption, or a block of a table captioned, with one of Dynasty's labels."""
+    caption = block.flat if block.tag == "caption" else block.caption
+    if not caption:
+        return False
+    return caption.casefold() in UI_LABELS or \
+        classify_heading_strict(caption) in _NAVIGATION_LISTS
+
+
 def _is_link_only(block: Block) -> bool:
     links = block.all_links()
     if not links:
@@ -245,6 +261,12 @@ def _parse(rec: ItemRecord, data: bytes, url: str | None, content_type: str | No
         data_blocks = blocks[index + 1:] if index is not None else blocks
     if not data_blocks:
         rec.warn("empty data area")
+    # Tables captioned as Dynasty's own lists or menus (``Navigointi``, ``Liitteet``)
+    # wherever they stand: their caption never opens a section of the text.
+    navigation = [b for b in data_blocks if _is_navigation_table(b)]
+    if navigation:
+        parser.read_navigation(navigation)
+        data_blocks = [b for b in data_blocks if not _is_navigation_table(b)]
     parser.run(data_blocks)
     parser.finish()
     if parser.whole_page and not (index is not None or parser.seen_heading or rec.case_number
