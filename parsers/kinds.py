@@ -97,6 +97,10 @@ _BODY_CLASSES = {"bodykokousasia": "item_html", "bodykokous": "meeting_html",
 _ITEM_LABEL_RE = re.compile(
     r"(?:Pöytäkirja|Esityslista|Protokoll|Föredragningslista)\s+\d{1,2}\.\d{1,2}\.\d{4}\s*/?\s*"
     r"(?:Pykälä|Asianro|Paragraf|Ärende)\s*\d+", re.I)
+#: ``Viranhaltijapäätös 07.04.2025`` in the page's label, in UTF-8 or windows-1252 bytes
+_OFFICIAL_LABEL_RE = re.compile(
+    rb"(?:Viranhaltijap(?:\xc3\xa4|\xe4|&auml;)(?:\xc3\xa4|\xe4|&auml;)t(?:\xc3\xb6|\xf6|&ouml;)s|"
+    rb"Tj(?:\xc3\xa4|\xe4|&auml;)nsteinnehavarbeslut)\s*(?:</?\w+[^>]*>\s*)*\d{1,2}\.\d{1,2}\.\d{4}")
 _BY_LINK = {"item": "item_html", "meeting": "meeting_html", "bodies": "body_list",
             "body": "meeting_list", "feed": "feed"}
 
@@ -116,6 +120,8 @@ def detect_kind(data: bytes, url: str | None = None) -> str:
         return "item_pdf"
     if re.search(rb"<rss[\s>]|<rdf:RDF|<feed[\s>]", head):
         return "feed"
+    if _OFFICIAL_LABEL_RE.search(data[:20000]):
+        return "official_decision"  # its label, whatever the page's body class
     m = _BODY_CLASS_RE.search(data[:20000])
     if m:
         kind = _BODY_CLASSES.get(m.group(1).decode("ascii", "replace").lower())

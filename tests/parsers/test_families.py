@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from parsers import parse
+from parsers import detect_kind, parse
 from parsers.text.vocabulary import UI_LABELS, not_a_title_reason
 from tests.parsers.cases import load_spec
 
@@ -72,3 +72,12 @@ def test_no_label_number_or_placeholder_as_a_value(kind, page):
             assert not value.startswith(("Navigointi", "Kokousasian teksti")), (name, value)
     for attachment in record.get("attachments", []):
         assert attachment["title"].strip(" -–—.()") and not attachment["title"].startswith("(")
+
+
+@pytest.mark.parametrize(("kind", "page"), FIXTURES, ids=[f"{k}/{p.stem}" for k, p in FIXTURES])
+def test_each_fixture_is_detected_as_its_kind(kind, page):
+    """``check-corpus`` and ``kokousarkisto parse`` choose the parser by content: a saved
+    page of every family must be told apart (an official's decision by its label even
+    on a page whose body class is an item page's)."""
+    inputs, _ = load_spec(page.with_suffix(".expected.json"))
+    assert detect_kind(page.read_bytes(), inputs.get("url")) == kind
