@@ -177,7 +177,7 @@ class HeaderReader:
         if not s:
             return used
         m = BODY_DATE_RE.match(s)
-        if m and rec.title is not None and not self.seen_body_date:
+        if m and not self.seen_body_date:
             # This handling's own line under the title (Dynasty 10: ``<span>Tekninen
             # lautakunta</span> <span>23.09.2026</span>``).
             self.seen_body_date = True

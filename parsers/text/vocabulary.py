@@ -321,6 +321,8 @@ EXTRA_HEADING_FIELDS: tuple[tuple[str, str], ...] = (
     ("ändringssökande", "appeal"),
     ("motivering", "background"),
     ("beslutshistorik", "history"),
+    ("tilläggsmaterial", "supplementary"),
+    ("bakgrundsmaterial", "supplementary"),
 )
 
 
@@ -464,6 +466,8 @@ UI_LABELS = frozenset({
     "toimielimet", "etusivu", "haku", "avaa haku", "tulosta", "sulje", "takaisin",
     "sisältö", "sisällysluettelo", "kokous", "kokoukset", "pdf", "pdf-muodossa",
     "kokousasia pdf-muodossa", "tiedostot",
+    "navigering", "föregående ärende", "nästa ärende", "möte", "möten", "tillbaka",
+    "tilläggsmaterial", "bakgrundsmaterial", "ärendet i pdf-format", "sök", "startsida",
 })
 #: A paragraph that only holds a number (an agenda's item number standing alone).
 BARE_NUMBER_RE = re.compile(r"^\s*(?:§\s*)?(\d{1,4})\s*[.)§]?\s*$")

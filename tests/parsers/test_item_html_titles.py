@@ -66,3 +66,17 @@ def test_noise_above_the_title_is_never_the_title(noise, captions, title, dynast
     assert record.section == "4"
     if title is None:
         assert "missing: title" in record.warnings
+
+
+def test_the_handling_line_is_no_title_when_the_title_is_missing():
+    page = ("<html><body><!--DATABEGIN--><div class='data-part meeting-header'><h2>Tekninen "
+            "lautakunta&nbsp; Esityslista 23.09.2026/Asianro 4</h2></div><div class='data-part "
+            "meetingitem'><div class='data-part-block-htm'><p><span>Tekninen lautakunta</span> "
+            "<span>23.09.2026</span></p><p><span>Valmistelija</span><span>Kaupungininsinööri "
+            "Matti Mallikas</span></p><p><span>Tekninen johtaja</span><span>Tekninen lautakunta "
+            "päättää hyväksyä.</span></p></div></div><!--DATAEND--></body></html>").encode()
+    record = parse("item_html", page)
+    assert record.title is None and "missing: title" in record.warnings
+    assert record.body == "Tekninen lautakunta" and record.meeting_date == "2026-09-23"
+    assert record.proposal == "Tekninen lautakunta päättää hyväksyä."
+    assert record.background is None
