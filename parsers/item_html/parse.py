@@ -7,6 +7,23 @@ navigation, an attachment list) and whose content is the municipality's Word doc
 exported to HTML, between ``<!--DATA_BEGIN-->`` and ``<!--DATA_END-->`` (older static
 pages, windows-1252) or inside ``div.data-part-block-htm`` (newer UTF-8 pages).
 
+Dynasty 10 (``*.oncloudos.com``) marks its parts: ``div.data-part`` blocks
+``page-header`` (a page label such as ``Kokousasian teksti``: never the title),
+``meeting-header`` (``Tekninen lautakunta  Esityslista 23.09.2026/Asianro 4``),
+``page-navigation`` and ``meetingitem`` / ``data-part-block-htm`` (the text). From
+10.4.0.260401 the navigation is ``table.tbl.navigation`` with a visually hidden
+``<caption>``: ``Navigointi`` (skipped), ``Liitteet`` and ``Oheismateriaali`` (the item's
+lists). Such pages are read by part (``Block.region``), not by the data-area comments.
+Their text pairs a label and its value as sibling spans (``<span>Valmistelija</span>
+<span>…</span>``); a first span holding an official's title followed by a proposal
+(``<span>Kaupunginjohtaja</span><span>… päättää, että …</span>``) is the proposer
+(title only) and the proposal.
+
+Never a wrong field: a bare number above the title (2017 agendas print the item
+number alone) is the item number; UI labels, captions, dates, case numbers alone and
+placeholders (``-``) are never a title or a text; an attachment's note in parentheses
+on its own line belongs to that attachment.
+
 How a page is read:
 
 1. ``parsers.html.blocks`` decodes the bytes and turns the tree into a flat list of
