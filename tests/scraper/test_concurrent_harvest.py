@@ -10,6 +10,7 @@ import sys
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from itertools import pairwise
 
 from demosite import DemoServer, expected_items
 from kokousarkisto import api
@@ -210,3 +211,37 @@ def test_backfill_and_officials_decisions_run_side_by_side(tmp_path):
     assert summary.official_decisions == 2 * summary.by_source["a"].official_decisions > 0
     assert stats.items_listed == 2 * ITEMS and stats.failed == 0
     assert len(stats.body_list_url) == 2
+
+
+class Arrivals(list):
+    """A request log that also notes when each request arrived."""
+
+    def append(self, request) -> None:
+        super().append({**request, "at": time.monotonic()})
+
+
+def test_each_host_keeps_its_own_delay_and_retry_after(tmp_path):
+    from tests.loopback import Reply, ScriptedServer
+    from tests.scraper.test_config import empty_site
+
+    delay = 0.4
+    with ScriptedServer() as slow, ScriptedServer() as b, ScriptedServer() as c:
+        for site in (slow, b, c):
+            empty_site(site)
+            site.requests = Arrivals()
+        feed = "/cgi/DREQUEST.PHP?page=rss/meetingitems&show=100"
+        slow.routes[feed] = [Reply(503, b"busy", {"Retry-After": "2"}), slow.routes[feed][0]]
+        sources = [Source(id=n, base_url=s.url) for n, s in (("slow", slow), ("b", b), ("c", c))]
+        started = time.monotonic()
+        summary = api.harvest(tmp_path / "k.db", sources, recheck_days=0, concurrency=3,
+                              policy=FetchPolicy(min_interval=delay, retries=1, backoff=0.1))
+        wall = time.monotonic() - started
+    assert summary.exit_code == 0, summary.failures
+    for site in (slow, b, c):
+        times = [r["at"] for r in site.requests]
+        assert min(later - earlier for earlier, later in pairwise(times)) >= delay - 0.05
+    # the busy host waited what it was told; the others did not wait with it
+    retried = [r["at"] for r in slow.requests if r["path"] == feed]
+    assert retried[1] - retried[0] >= 2
+    assert max(r["at"] for s in (b, c) for r in s.requests) < retried[1]
+    assert wall < sum(s.seconds for s in summary.by_source.values())
