@@ -15,6 +15,9 @@ connection it registers, with the analyser that built that database's index (rea
     the passage of ``words`` words (default 30) with the most matches, as HTML.
 ``fi_lemmas(text)``
     the base-form tokens the index stores for ``text`` (for checking why a row matched).
+``fi_iso_date(value, default)``, ``fi_lower(text)``
+    canned queries' date parameters in Finnish or ISO form (empty = ``default``), and
+    case folding of names beyond ASCII.
 ``escape_fts(q)``
     Datasette's own function, replaced by ``fi_query``: the search box of a table with
     an FTS index (``items``) becomes Finnish-aware too.
@@ -98,6 +101,28 @@ def register_functions(conn: sqlite3.Connection, lemmatiser: Lemmatiser | None =
     # a case number in any printed form → items.case_key (3700/10.02.02/2024 → 3700/2024)
     conn.create_function("fi_case_key", 1, lambda t: case_key(_text(t)), deterministic=True)
     conn.create_function("escape_fts", 1, fi_query, deterministic=True)
+    conn.create_function("fi_iso_date", 2, fi_iso_date, deterministic=True)
+    conn.create_function("fi_lower", 1, fi_lower, deterministic=True)
+
+
+def fi_iso_date(value: Any, default: Any = None) -> Any:
+    """A date parameter of a canned query as ``YYYY-MM-DD``: ``1.1.2025`` and
+    ``2025-01-01`` alike; ``default`` (an open bound) when empty; anything else as it
+    is (it then matches no date, as before)."""
+    from kokousarkisto.reporter.params import parse_date
+
+    text = _text(value)
+    if text is None or not text.strip():
+        return default
+    parsed = parse_date(text[:40])
+    return parsed.isoformat() if parsed else text
+
+
+def fi_lower(value: Any) -> str | None:
+    """``lower()`` for every letter (SQLite's folds only ASCII: JÄÄSKELÄINEN ≠
+    jääskeläinen), bounded to 10,000 characters."""
+    text = _text(value)
+    return text[:10000].casefold() if text is not None else None
 
 
 @hookimpl(trylast=True)  # after Datasette's own escape_fts, which this replaces

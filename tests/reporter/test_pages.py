@@ -374,3 +374,27 @@ def test_lists_say_what_was_decided(ds, towns_db):
     assert "Päätösehdotus hyväksyttiin" not in cards[accepted["id"]]
     (item,) = get(ds, f"/kohta/{voted['id']}")
     assert '<dd class="kk-outcome">päätettiin äänestyksen jälkeen' in item.text
+
+
+def test_canned_queries_take_finnish_dates_open_bounds_and_any_letter_case(ds, towns_db):
+    n = query(towns_db, "select count(*) from items join bodies on bodies.id = items.body_id "
+                        "where bodies.name = 'Kaupunginhallitus' and items.source_id = 'demola' "
+                        "and items.document_type = 'minutes' and meeting_date >= '2025-01-01'"
+              )[0][0]
+    assert n > 0
+
+    def rows(path):
+        (page,) = get(ds, path)
+        assert page.status_code == 200, page.text[:300]
+        return page.json()
+
+    base = "/kunnat/decisions_by_body.json?_shape=array&body=Kaupunginhallitus&kunta=demola"
+    assert len(rows(base + "&start=1.1.2025&end=")) == n  # Finnish date, empty end: open
+    assert len(rows(base + "&start=2025-01-01&end=")) == n
+    assert rows(base + "&start=1.1.2025&end=31.12.2025") == rows(
+        base + "&start=2025-01-01&end=2025-12-31")
+    person = query(towns_db, "select name from item_preparers where name like '%ä%' "
+                             "limit 1")[0][0]
+    lower = rows(f"/kunnat/items_by_person.json?_shape=array&name={person.lower()}")
+    upper = rows(f"/kunnat/items_by_person.json?_shape=array&name={person.upper()}")
+    assert lower and lower == upper
