@@ -2,23 +2,45 @@
 
 Decisions made by officials, not bodies, are listed by ``rss/official_decisions`` and
 have no meeting, PDF or attachments to fetch: each new entry is one page, parsed and
-stored (:func:`db.store.store_official_decision`). Older Dynasty sites have no such feed
-and answer ``404``, which is no failure. A decision is taken once: a stored one is not
-fetched again.
+stored (:func:`store_decision`, the one record → row path of this kind, which the
+harvest and ``reparse`` share). Older Dynasty sites have no such feed and answer
+``404``, which is no failure. A decision is taken once: a stored one is not fetched
+again; ``reparse`` rebuilds every stored one from its archived page.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import sqlite_utils
 
 from db import store
 from parsers import PARSER_VERSION, parse
+from parsers.records import OfficialDecisionRecord
+from scraper.archive import RawArchive
 from scraper.feeds import read_feed
 from scraper.fetcher import ArchivingFetcher
 from scraper.sources import Source
 from scraper.summary import RunSummary
+
+log = logging.getLogger(__name__)
+
+
+def store_decision(db: sqlite_utils.Database, *, source_id: str, dynasty_id: str,
+                   record: OfficialDecisionRecord, url: str, sha256: str | None,
+                   title: str | None, now: str) -> str:
+    """Store one parsed decision: ``"new"``, ``"updated"`` or ``"unchanged"``.
+
+    ``title`` stands in when the page gives none (the feed's subject on a harvest, the
+    stored title on a reparse): the parser cannot find it again, the row must keep it.
+    """
+    if not record.title and title:
+        record.title = title
+    return store.store_official_decision(
+        db, source_id=source_id, dynasty_id=dynasty_id, record=record, url=url,
+        html_sha256=sha256, parser_version=PARSER_VERSION, now=now)
 
 
 def harvest_official_decisions(db: sqlite_utils.Database, fetcher: ArchivingFetcher,
@@ -44,11 +66,52 @@ def harvest_official_decisions(db: sqlite_utils.Database, fetcher: ArchivingFetc
             continue
         record = parse("official_decision", page.result.content, url=entry.link,
                        content_type=page.result.content_type)
-        if not record.title and entry.subject:
-            record.title = entry.subject
-        status = store.store_official_decision(
-            db, source_id=source.id, dynasty_id=entry.dynasty_id, record=record,
-            url=entry.link, html_sha256=page.sha256, parser_version=PARSER_VERSION,
-            now=now())
+        assert isinstance(record, OfficialDecisionRecord)
+        status = store_decision(db, source_id=source.id, dynasty_id=entry.dynasty_id,
+                                record=record, url=entry.link, sha256=page.sha256,
+                                title=entry.subject, now=now())
         if status == "new":
             summary.official_decisions += 1
+
+
+@dataclass
+class DecisionCounts:
+    """What rebuilding officials' decisions from the raw archive did."""
+
+    updated: int = 0
+    unchanged: int = 0
+    failed: int = 0  # the archived page is missing
+
+
+def reparse_official_decisions(db: sqlite_utils.Database, archive: RawArchive,
+                               now: Callable[[], str]) -> DecisionCounts:
+    """Rebuild every stored decision from its archived page, without the network.
+
+    For ``kokousarkisto reparse``: when the parser improves, the pages already fetched
+    are parsed again; unchanged results write nothing. A title the page lacks (it came
+    from the feed) is kept from the stored row.
+    """
+    counts = DecisionCounts()
+    rows = db.query("select official_decisions.*, raw_documents.content_type as page_type "
+                    "from official_decisions left join raw_documents "
+                    "on raw_documents.sha256 = official_decisions.html_sha256 "
+                    "where official_decisions.html_sha256 is not null "
+                    "order by official_decisions.id")
+    for row in list(rows):
+        sha256 = row["html_sha256"]
+        if sha256 not in archive:
+            log.warning("official decision %s: page %s is not in the raw archive",
+                        row["id"], sha256)
+            counts.failed += 1
+            continue
+        record = parse("official_decision", archive.get(sha256), url=row["url"],
+                       content_type=row["page_type"])
+        assert isinstance(record, OfficialDecisionRecord)
+        status = store_decision(db, source_id=row["source_id"], dynasty_id=row["dynasty_id"],
+                                record=record, url=row["url"], sha256=sha256,
+                                title=row["title"], now=now())
+        if status == "unchanged":
+            counts.unchanged += 1
+        else:
+            counts.updated += 1
+    return counts

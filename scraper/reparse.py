@@ -1,5 +1,5 @@
-"""Rebuild every parsed item (its attachments' text, its meeting's details) from the raw
-archive, offline.
+"""Rebuild every parsed item (its attachments' text, its meeting's details) and every
+official's decision from the raw archive, offline.
 
 When a parser improves, the archive already holds every byte it needs: each item row
 names the sha256 of the HTML page and the PDF it came from. Values the parsers cannot
@@ -31,6 +31,7 @@ from scraper.archive import RawArchive
 from scraper.harvest import utc_now
 from scraper.jobs import Job, JobRunner
 from scraper.meetings import ReparseCounts, reparse_meeting_pages
+from scraper.official_decisions import DecisionCounts, reparse_official_decisions
 from scraper.parse_cache import AttachmentResult, ItemInputs, ItemResult, ParseCache
 
 log = logging.getLogger(__name__)
@@ -53,6 +54,7 @@ class ReparseSummary:
     failures: list[str] = field(default_factory=list)
     meetings: ReparseCounts = field(default_factory=ReparseCounts)  # meeting pages
     facts_refreshed: int = 0  # items whose facts were recomputed from their stored texts
+    official_decisions: DecisionCounts = field(default_factory=DecisionCounts)
 
     def line(self) -> str:
         return (f"items={self.items} updated={self.updated} failed={self.failed} "
@@ -60,7 +62,9 @@ class ReparseSummary:
                 f"attachments_cached={self.attachments_cached} "
                 f"meetings_updated={self.meetings.new + self.meetings.updated} "
                 f"meetings_failed={self.meetings.failed} "
-                f"facts_refreshed={self.facts_refreshed} jobs={self.jobs} "
+                f"facts_refreshed={self.facts_refreshed} "
+                f"official_decisions_updated={self.official_decisions.updated} "
+                f"official_decisions_failed={self.official_decisions.failed} jobs={self.jobs} "
                 f"seconds={self.seconds:.1f}")
 
 
@@ -116,6 +120,7 @@ def reparse(db: sqlite_utils.Database, archive: RawArchive, now: Callable[[], st
             _finish(db, window.popleft(), planner, summary, now)
     # meeting pages are small and quick to parse: in this process, after the items
     summary.meetings = reparse_meeting_pages(db, archive, now)
+    summary.official_decisions = reparse_official_decisions(db, archive, now)
     # facts of items not re-stored (their bytes are missing), from their stored texts
     summary.facts_refreshed = facts.refresh(db)
     summary.seconds = clock() - started

@@ -371,6 +371,18 @@ def test_reparse_rebuilds_items_from_the_archive_without_network(tmp_path):
     assert fixed.updated == 1
     restored = open_db(db_path)["items"].get(victim["id"])
     assert (restored["title"], restored["proposal"]) == (victim["title"], victim["proposal"])
+    # officials' decisions are rebuilt from their archived pages too
+    assert (unchanged.official_decisions.unchanged, unchanged.official_decisions.failed) == (3, 0)
+    db = open_db(db_path)
+    official = next(db["official_decisions"].rows)
+    db["official_decisions"].update(official["id"], {"decision": None, "official_name": "x"})
+    db.close()
+    again = api.reparse(db_path)
+    assert (again.official_decisions.updated, again.official_decisions.failed) == (1, 0)
+    assert "official_decisions_updated=1" in again.line()
+    back = open_db(db_path)["official_decisions"].get(official["id"])
+    assert (back["decision"], back["official_name"]) == (official["decision"],
+                                                         official["official_name"])
 
 
 def test_case_history_and_officials_canned_queries(harvested):
