@@ -2,11 +2,15 @@
 
 Convention
 ----------
-A page ``DIR/NAME`` (``.HTM``, ``.HTML`` or ``.PDF``) is checked when a golden file for it
-exists in one of the golden folders (by default ``DIR`` itself):
+A page ``DIR/NAME`` (``.HTM``, ``.HTML``, ``.PDF`` or an RSS ``.xml``; in ``DIR`` or any
+folder below it) is checked when a golden file for it exists in one of the golden
+folders (by default the page's own folder):
 
 * ``NAME.expected.json`` – the item goldens of ``tests/golden/<site>/`` use this name;
 * ``NAME.golden.json`` – any page kind.
+
+A golden that is a JSON list holds a whole minutes PDF's items (kind ``minutes_pdf``).
+The parsers' generated-PDF fixtures (``.yaml`` specs) are only run by the tests.
 
 NAME is the page's file name (``2017406946.HTM``) or its stem (``2017406946``, as in the
 parsers' fixture folders ``tests/parsers/<kind>/``). (The item parser's tests read every
@@ -29,9 +33,10 @@ names and sentences), ``$len`` / ``$count``, ``$paragraphs``, ``$startswith``,
 ``$endswith``, ``$contains``, ``$not_contains``, ``$any_startswith`` (a list of strings
 has one starting so, e.g. a warning whose details vary).
 
-:func:`check_corpus` returns a :class:`CorpusReport` with right/total per field over
-all pages; ``kokousarkisto check-corpus DIR [--golden G]...`` prints it and exits 0
-when every field is right, 1 otherwise.
+:func:`check_corpus` returns a :class:`CorpusReport` with, per field over all pages,
+how often it was right, wrong (a value, but not the expected one) and missing (left
+empty), and the worst pages; ``kokousarkisto check-corpus DIR [--golden G]...`` prints
+it and exits 0 when every field is right, 1 otherwise.
 """
 
 from __future__ import annotations
@@ -45,7 +50,9 @@ from typing import Any
 
 from parsers import detect_kind, parse
 
-PAGE_SUFFIXES = (".htm", ".html", ".pdf")
+PAGE_SUFFIXES = (".htm", ".html", ".pdf", ".xml")
+#: how many pages and fields the report names as the worst
+WORST = 10
 GOLDEN_SUFFIXES = (".expected.json", ".golden.json")
 
 # --- comparison ------------------------------------------------------------------------
@@ -179,12 +186,21 @@ def parse_page(data: bytes, url: str | None = None, content_type: str | None = N
 # --- the check -------------------------------------------------------------------------
 
 
+def _empty(value: Any) -> bool:
+    if isinstance(value, list):
+        return all(_empty(v) for v in value)
+    return value in (None, "", {})
+
+
 @dataclass
 class FieldResult:
     page: str
     field: str
     ok: bool
     diffs: list[str] = field(default_factory=list)
+    #: "right"; "missing" when the parser left the field empty; else "wrong" (a value,
+    #: but not the expected one: worse than none)
+    state: str = "right"
 
 
 @dataclass
@@ -207,13 +223,22 @@ class CorpusReport:
 
     def per_field(self) -> dict[str, tuple[int, int]]:
         """Field → (right, total) over all pages, in first-seen order."""
-        out: dict[str, list[int]] = {}
+        return {k: (c["right"], sum(c.values())) for k, c in self.field_states().items()}
+
+    def field_states(self) -> dict[str, dict[str, int]]:
+        """Field → how often it was right, wrong and missing, in first-seen order."""
+        out: dict[str, dict[str, int]] = {}
         for page in self.pages:
             for f in page.fields:
-                cell = out.setdefault(f.field, [0, 0])
-                cell[0] += f.ok
-                cell[1] += 1
-        return {k: (v[0], v[1]) for k, v in out.items()}
+                cell = out.setdefault(f.field, {"right": 0, "wrong": 0, "missing": 0})
+                cell[f.state] += 1
+        return out
+
+    def worst_pages(self, n: int = WORST) -> list[PageResult]:
+        """The pages with the most fields not right (errors first), worst first."""
+        bad = [p for p in self.pages if p.error or p.right < len(p.fields)]
+        return sorted(bad, key=lambda p: (not p.error, -(len(p.fields) - p.right),
+                                          p.page))[:n]
 
     @property
     def right(self) -> int:
@@ -231,37 +256,55 @@ class CorpusReport:
     def to_dict(self) -> dict[str, Any]:
         return {
             "ok": self.ok, "right": self.right, "total": self.total,
-            "per_field": {k: {"right": r, "total": t} for k, (r, t) in self.per_field().items()},
+            "per_field": {k: {**c, "total": sum(c.values())}
+                          for k, c in self.field_states().items()},
             "pages": [{"page": p.page, "golden": p.golden, "kind": p.kind, "right": p.right,
                        "total": len(p.fields), "error": p.error,
-                       "wrong": {f.field: f.diffs for f in p.fields if not f.ok}}
+                       "wrong": {f.field: f.diffs for f in p.fields if f.state == "wrong"},
+                       "missing": {f.field: f.diffs for f in p.fields if f.state == "missing"}}
                       for p in self.pages],
+            "worst": [p.page for p in self.worst_pages()],
             "unmatched": self.unmatched,
         }
 
     def lines(self, verbose: bool = False) -> list[str]:
-        """The printed report: pages, a per-field table, the overall line."""
+        """The printed report: every page, a right / wrong / missing table per field,
+        the worst pages with their differences, and the overall line (last)."""
         out = []
         for p in self.pages:
             state = f"error: {p.error}" if p.error else f"{p.right}/{len(p.fields)}"
             out.append(f"{p.page} [{p.kind}] {state}")
-            for f in p.fields:
-                if not f.ok:
-                    for d in f.diffs if verbose else f.diffs[:1]:
-                        out.append(f"  wrong {d}"[:300])
-        rows = self.per_field()
-        if rows:
-            width = max(len(k) for k in rows)
+            if verbose:
+                out += [f"  {f.state} {d}"[:300] for f in p.fields if not f.ok for d in f.diffs]
+        states = self.field_states()
+        if states:
+            width = max(len(k) for k in states)
             out.append("")
-            out.append(f"{'field'.ljust(width)}  right/total")
-            for name, (right, total) in rows.items():
-                mark = "" if right == total else "  <"
-                out.append(f"{name.ljust(width)}  {right}/{total}{mark}")
+            out.append(f"{'field'.ljust(width)}  right  wrong  missing")
+            for name, c in states.items():
+                mark = "" if c["wrong"] + c["missing"] == 0 else "  <"
+                out.append(f"{name.ljust(width)}  {c['right']:5}  {c['wrong']:5}  "
+                           f"{c['missing']:7}{mark}")
+        worst = self.worst_pages()
+        if worst:
+            out.append("")
+            out.append(f"worst pages ({len(worst)} of {len(self.pages)}):")
+            for p in worst:
+                if p.error:
+                    out.append(f"  {p.page} [{p.kind}] error: {p.error}"[:300])
+                    continue
+                out.append(f"  {p.page} [{p.kind}] {len(p.fields) - p.right} of "
+                           f"{len(p.fields)} fields not right")
+                for f in p.fields:
+                    if not f.ok:
+                        out.append(f"    {f.state} {f.diffs[0] if f.diffs else f.field}"[:300])
         share = f"{100 * self.right / self.total:.1f} %" if self.total else "-"
-        out.append(f"overall: {self.right}/{self.total} fields right ({share}) on "
-                   f"{len(self.pages)} pages")
+        wrong = sum(c["wrong"] for c in states.values())
+        missing = sum(c["missing"] for c in states.values())
         if self.unmatched:
             out.append(f"without a golden: {len(self.unmatched)} page(s)")
+        out.append(f"overall: {self.right}/{self.total} fields right ({share}), {wrong} wrong, "
+                   f"{missing} missing, on {len(self.pages)} pages")
         return out
 
 
@@ -279,10 +322,14 @@ def find_goldens(page: Path, golden_dirs: list[Path]) -> list[Path]:
     return found
 
 
-def check_page(page: Path, golden: Path) -> PageResult:
+def check_page(page: Path, golden: Path, name: str | None = None) -> PageResult:
+    """Parse ``page`` and compare it with ``golden``; ``name`` is how the report calls
+    the page (default: its file name)."""
     spec = json.loads(golden.read_text(encoding="utf-8"))
+    if isinstance(spec, list):  # a whole minutes PDF's items
+        spec = {"_parser": "minutes_pdf", "items": spec}
     inputs = spec.get("_input", {}) or {}
-    result = PageResult(page=page.name, golden=str(golden), kind="?")
+    result = PageResult(page=name or page.name, golden=str(golden), kind="?")
     try:
         kind, record = parse_page(page.read_bytes(), url=inputs.get("url"),
                                   content_type=inputs.get("content_type"),
@@ -299,25 +346,30 @@ def check_page(page: Path, golden: Path) -> PageResult:
             actual = resolve_path(data, name)
         except PathError:
             result.fields.append(FieldResult(page.name, name, False,
-                                             [f"{name}: the {kind} record has no such field"]))
+                                             [f"{name}: the {kind} record has no such field"],
+                                             "wrong"))
             continue
         diffs = compare(actual, expected, name)
-        result.fields.append(FieldResult(page.name, name, not diffs, diffs))
+        state = "right" if not diffs else "missing" if _empty(actual) else "wrong"
+        result.fields.append(FieldResult(page.name, name, not diffs, diffs, state))
     return result
 
 
 def check_corpus(directory: str | Path, golden_dirs: list[str | Path] | None = None
                  ) -> CorpusReport:
-    """Parse every page of ``directory`` that has a golden and compare field by field."""
+    """Parse every page under ``directory`` (its subfolders too) that has a golden and
+    compare field by field. Goldens sit beside their page unless ``golden_dirs`` are
+    given; a page is named by its path under ``directory``."""
     directory = Path(directory)
-    dirs = [Path(d) for d in golden_dirs] if golden_dirs else [directory]
     report = CorpusReport()
-    for page in sorted(p for p in directory.iterdir()
+    for page in sorted(p for p in directory.rglob("*")
                        if p.is_file() and p.suffix.lower() in PAGE_SUFFIXES):
+        dirs = [Path(d) for d in golden_dirs] if golden_dirs else [page.parent]
+        name = page.relative_to(directory).as_posix()
         goldens = find_goldens(page, dirs)
         if not goldens:
-            report.unmatched.append(page.name)
+            report.unmatched.append(name)
             continue
         for golden in goldens:
-            report.pages.append(check_page(page, golden))
+            report.pages.append(check_page(page, golden, name))
     return report

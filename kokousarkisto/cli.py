@@ -368,11 +368,11 @@ def status(db_path: str, archive: str | None, as_json: bool) -> None:
 @click.option("--all-diffs", is_flag=True, help="Print every difference, not the first per field.")
 def check_corpus_command(directory: str, golden_dirs: tuple[str, ...], as_json: bool,
                          all_diffs: bool) -> None:
-    """Parse every page in DIRECTORY that has a golden file and print per-field accuracy.
+    """Parse every page under DIRECTORY that has a golden file and print, per field, how
+    often it was right, wrong and missing, and the worst pages.
 
-    The parser (item, item PDF, meeting page, body list, meeting list) is chosen by the
-    page's content or the golden's ``_parser``. Exits 0 when every field is right, 1
-    otherwise (also when no page has a golden).
+    The page kind is chosen by the page's content or the golden's ``_parser``. Exits 0
+    when every field is right, 1 otherwise (also when no page has a golden).
     """
     report = api.check_corpus(directory, list(golden_dirs) or None)
     if as_json:

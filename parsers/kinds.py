@@ -109,7 +109,9 @@ def detect_kind(data: bytes, url: str | None = None) -> str:
     """Which kind a page is: a name of :data:`KINDS`.
 
     A PDF is an item PDF (a whole minutes PDF looks the same; ask for ``minutes_pdf``).
-    An RSS document is a feed. An HTML page is told by Dynasty's ``<body class>``
+    An RSS document is a feed; a page naming itself ``Viranhaltijapäätös <date>`` an
+    official's decision (static ones share the item pages' body class). Another HTML
+    page is told by Dynasty's ``<body class>``
     (``bodyKokousasia``, ``bodyKokous``, ``bodyTelimet``, ``bodyTelin``), else by its URL
     (``page=meetingitem``/``…-3.HTM``, ``page=meeting``/``<docid>.HTM``, ``TELIMET``/
     ``page=meeting_frames``, ``TELIN-``/``page=meetings``, ``page=official_decision``),
@@ -137,6 +139,9 @@ def detect_kind(data: bytes, url: str | None = None) -> str:
                                                                              "replace")
     if _ITEM_LABEL_RE.search(text):
         return "item_html"
+    frames = re.findall(r"<i?frame\b[^>]*\bsrc\s*=\s*[\"']?([^\"'\s>]+)", text, re.I)
+    if any(classify_link(src)[0] == "bodies" for src in frames):
+        return "body_list"  # Dynasty's frameset around its body lists
     hrefs = re.findall(r"href\s*=\s*[\"']?([^\"'\s>]+)", text, re.I)
     kinds = [classify_link(h)[0] for h in hrefs]
     if kinds.count("item") >= 2:

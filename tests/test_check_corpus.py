@@ -85,8 +85,8 @@ def test_find_goldens_by_name_or_stem(tmp_path):
 # --- the command ------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("folder", ["item_html", "meeting_html",
-                                    "lists_html"])
+@pytest.mark.parametrize("folder", ["item_html", "meeting_html", "lists_html",
+                                    "official_decision", "."])
 def test_every_fixture_folder_is_all_right(folder):
     result = run(str(PARSER_FIXTURES / folder))
     assert result.exit_code == 0, result.output
@@ -103,17 +103,25 @@ def test_wrong_fields_are_counted_and_exit_1(tmp_path):
     spec["time"] = "19:00"
     spec["attendees[*].name"] = {"$sha256": digest(["Joku Muu"]), "$count": 1}
     spec["no_such_field"] = 1
+    spec["place"] = "Valtuustosali"  # the page names no place: missing, not wrong
     (tmp_path / "minutes_static.golden.json").write_text(json.dumps(spec, ensure_ascii=False),
                                                           encoding="utf-8")
     result = run(str(tmp_path))
     assert result.exit_code == 1
     out = result.output
-    assert any(line.split() == ["time", "0/1", "<"] for line in out.splitlines())
-    assert any(line.split()[:2] == ["attendees[*].name", "0/1"] for line in out.splitlines())
+    rows = [line.split() for line in out.splitlines()]
+    assert ["field", "right", "wrong", "missing"] in rows
+    assert ["time", "0", "1", "0", "<"] in rows
+    assert ["attendees[*].name", "0", "1", "0", "<"] in rows
+    assert ["place", "0", "0", "1", "<"] in rows
+    assert ["body", "1", "0", "0"] in rows
     assert "no_such_field: the meeting_html record has no such field" in out
     assert "Aino Esimerkki" not in out  # digested values are never printed
+    worst = out.split("worst pages (1 of 1):")[1].splitlines()
+    assert worst[1].split()[:3] == ["minutes_static.HTM", "[meeting_html]", "4"]
+    assert {w.split()[0] for w in worst[2:6]} == {"wrong", "missing"}
     total = len([k for k in spec if not k.startswith("_")])
-    assert f"overall: {total - 3}/{total} fields right" in out
+    assert f"overall: {total - 4}/{total} fields right" in out and "3 wrong, 1 missing" in out
 
 
 def test_json_output(tmp_path):
@@ -122,7 +130,18 @@ def test_json_output(tmp_path):
     report = json.loads(result.output)
     assert report["ok"] and report["right"] == report["total"] > 0
     assert {p["kind"] for p in report["pages"]} == {"body_list", "meeting_list"}
-    assert report["per_field"]["body"] == {"right": 3, "total": 3}
+    assert report["per_field"]["body"] == {"right": 3, "wrong": 0, "missing": 0, "total": 3}
+    assert report["worst"] == []
+
+
+def test_subfolders_are_checked_and_named_by_their_path(tmp_path):
+    for folder in ("lists_html", "feed"):
+        shutil.copytree(PARSER_FIXTURES / folder, tmp_path / folder)
+    report = api.check_corpus(tmp_path)
+    assert report.ok and not report.unmatched
+    names = {p.page for p in report.pages}
+    assert "lists_html/telin_static.HTM" in names and "feed/meetings.xml" in names
+    assert {p.kind for p in report.pages} == {"body_list", "meeting_list", "feed"}
 
 
 def test_no_golden_means_exit_1(tmp_path):

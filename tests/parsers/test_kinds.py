@@ -14,6 +14,7 @@ from demosite import build_site
 from demosite.towns import TOWNS
 from parsers.kinds import KINDS
 from parsers.records import PageStructure
+from tests.parsers.fixtures import all_fixtures
 
 HERE = Path(__file__).parent
 
@@ -141,7 +142,16 @@ def test_detect_kind_on_demo_pages() -> None:
     (b"<a href='TELIN-1.HTM'>a</a><a href='TELIN-2.HTM'>b</a>", None, "body_list"),
     (b"<a href='11.HTM'>a</a><a href='12.HTM'>b</a>", None, "meeting_list"),
     (b"<?xml version='1.0'?><rss version='2.0'><channel/></rss>", None, "feed"),
+    ("<body class='bodyKokousasia'><label>Tekninen johtaja<br>Viranhaltijapäätös "
+     "07.04.2025 § 3</label>".encode("cp1252"), None, "official_decision"),
     (b"", None, "item_html"),
 ])
 def test_detect_kind_without_body_class(html, url, kind) -> None:
     assert parsers.detect_kind(html, url) == kind
+
+
+def test_every_fixture_is_detected_as_its_kind() -> None:
+    """Without a URL, from the bytes alone (a whole minutes PDF is asked for by name)."""
+    wrong = [(f.id, f.kind, parsers.detect_kind(f.data())) for f in all_fixtures()
+             if f.kind != "minutes_pdf" and parsers.detect_kind(f.data()) != f.kind]
+    assert not wrong, wrong
