@@ -42,7 +42,7 @@ from parsers.meeting_html.attendees import attendee_lines, looks_like_name, spli
 from parsers.meeting_html.header import norm_head, read_detail_row, read_label
 from parsers.meeting_html.items import ITEM_NUMBER_RE, attachment_item_urls, split_numbered
 from parsers.records import Attendee, MeetingItem, MeetingRecord, PageStructure
-from parsers.text.vocabulary import DATE_RE, clean_text, parse_fi_date
+from parsers.text.vocabulary import DATE_RE, clean_text, not_a_title_reason, parse_fi_date
 
 # --- section headings -----------------------------------------------------------------
 
@@ -273,6 +273,12 @@ def _parse(rec: MeetingRecord, data, url: str | None, content_type: str | None) 
     numbers = [i.section for i in rec.items if i.section]
     if len(set(numbers)) != len(numbers):
         rec.warn("an item number appears twice")
+    for item in rec.items:
+        reason = not_a_title_reason(item.title) if item.title else None
+        if reason:  # a link cut short ("14") or a label: no title rather than a wrong one
+            rec.warn(f"item {item.dynasty_id or item.section or '?'}: {reason} "
+                     f"{item.title!r} is no title")
+            item.title = None
 
 
 def parse(data: bytes, *, url: str | None = None,
