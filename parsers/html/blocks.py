@@ -221,6 +221,9 @@ class Block:
     #: one of :data:`REGIONS`, "" outside any.
     region: str = ""
     caption: str = ""  # the enclosing table's ``<caption>`` text (often visually hidden)
+    #: Dynasty 10: where ``raw`` splits after its first ``<span>`` at any depth (a label
+    #: span and its value span inside ``<font>`` or another span)
+    label_end: int | None = None
     _lines: list[str] | None = None  # cache: the raw text is cleaned once
 
     @property
@@ -271,7 +274,7 @@ def _is_word_list_span(el, style: str) -> bool:
 
 class _Builder:
     __slots__ = ("pieces", "ctx", "in_data", "marker", "first_run", "first_run_el",
-                 "first_run_at", "links", "after_run")
+                 "first_run_at", "links", "after_run", "span_gap", "label_at")
 
     def __init__(self, ctx, in_data: bool):
         self.pieces: list[tuple[str, bool]] = []
@@ -283,6 +286,8 @@ class _Builder:
         self.first_run_at = -1
         self.links: list[tuple[str, str]] = []
         self.after_run = False  # the first run just ended: the next text may need a space
+        self.span_gap = False  # a Dynasty 10 span just ended (label/value spans at any depth)
+        self.label_at: int | None = None  # where the text after the first span starts
 
     def has_text(self) -> bool:
         return any(t.strip() for t, _ in self.pieces)
@@ -365,7 +370,7 @@ def extract_blocks(root) -> ExtractResult:
         out_stack[-1].append(Block(
             kind="p", tag=tag, cls=cls, style=style, align=align, raw=raw,
             bold_prefix=bold_prefix, first_run=b.first_run, list_marker=b.marker,
-            links=b.links, in_data=b.in_data, region=region_stack[-1],
+            links=b.links, in_data=b.in_data, region=region_stack[-1], label_end=b.label_at,
             caption=captions[-1] if captions else "",
         ))
         if tag == "caption" and captions:
@@ -390,13 +395,15 @@ def extract_blocks(root) -> ExtractResult:
         bold = flags[-1][0] if flags else False
         if "\n" in t or "\r" in t:
             t = t.replace("\r", " ").replace("\n", " ")  # source wrapping; <br> is "\n"
-        if cur.after_run:
+        if cur.after_run or cur.span_gap:
             # Dynasty 10 prints a label and its value as sibling spans with nothing
             # between them (``<span>Kaupunginjohtaja</span><span>Konserni- ja …``): a
             # lower-case end glued to a capital start is two words, never one.
-            cur.after_run = False
-            run = cur.first_run
-            if run and (run[-1].islower() or run[-1] in ".:)") and _UPPER_START_RE.match(t):
+            if cur.span_gap and cur.label_at is None and t.strip():
+                cur.label_at = sum(len(p) for p, _ in cur.pieces)
+            cur.after_run = cur.span_gap = False
+            last = next((p for p, _ in reversed(cur.pieces) if p), "")
+            if last and (last[-1].islower() or last[-1] in ".:)") and _UPPER_START_RE.match(t):
                 t = " " + t
         cur.pieces.append((t, bold))
         for _, buf in link_bufs:
@@ -546,6 +553,8 @@ def extract_blocks(root) -> ExtractResult:
                     cur.after_run = True
                 else:
                     cur.first_run_el = None
+            elif cur is not None and tag == "span" and region_stack[-1]:
+                cur.span_gap = True
             if _DATA_CLASS in cls.split():
                 flush()
                 state["data_depth"] -= 1

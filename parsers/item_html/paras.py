@@ -106,6 +106,9 @@ def _heading_candidates(block: Block):
         rest = raw[len(block.first_run):]
         if rest.strip():
             yield block.first_run, rest
+    if block.label_end and block.label_end < len(raw):
+        # Dynasty 10's label span inside another element: the first span's text
+        yield raw[:block.label_end], raw[block.label_end:]
     first, _, more = raw.strip(" \t\n\xa0").partition("\n")
     parts = _HEADING_GAP_RE.split(first, maxsplit=1)
     if len(parts) == 2:
@@ -161,11 +164,16 @@ def _proposer_run(block: Block) -> tuple[str, str, list[Para]] | None:
     Returns ``("proposal", <the proposer's words>, [the proposal])``; the section
     reader turns a heading that is no section name into the proposer.
     """
-    run = clean_text(block.first_run)
     raw = block.raw
-    if not run or not raw.startswith(block.first_run):
+    if block.first_run and raw.startswith(block.first_run) and raw[len(block.first_run):].strip():
+        head, rest = block.first_run, raw[len(block.first_run):]
+    elif block.label_end:  # the spans sit inside another element
+        head, rest = raw[:block.label_end], raw[block.label_end:]
+    else:
         return None
-    rest = raw[len(block.first_run):]
+    run = clean_text(head)
+    if not run:
+        return None
     rest_clean = clean_text(rest)
     if not rest_clean[:1].isupper() or not PROPOSAL_VERB_RE.search(rest_clean[:400]):
         return None
