@@ -80,6 +80,61 @@ def is_person_line(text: str) -> bool:
     return False
 
 
+#: Where one person ends and the next begins in a sentence of several: after a phone
+#: number (``… 4567, controller …``, ``… 4567 ja hallintosihteeri …``), or after a name
+#: when the next starts with a lower-case title (``… Laskija ja controller Pekka …``).
+_PERSON_SPLIT_RE = re.compile(
+    r"(?<=\d)\s*(?:[,;]\s*(?:ja|sekä)\b|[,;]|\bja\b|\bsekä\b)\s+(?=\D)"
+    r"|(?<=[a-zåäö])\s*(?:[,;]\s*(?:ja|sekä)\b|[,;]|\s\bja\b|\s\bsekä\b)\s+"
+    r"(?=[a-zåäö]{4,}\s+[A-ZÅÄÖ])"
+)
+#: A lead-in before the people of a contact block: ``Lisätietoja antavat …``.
+_LEAD_IN_RE = re.compile(
+    r"^(?:lisätiedot|lisätietoja(?:\s+(?:antaa|antavat|asiasta))*|yhteyshenkilö(?:t)?|"
+    r"valmistelija(?:t)?|asian\s+valmistelija(?:t)?)\s*:?\s+(?=\S)", re.I)
+_PHONE_TAIL_RE = re.compile(r"(?:\b(?:puh|p|tel|gsm)\.?|\+?\d[\d ()-]*)$", re.I)
+_LOWER_TAIL_RE = re.compile(r"(?:^|[,;]|\bja|\bsekä)\s*(?:[a-zåäö][\w-]*\s*)+$")
+
+
+def join_wrapped_people(lines: list[str]) -> list[str]:
+    """Lines of a people block with a person's wrapped text joined back.
+
+    Several preparers in one sentence wrap anywhere: after a comma or ``ja``
+    (``…, controller Pekka`` / ``Pallo puh. 044`` / ``765 4321 ja …``), inside a phone
+    number or between a title and its name. A line is joined to the one before when
+    that line ends with a separator, a phone number goes on (digits after digits or
+    ``puh.``), the line before ends with a title still waiting for its name, or the
+    line begins with a lone surname and a contact (``Pallo puh. 044 …``). One person per
+    line (``Riikka Testinen, puh. 050 123 4567``) stays as it is.
+    """
+    out: list[str] = []
+    for line in lines:
+        if out and _continues(out[-1], line):
+            out[-1] = f"{out[-1]} {line}"
+        else:
+            out.append(line)
+    return out
+
+
+def _continues(prev: str, line: str) -> bool:
+    if not prev or not line:
+        return False
+    if re.search(r"(?:,|;|\bja|\bsekä)$", prev):
+        return True
+    if line[0].isdigit() and _PHONE_TAIL_RE.search(prev):
+        return True  # "… puh. 050" / "111 2222"
+    last = _PERSON_SPLIT_RE.split(prev)[-1].strip(" ,;")
+    rest, contact = strip_contact(last)
+    if last and not contact and _LOWER_TAIL_RE.fullmatch(last) and line[0].isupper():
+        return True  # "…, controller" / "Pekka Pallo puh. …"
+    first = _PERSON_SPLIT_RE.split(line)[0]
+    head, first_contact = strip_contact(first)
+    if first_contact and head and len(head.split()) == 1 and head[0].isupper() and \
+            not contact and rest and rest.split()[-1][0].isupper():
+        return True  # "…, controller Pekka" / "Pallo puh. 044 …"
+    return False
+
+
 def parse_preparers(lines: list[str]) -> tuple[list[Person], str | None]:
     """Preparer lines → persons and the ``etunimi.sukunimi@…`` contact pattern.
 
@@ -90,15 +145,20 @@ def parse_preparers(lines: list[str]) -> tuple[list[Person], str | None]:
     is skipped.
     """
     pattern = None
-    chunks: list[str] = []
+    kept: list[str] = []
     for line in lines:
         line = clean_text(line)
         found = find_contact_pattern(line)
         if found:
             pattern = pattern or found
             continue
+        kept.append(line)
+    if kept:
+        kept[0] = _LEAD_IN_RE.sub("", kept[0])
+    chunks: list[str] = []
+    for line in join_wrapped_people(kept):
         # "… puh. 044 123 4567, suunnittelija Liisa Koe puh. …"
-        chunks.extend(p for p in re.split(r"(?<=\d)\s*(?:,|;|\bja\b)\s+(?=\D)", line) if p.strip())
+        chunks.extend(p for p in _PERSON_SPLIT_RE.split(line) if p.strip())
     people: list[Person] = []
     carry = ""
     for i, raw in enumerate(chunks):

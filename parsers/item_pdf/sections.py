@@ -8,6 +8,7 @@ by its field, with the decision-history rules described in
 from __future__ import annotations
 
 import os
+import re
 
 from parsers.item_pdf.fields import (
     is_person_line,
@@ -34,6 +35,7 @@ from parsers.text.vocabulary import (
     CASE_RE,
     TASK_CLASS_RE,
     clean_text,
+    looks_like_official_title,
     merge_people,
     parse_case_number,
     parse_proposer,
@@ -41,6 +43,8 @@ from parsers.text.vocabulary import (
 
 #: Fields of the item's own handling that a decision history must never fill.
 _OWN_ONLY = ("proposal", "decision", "discussion", "proposer")
+#: Blocks that end a decision history: they belong to the item, not to a handling.
+_NOT_HISTORY = ("preparers", "attachments", "for_information", "appeal", "supplementary")
 
 
 def _split_proposer(rows: list[Row]) -> tuple[Proposer | None, list[Row]]:
@@ -74,8 +78,11 @@ def _split_people(rows: list[Row]) -> tuple[list[Row], list[Row]]:
 def _preamble(block: Block, rec: ItemRecord, ctx: TextContext) -> list[str]:
     """Section, case number, title, unheaded preparers; returns background paragraphs."""
     rest: list[Row] = []
+    top: list[Handling] = []  # handling lines above the title: earlier ones, or the item's own
     for row in block.rows:
         text = clean_text(row.full)
+        if INITIALS_RE.fullmatch(text):
+            continue  # the preparers' initials ("AB/CD/EF"): no title, no text
         if is_meta(text) or (not rest and not rec.title and is_meta(row.head or "")):
             m = SECTION_LINE_RE.match(text)
             if m and rec.section is None:
@@ -94,10 +101,17 @@ def _preamble(block: Block, rec: ItemRecord, ctx: TextContext) -> list[str]:
             continue
         handlings = whole_handling(text)
         if handlings:
-            for h in handlings:
-                add_handling(rec.previous_handlings, h)
+            top.extend(handlings)
             continue
         rest.append(row)
+    own = own_handling(top, rec)
+    if own is not None:
+        rec.section = rec.section or own.section
+        rec.body = rec.body or own.body
+        rec.meeting_date = rec.meeting_date or own.date
+    for h in top:
+        if h is not own:
+            add_handling(rec.previous_handlings, h)
     paras = group_paragraphs(rest, ctx.right_edge)
     if not paras:
         return []
@@ -119,6 +133,60 @@ def _preamble(block: Block, rec: ItemRecord, ctx: TextContext) -> list[str]:
                 continue
         out.extend(ctx.para_texts(para))
     return out
+
+
+#: The preparers' initials under a title: ``AB/CD/EF``, ``ab/cd``.
+INITIALS_RE = re.compile(
+    r"[A-ZÅÄÖ]{1,4}(?:\s?/\s?[A-ZÅÄÖ]{1,4}){1,7}|[a-zåäö]{2,3}(?:/[a-zåäö]{2,3}){1,7}")
+
+
+def is_own(h: Handling, rec: ItemRecord) -> bool:
+    """Does ``h`` name the item's own handling (its §, and its date and body when known)?"""
+    if not rec.section or h.section != rec.section:
+        return False
+    if rec.meeting_date and h.date != rec.meeting_date:
+        return False
+    return not (rec.body and h.body.casefold() != rec.body.casefold())
+
+
+def own_handling(top: list[Handling], rec: ItemRecord) -> Handling | None:
+    """Which handling line above the title is the item's own heading
+    (``Kaupunginhallitus 20.3.2017 § 10``), if any.
+
+    With a ``§`` line, the one naming that § (and the running header's date and body);
+    without one, the one of the running header's date and body; without either, the
+    newest, when it is the last line before the title and newer than every other.
+    """
+    if not top:
+        return None
+    if rec.section:
+        found = [h for h in top if is_own(h, rec)]
+        return found[0] if len(found) == 1 else None
+    if rec.meeting_date or rec.body:
+        found = [h for h in top if (not rec.meeting_date or h.date == rec.meeting_date)
+                 and (not rec.body or h.body.casefold() == rec.body.casefold())]
+        return found[0] if len(found) == 1 else None
+    last = top[-1]
+    if last.date and all(h.date and h.date < last.date for h in top[:-1]):
+        return last
+    return None
+
+
+def genitive_proposer(heading: str) -> Proposer | None:
+    """``Kaupunginjohtajan esitys`` → Proposer(title="Kaupunginjohtaja"): the official
+    whose proposal the heading names (a body's genitive, ``Kaupunginhallituksen``, is
+    no one)."""
+    words = clean_text(heading).rstrip(" :").split()
+    if len(words) != 2 or classify(words[-1]) != "proposal":
+        return None
+    genitive = words[0]
+    for ending, base in (("jan", "ja"), ("jän", "jä"), ("kön", "kkö"), ("rin", "ri"),
+                         ("ehen", "es"), ("ksen", "s")):
+        if genitive.endswith(ending):
+            title = genitive[: -len(ending)] + base
+            if looks_like_official_title(title):
+                return Proposer(name=None, title=title)
+    return None
 
 
 def _history_block(block: Block, ctx: TextContext, rec: ItemRecord) -> list[str]:
@@ -214,8 +282,14 @@ def build_item(rows: list[Row], ctx: TextContext, rec: ItemRecord) -> ItemRecord
                 history.current = add_handling(rec.previous_handlings, h)
             history.read(block, None)
             continue
+        if mode == "dynasty" and name in _NOT_HISTORY:
+            mode = None  # "Lisätiedot", "Liitteet", "Tiedoksi" after a history are the item's
         if mode == "dynasty":
-            history.read(block, name)
+            rest = history.read(block, name)
+            if rest is None:
+                continue
+            mode = None  # the history reached this item's own handling line
+            _append(rec, "background", ctx.text(rest))
             continue
         if mode == "tweb":
             if name == "discussion" and len((block.heading or "").split()) >= 2:
@@ -235,6 +309,7 @@ def build_item(rows: list[Row], ctx: TextContext, rec: ItemRecord) -> ItemRecord
             _append(rec, "background", esitys)
         elif name == "proposal":
             proposer, body = _split_proposer(block.rows)
+            proposer = proposer or genitive_proposer(block.heading or "")
             if proposer and rec.proposer is None:
                 rec.proposer = proposer
             _append(rec, "proposal", ctx.text(body))
@@ -272,13 +347,17 @@ class _History:
         self.current: Handling | None = None
         self.rows: list[tuple[Handling, str, list[Row]]] = []
 
-    def read(self, block: Block, name: str | None) -> None:
+    def read(self, block: Block, name: str | None) -> list[Row] | None:
         """Rows of one block: handling lines switch the handling, the rest is text of
-        the block's field for the handling in force."""
-        for row in block.rows:
+        the block's field for the handling in force. A line naming the item's own
+        handling ends the history: the rows after it are returned."""
+        for i, row in enumerate(block.rows):
             # "Päätöshistoria | Kaupunkisuunnittelulautakunta 13.3.2024 § 14": the
             # heading beside the line is no part of the body's name
             found = whole_handling(row.text if row.head and classify(row.head) else row.full)
+            if len(found) == 1 and is_own(found[0], self.rec):
+                self.current = None
+                return block.rows[i + 1:]
             if found:
                 for h in found:
                     self.current = add_handling(self.rec.previous_handlings, h)
@@ -290,6 +369,7 @@ class _History:
                 self.rows[-1][2].append(row)
             else:
                 self.rows.append((self.current, name, [row]))
+        return None
 
     def finish(self) -> None:
         texts: dict[tuple[int, str], list[str]] = {}
