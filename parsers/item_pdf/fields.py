@@ -93,7 +93,9 @@ _LEAD_IN_RE = re.compile(
     r"^(?:lisätiedot|lisätietoja(?:\s+(?:antaa|antavat|asiasta))*|yhteyshenkilö(?:t)?|"
     r"valmistelija(?:t)?|asian\s+valmistelija(?:t)?)\s*:?\s+(?=\S)", re.I)
 _PHONE_TAIL_RE = re.compile(r"(?:\b(?:puh|p|tel|gsm)\.?|\+?\d[\d ()-]*)$", re.I)
-_LOWER_TAIL_RE = re.compile(r"(?:^|[,;]|\bja|\bsekä)\s*(?:[a-zåäö][\w-]*\s*)+$")
+#: the tail of a line that is a title still waiting for its name ("…, controller");
+#: words separated by required spaces, so that matching stays linear
+_LOWER_TAIL_RE = re.compile(r"(?:(?:ja|sekä)\s+)?[a-zåäö][\w-]*(?:\s+[a-zåäö][\w-]*){0,5}")
 
 
 def join_wrapped_people(lines: list[str]) -> list[str]:

@@ -61,9 +61,12 @@ decision (with a warning).
 
 from __future__ import annotations
 
+from collections import Counter
+
 from parsers.item_pdf.fields import (
     whole_handling,
 )
+from parsers.item_pdf.headings import parse_header
 from parsers.item_pdf.rows import (
     CASE_LABEL_RE,
     ITEM_LINE_RE,
@@ -74,8 +77,8 @@ from parsers.item_pdf.rows import (
     text_context,
 )
 from parsers.item_pdf.sections import build_item, finish_record, new_record
-from parsers.pdf.layout import read_layout
-from parsers.records import ItemRecord, MinutesRecord
+from parsers.pdf.layout import Layout, read_layout
+from parsers.records import Handling, ItemRecord, MinutesRecord
 from parsers.text.vocabulary import (
     CASE_RE,
     DATE_RE,
@@ -132,6 +135,34 @@ def _item_starts(rows: list[Row]) -> list[int]:
     return out
 
 
+def _heading_line_starts(rows: list[Row], layout: Layout) -> list[int]:
+    """Items that open with their own heading line instead of a ``§ N`` line
+    (``Kaupunginhallitus 20.3.2017 § 10``): the handling lines of this meeting, known by
+    the running header's body and date, else by being the (body, date) most lines name.
+    Earlier handlings printed above such a line belong to its item."""
+    found: list[tuple[int, Handling]] = []
+    for i, row in enumerate(rows):
+        hs = whole_handling(clean_text(row.full))
+        if len(hs) == 1 and hs[0].section and hs[0].date:
+            found.append((i, hs[0]))
+    if not found:
+        return []
+    body, date, _ = parse_header(layout.header)
+    if date:
+        own = [i for i, h in found if h.date == date
+               and (not body or h.body.casefold() == body.casefold())]
+    else:
+        pairs = Counter((h.body.casefold(), h.date) for _, h in found)
+        (pair, count), = pairs.most_common(1)
+        own = [i for i, h in found if (h.body.casefold(), h.date) == pair] if count >= 2 else []
+    out = []
+    for i in own:
+        while i > 0 and rows[i - 1].line.page == rows[i].line.page and _item_header(rows[i - 1]):
+            i -= 1
+        out.append(i)
+    return out
+
+
 def _item_header(row: Row) -> bool:
     text = clean_text(row.full)
     return bool(CASE_RE.fullmatch(text) or whole_handling(text) or CASE_LABEL_RE.match(text)
@@ -150,7 +181,7 @@ def _minutes_items(data: bytes, url: str | None) -> list[ItemRecord]:
         return [finish_record(new_record(layout, url))]
     rows = content_rows(layout)
     ctx = text_context(layout, rows)
-    starts = _item_starts(rows)
+    starts = _item_starts(rows) or _heading_line_starts(rows, layout)
     if not starts:
         return [finish_record(build_item(rows, ctx, new_record(layout, url)))]
     out = []

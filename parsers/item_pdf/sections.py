@@ -12,6 +12,7 @@ import re
 
 from parsers.item_pdf.fields import (
     is_person_line,
+    join_wrapped_people,
     parse_attachments,
     parse_history_rows,
     parse_preparers,
@@ -124,8 +125,9 @@ def _preamble(block: Block, rec: ItemRecord, ctx: TextContext) -> list[str]:
     out = []
     for i, para in enumerate(paras):
         lines = [r.text for r in para]
-        if i == 0 and not rec.preparers and len(lines) <= 6 and is_person_line(lines[0]) and all(
-            not line.rstrip().endswith(".") or is_person_line(line) for line in lines
+        joined = join_wrapped_people(lines)  # "… Kaisa Kaava puh." / "044 765 0002"
+        if i == 0 and not rec.preparers and len(lines) <= 6 and is_person_line(joined[0]) and all(
+            not line.rstrip().endswith(".") or is_person_line(line) for line in joined
         ):
             rec.preparers, pattern = parse_preparers(lines)
             rec.contact_pattern = rec.contact_pattern or pattern
@@ -136,8 +138,7 @@ def _preamble(block: Block, rec: ItemRecord, ctx: TextContext) -> list[str]:
 
 
 #: The preparers' initials under a title: ``AB/CD/EF``, ``ab/cd``.
-INITIALS_RE = re.compile(
-    r"[A-ZÅÄÖ]{1,4}(?:\s?/\s?[A-ZÅÄÖ]{1,4}){1,7}|[a-zåäö]{2,3}(?:/[a-zåäö]{2,3}){1,7}")
+INITIALS_RE = re.compile(r"[A-ZÅÄÖa-zåäö]{1,4}(?:\s?/\s?[A-ZÅÄÖa-zåäö]{1,4}){1,7}")
 
 
 def is_own(h: Handling, rec: ItemRecord) -> bool:

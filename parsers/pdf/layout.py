@@ -365,8 +365,9 @@ def _measure(layout: Layout) -> None:
     body_x, count = max(candidates, key=lambda xc: (xc[1], -xc[0]))
     if count < 3 or count < 0.2 * len(body):
         return
-    # a real gutter: lines starting at the left margin rarely run across it
-    left_lines = [ln for ln in body if ln.x0 < body_x - 20]
+    # a real gutter: lines starting at the left margin rarely run across it (bold
+    # full-width lines are headings that may: "Kaupunginhallitus 20.3.2017 § 10")
+    left_lines = [ln for ln in body if ln.x0 < body_x - 20 and not ln.bold]
     crossing = sum(
         1 for ln in left_lines if any(w.x0 < body_x - 3 < w.x1 for w in ln.words)
     )

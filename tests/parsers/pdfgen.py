@@ -13,6 +13,7 @@ Spec (a dict, usually loaded from YAML)::
     page: {bottom: 780}           # where a page ends (lower = earlier page breaks)
     header:
       rule: true
+      first_page_lines: []        # optional: page 1's own header (no rule on page 1)
       lines:                      # cells at x = 57, 300, 480; {page} and {pages}
         - ["Kuopion kaupunki", "Pöytäkirja 14/2019", "{page} ({pages})"]
         - ["Kaupunginhallitus", "04.11.2019"]
@@ -245,9 +246,13 @@ def build_pdf(spec: dict[str, Any]) -> bytes:
     footer = spec.get("footer") or {}
     size = float(spec.get("font_size", 11))
     for page in range(pages):
-        if header.get("lines"):
+        first = header.get("first_page_lines")
+        if page == 0 and first is not None:
+            # a cover-like first page with its own header (or none: [])
+            _cells(c, height, first, 36.0, size, page + 1, pages, True)
+        elif header.get("lines"):
             _cells(c, height, header["lines"], 36.0, size, page + 1, pages, True)
-        if header.get("rule"):
+        if header.get("rule") and not (page == 0 and first is not None):
             rule_y = 36.0 + len(header.get("lines", [])) * size * 1.3 + 6
             c.setLineWidth(0.8)
             c.line(HEAD_X, height - rule_y, RIGHT_X, height - rule_y)

@@ -83,6 +83,33 @@ def _field_diff(expected: dict, actual: dict) -> list[str]:
 # --- generated PDFs: spec + expected JSON -------------------------------------------------
 
 
+def test_both_pdf_families_have_five_fixtures() -> None:
+    """Item PDFs and whole-minutes PDFs (several layouts of the people block) are two
+    families: each has at least five generated fixtures with expectations."""
+    kinds = [pdfgen.load_spec(p).get("function", "item") for p in SPECS]
+    assert kinds.count("item") >= 5 and kinds.count("minutes") >= 5, kinds
+
+
+def test_a_person_sentence_is_split_after_each_phone_number() -> None:
+    people, _ = parse_preparers([
+        "Talousjohtaja Liisa Laskija puh. 040 123 4567, controller Pekka",
+        "Pallo puh. 044 765 4321 ja hallintosihteeri Maija Malli puh. 050",
+        "111 2222"])
+    assert [(p.title, p.name, p.phone) for p in people] == [
+        ("Talousjohtaja", "Liisa Laskija", "040 123 4567"),
+        ("controller", "Pekka Pallo", "044 765 4321"),
+        ("hallintosihteeri", "Maija Malli", "050 111 2222")]
+    # one person per line stays one person per line; a unit line is the title's
+    people, _ = parse_preparers(["Riikka Testinen, puh. 050 123 4567",
+                                 "Ari Koe, puh. 050 765 4321"])
+    assert [(p.name, p.phone) for p in people] == [("Riikka Testinen", "050 123 4567"),
+                                                   ("Ari Koe", "050 765 4321")]
+    people, _ = parse_preparers(["Liikuntapalvelujen päällikkö Satu Esimerkki",
+                                 "Liikuntapalvelut"])
+    assert [(p.name, p.title) for p in people] == [
+        ("Satu Esimerkki", "Liikuntapalvelujen päällikkö, Liikuntapalvelut")]
+
+
 def test_generator_is_deterministic() -> None:
     assert _build("agenda") == _build("agenda")
 
