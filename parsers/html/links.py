@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from urllib.parse import parse_qs, urlsplit
 
-__all__ = ["LINK_KINDS", "classify_link", "link_id"]
+__all__ = ["classify_link", "link_id"]
 
 _KOKOUS_RE = re.compile(r"/kokous/(?P<name>[^/?#]+)$", re.I)
 _ITEM_FILE_RE = re.compile(r"^(\d+-\d+)\.HTML?$", re.I)
@@ -23,15 +23,14 @@ _PDF_FILE_RE = re.compile(r"^(\d+(?:-\d+)*)\.PDF$", re.I)
 _TELIN_RE = re.compile(r"^TELIN-(\d+)\.HTML?$", re.I)
 _TELIMET_RE = re.compile(r"^TELIMET\.HTML?$", re.I)
 
-#: link kind → meaning
-#:   item: an agenda item page; meeting: a meeting document's page; body: a body's
-#:   meeting list; bodies: the body list; pdf: a document's or an item's PDF;
-#:   attachment: an item's attachment (``<docid>-<n>-<id>.PDF``); feed: an RSS feed; other
-LINK_KINDS = ("item", "meeting", "body", "bodies", "pdf", "attachment", "feed", "other")
-
 
 def classify_link(href: str | None) -> tuple[str, str | None]:
     """What a Dynasty link points at: ``(kind, id)``.
+
+    Kinds: ``item`` (an agenda item page), ``meeting`` (a meeting document's page),
+    ``body`` (a body's meeting list), ``bodies`` (the body list), ``pdf`` (a document's
+    or an item's PDF), ``attachment`` (an item's attachment, ``<docid>-<n>-<id>.PDF``),
+    ``feed`` (an RSS feed), ``other``.
 
     ``/kokous/2017406946-3.HTM`` → ``("item", "2017406946-3")``,
     ``DREQUEST.PHP?page=meeting&id=2017406946`` → ``("meeting", "2017406946")``,

@@ -43,7 +43,6 @@ BODY_DATE_RE = re.compile(
     re.I,
 )
 
-_SEP = r"[\s|,;]*"
 SECTION_LINE_RE = re.compile(r"^(?:§\s*(\d+)|(\d+)\s*§|(?:Pykälä|Paragraf)\s+(\d+))(?![\d/.])")
 ITEM_LINE_RE = re.compile(r"^(?:Asianro|Asia\s*nro|Asia|Ärende)\s*:?\s*(\d+)(?![\d/.])", re.I)
 CASE_LINE_RE = re.compile(

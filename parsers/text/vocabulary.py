@@ -14,9 +14,7 @@ from parsers.records import Handling, Person, Proposer
 
 # --- text -------------------------------------------------------------------------
 
-_SPACE_LIKE = dict.fromkeys(map(ord, "\u00a0\u2007\u202f\u2009\u200a\u3000\t"), " ")
-_DROP = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\ufeff"), None)
-# The same sets as regexes: ``re.sub`` is much faster than ``str.translate`` with a dict.
+# Odd spaces and invisible characters (``re.sub`` is much faster than ``str.translate``).
 _SPACE_LIKE_RE = re.compile("[\u00a0\u2007\u202f\u2009\u200a\u3000\t]")
 _DROP_RE = re.compile("[\u00ad\u200b\u200c\u200d\ufeff]")
 _SPACES_RE = re.compile(r"[ \r\n\f\v]+")
@@ -33,12 +31,6 @@ def clean_text(text: str) -> str:
         text = unicodedata.normalize("NFC", text)
     text = _DROP_RE.sub("", _SPACE_LIKE_RE.sub(" ", text))
     return _SPACES_RE.sub(" ", text).strip()
-
-
-def join_paragraphs(paragraphs: list[str]) -> str | None:
-    """Join cleaned paragraphs with blank lines; ``None`` when nothing is left."""
-    kept = [p for p in (clean_text(p) for p in paragraphs) if p]
-    return "\n\n".join(kept) if kept else None
 
 
 # --- dates ------------------------------------------------------------------------
@@ -102,10 +94,6 @@ def document_type_of(text: str | None) -> str | None:
 
 
 # --- sections and headings --------------------------------------------------------
-
-SECTION_RE = re.compile(r"§\s*(\d+)|(\d+)\s*§")
-ITEM_NUMBER_RE = re.compile(r"\b(?:Asianro|Asia\s*nro|Asia)\s+(\d+)\b", re.I)
-PYKALA_RE = re.compile(r"\bPykälä\s+(\d+)\b", re.I)
 
 #: Heading text (lower case, without a trailing colon) → record field. Matched by the
 #: heading's *ending* as well, so ``Kaupunginhallituksen päätösehdotus`` is a proposal.
@@ -192,9 +180,7 @@ PHONE_RE = re.compile(
     r"(?:puh\.?|p\.|tel\.?|tfn\.?|gsm\.?|mob\.?)?\s*(\+?\(?\d[\d ()-]{5,}\d)", re.I
 )
 EMAIL_RE = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-_NAME = r"[A-ZÅÄÖÜÉ][\wåäöéü'-]+"
 _NAME_WORD_RE = re.compile(r"^[A-ZÅÄÖÜÉ][\wåäöéü'.-]*$")
-NAME_RE = re.compile(rf"({_NAME}(?:\s+{_NAME}){{1,3}})\s*$")
 
 
 def split_title_name(text: str) -> tuple[str | None, str]:

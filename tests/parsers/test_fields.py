@@ -9,15 +9,11 @@ import pytest
 from parsers.records import Handling, Person, Proposer
 from parsers.text.vocabulary import (
     HEADING_FIELDS,
-    ITEM_NUMBER_RE,
-    PYKALA_RE,
-    SECTION_RE,
     TASK_CLASS_RE,
     classify_heading,
     classify_heading_strict,
     clean_text,
     find_contact_pattern,
-    join_paragraphs,
     looks_like_person,
     merge_people,
     parse_case_number,
@@ -47,11 +43,6 @@ from parsers.text.vocabulary import (
 )
 def test_clean_text(raw, clean):
     assert clean_text(raw) == clean
-
-
-def test_join_paragraphs():
-    assert join_paragraphs(["Eka\xa0kappale", "  ", "Toka"]) == "Eka kappale\n\nToka"
-    assert join_paragraphs(["", "\xa0"]) is None
 
 
 # --- dates ------------------------------------------------------------------------------------
@@ -108,13 +99,6 @@ def test_parse_case_number(text, expected):
 def test_task_class_re(text, match):
     m = TASK_CLASS_RE.fullmatch(text)
     assert (m.group(0) if m else None) == match
-
-
-def test_section_and_item_number_patterns():
-    assert SECTION_RE.search("§ 57").groups() == ("57", None)
-    assert SECTION_RE.search("61 §").groups() == (None, "61")
-    assert PYKALA_RE.search("Pöytäkirja 14.03.2019 Pykälä 57").group(1) == "57"
-    assert ITEM_NUMBER_RE.search("Esityslista 23.09.2019 Asianro 4").group(1) == "4"
 
 
 # --- headings ---------------------------------------------------------------------------------
