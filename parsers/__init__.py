@@ -21,7 +21,8 @@ changes so that ``reparse`` and result caches know older rows are stale.
 #: 4: Dynasty 10 page parts, agenda item numbers never titles, charset checked against bytes
 #: 5: typed structure on records (PageStructure), pages of other systems unknown templates
 #: 6: a meeting item's title is never a bare number or page label
-PARSER_VERSION = "6"
+#: 7: PDF people in one sentence, own heading lines, initials, cover and numbered headers
+PARSER_VERSION = "7"
 
 from parsers.crosscheck import parse_item  # noqa: E402
 from parsers.facts import DEPARTED, PROPOSAL_STANDS, handling_facts  # noqa: E402

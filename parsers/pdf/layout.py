@@ -270,16 +270,21 @@ def _split_margins(pages: list[Page], layout: Layout) -> None:
     need = max(2, (n + 1) // 2)
     header_bottom: float | None = None
     footer_top: float | None = None
+    headed: set[int] = set()  # pages whose running header was found
     for page in pages:
         top_zone, bottom_zone = page.height * TOP_ZONE, page.height * (1 - BOTTOM_ZONE)
         for line in page.lines:
             marginal = line.bottom <= top_zone or line.top >= bottom_zone
             repeated = n >= 2 and seen[_repeat_key(line)] >= need
-            number = bool(PAGE_NUMBER_RE.match(line.text))
+            # a page number alone, or ending a top line ("Kaupunginhallitus 20.03.2017
+            # 2 (3)"): a running header even where it is not repeated (2 pages)
+            number = bool(PAGE_NUMBER_RE.match(line.text)) or (
+                line.bottom <= top_zone and bool(PAGE_NUMBER_TAIL_RE.search(line.text)))
             if not marginal or not (repeated or number):
                 continue
             if line.bottom <= top_zone:
                 header_bottom = max(header_bottom or 0.0, line.bottom)
+                headed.add(page.number)
             else:
                 footer_top = min(footer_top or page.height, line.top)
     if n == 1 and footer_top is None and pages[0].lines:
@@ -297,6 +302,9 @@ def _split_margins(pages: list[Page], layout: Layout) -> None:
         limit = page.rule if page.rule is not None else header_bottom
         if limit is None and n == 1 and not header_bottom:
             limit = page.height * SINGLE_PAGE_HEADER
+        if page is pages[0] and n >= 2 and header_bottom is not None and page.rule is None \
+                and page.number not in headed:
+            limit = max(limit or 0.0, _cover_header_bottom(page, header_bottom))
         content = []
         for line in page.lines:
             if limit is not None and line.bottom <= limit + 1.5:
@@ -308,6 +316,22 @@ def _split_margins(pages: list[Page], layout: Layout) -> None:
             else:
                 content.append(line)
         page.lines = content
+
+
+def _cover_header_bottom(page: Page, running_bottom: float) -> float:
+    """The first page's own header (a cover block: ``Testilän kaupunki`` /
+    ``Kaupunginhallitus  Pöytäkirja  20.03.2017``) when the later pages carry a
+    running header: the top lines down to a gap of two line heights, if they end in
+    the top zone; else ``running_bottom``."""
+    lines = sorted(page.lines, key=lambda ln: ln.top)
+    top_zone = page.height * TOP_ZONE
+    bottom = running_bottom
+    for a, b in zip(lines, lines[1:], strict=False):
+        if a.bottom > top_zone:
+            break
+        if b.top - a.bottom >= 2 * (a.bottom - a.top):
+            return max(bottom, a.bottom)
+    return bottom
 
 
 def _clusters(values: Counter[float], width: float) -> list[tuple[float, int]]:
