@@ -18,7 +18,6 @@ VERSION = 1
 MAX_PRODUCT = 400_000
 
 _LABEL_RE = re.compile(r"^\s*[A-ZÅÄÖ][\wåäö -]{2,60}:\s*\n")
-_WORD_RE = re.compile(r"\S+")
 
 
 def strip_label(text: str) -> str:
@@ -28,7 +27,7 @@ def strip_label(text: str) -> str:
 
 
 def words(text: str) -> list[str]:
-    return _WORD_RE.findall(text)
+    return text.split()
 
 
 def same_text(a: str | None, b: str | None) -> bool:

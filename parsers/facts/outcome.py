@@ -93,7 +93,9 @@ def classify(proposal: str | None, decision: str | None, discussion: str | None 
     counter = _find(_COUNTER_WON_RE, decision) if "ehdotuksen" in low else None
     if counter:
         return Outcome("amended", counter, "decision", voted)
-    for rx in _AS_PROPOSED_RES:
+    head_low = head.lower()
+    accepting = any(w in head_low for w in ("hyväksy", "mukaisesti", "godkän", "förslaget"))
+    for rx in _AS_PROPOSED_RES if accepting else ():
         m = rx.search(head)
         if not m:
             continue
@@ -109,7 +111,9 @@ def classify(proposal: str | None, decision: str | None, discussion: str | None 
     if noted and (proposal is None or _NOTED_RE.search(proposal) or same_text(proposal, decision)):
         return Outcome("noted", noted, "decision", voted)
     if proposal and _similar_length(proposal, decision) and (
-            same_text(proposal, decision) or same_text(_past(proposal), _past(decision))):
+            same_text(proposal, decision)
+            or (abs(len(proposal) - len(decision)) <= 20
+                and same_text(_past(proposal), _past(decision)))):
         first = first_sentences(strip_label(decision), 1)[0]
         if counter_won:
             return Outcome("amended", first, "decision", voted)

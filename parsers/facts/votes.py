@@ -359,6 +359,9 @@ def votes(text: str | None) -> list[Vote]:
 def _winner(vote: Vote, segment: str, after: str, means: dict[str, str],
             form: str | None) -> None:
     for text in (segment, after):
+        low = text.lower()
+        if not any(w in low for w in ("ehdotu", "esity", "voitti", "hyväksy")):
+            continue
         for rx, verb in _WIN_RES:
             m = rx.search(text)
             if not m:
