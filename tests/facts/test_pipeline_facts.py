@@ -18,6 +18,7 @@ from scraper.sources import Source
 
 FAST = FetchPolicy(min_interval=0, retries=1, backoff=0.01)
 VOTED = "2024091101-3"  # a demo item whose return motion lost a 5–2 vote
+GRANT = "2024102201-1"  # a grant the board amended, one member recused
 
 
 def test_harvest_and_reparse_keep_every_items_facts(tmp_path):
@@ -42,6 +43,15 @@ def test_harvest_and_reparse_keep_every_items_facts(tmp_path):
         ("Petteri Orava", "Noora Ahonen", "return")
     handling = next(db.query("select * from item_handlings where item_id = ?", [voted["id"]]))
     assert handling["outcome"] == "as_proposed"
+    grant = minutes[GRANT]
+    assert (grant["outcome"], grant["departed_from_proposal"]) == ("amended", 1)
+    assert grant["effective_decision"] == grant["decision"]
+    assert [(p["role"], p["name"]) for p in db.query(
+        "select * from item_people where item_id = ?", [grant["id"]])] == \
+        [("recusal", "Tommi Heiskanen")]
+    assert [(a["cents"], a["recipient"]) for a in db.query(
+        "select * from item_amounts where item_id = ? and decided = 1", [grant["id"]])] == \
+        [(1_100_000, "Myllyharjun Urheilijat ry")]
     agendas = list(db.query("select outcome from items where document_type = 'agenda'"))
     assert agendas and {r["outcome"] for r in agendas} == {None}
 
