@@ -472,6 +472,35 @@ def m011_official_decisions_search(db: sqlite_utils.Database) -> None:
     fts.install_official_decisions(db)
 
 
+
+@migrations()
+def m012_meeting_labels(db: sqlite_utils.Database) -> None:
+    """``meetings.label``, e.g. "Kaupunginhallitus (Kuopio) 2024-10-07", so every row that
+    points at a meeting (an attendee, an item) names its municipality and body in
+    Datasette's lists, not just a date that every town's board shares. Stored and kept by
+    triggers like ``bodies.label`` (m008): when a meeting is inserted or moved, and when
+    its body's label changes (a body renamed, its source's names changed).
+    """
+    db.execute("ALTER TABLE [meetings] ADD COLUMN [label] TEXT")
+    meeting_label = ("coalesce((select label from bodies where bodies.id = new.body_id), '') "
+                     "|| ' ' || coalesce(new.date, '')")
+    db.executescript(f"""
+        CREATE TRIGGER [meetings_label_insert] AFTER INSERT ON [meetings] BEGIN
+          UPDATE [meetings] SET [label] = {meeting_label} WHERE [id] = new.id;
+        END;
+        CREATE TRIGGER [meetings_label_update] AFTER UPDATE OF [body_id], [date] ON [meetings]
+        BEGIN
+          UPDATE [meetings] SET [label] = {meeting_label} WHERE [id] = new.id;
+        END;
+        CREATE TRIGGER [bodies_label_meetings] AFTER UPDATE OF [label] ON [bodies] BEGIN
+          UPDATE [meetings] SET [label] = coalesce(new.label, '') || ' ' || coalesce([date], '')
+          WHERE [body_id] = new.id;
+        END;
+        UPDATE [meetings] SET [label] = coalesce((select label from bodies
+          where bodies.id = meetings.body_id), '') || ' ' || coalesce([date], '');
+    """)
+
+
 def open_db(path: str | Path) -> sqlite_utils.Database:
     """Open (creating if needed) an archive database and bring its schema up to date.
 

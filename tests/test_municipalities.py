@@ -286,3 +286,14 @@ def test_reporter_pages_of_one_town_never_show_the_other(two_towns):
                 assert town in page.text and other not in page.text, (town, page.url)
     finally:
         conn.close()
+
+
+def test_rows_pointing_at_a_meeting_name_its_town_and_body(two_towns):
+    ds = _datasette(two_towns)
+    data = _rows(ds, "/kunnat/meeting_attendees.json?_shape=objects&_labels=on&_size=max")
+    labels = {r["meeting_id"]["label"] for r in data["rows"]}
+    assert labels and all(" (Alfala) " in x or " (Betala) " in x for x in labels)
+    assert {x.replace("Alfala", "Betala") for x in labels} == \
+        {x for x in labels if "Betala" in x}  # the same meetings, each town's own
+    (page,) = _get(ds, "/kunnat/meeting_attendees?_size=5")
+    assert any(label in page.text for label in labels)  # the meeting links read so

@@ -41,6 +41,10 @@ END;
 CREATE TRIGGER [bodies_label_insert] AFTER INSERT ON [bodies] BEGIN
           UPDATE [bodies] SET [label] = new.name || ' (' || coalesce((select label from sources where sources.id = new.source_id), new.source_id) || ')' WHERE [id] = new.id;
         END;
+CREATE TRIGGER [bodies_label_meetings] AFTER UPDATE OF [label] ON [bodies] BEGIN
+          UPDATE [meetings] SET [label] = coalesce(new.label, '') || ' ' || coalesce([date], '')
+          WHERE [body_id] = new.id;
+        END;
 CREATE TRIGGER [bodies_label_update] AFTER UPDATE OF [name], [source_id] ON [bodies]
         BEGIN
           UPDATE [bodies] SET [label] = new.name || ' (' || coalesce((select label from sources where sources.id = new.source_id), new.source_id) || ')' WHERE [id] = new.id;
@@ -65,6 +69,13 @@ CREATE TRIGGER "items_au" AFTER UPDATE ON "items" BEGIN
   INSERT INTO "items_fts" ("items_fts", rowid, "title", "proposal", "decision", "discussion", "background", "for_information", "supplementary", "proposer_name", "lemmas") VALUES('delete', old.rowid, old."title", old."proposal", old."decision", old."discussion", old."background", old."for_information", old."supplementary", old."proposer_name", old."lemmas");
   INSERT INTO "items_fts" (rowid, "title", "proposal", "decision", "discussion", "background", "for_information", "supplementary", "proposer_name", "lemmas") VALUES (new.rowid, new."title", new."proposal", new."decision", new."discussion", new."background", new."for_information", new."supplementary", new."proposer_name", new."lemmas");
 END;
+CREATE TRIGGER [meetings_label_insert] AFTER INSERT ON [meetings] BEGIN
+          UPDATE [meetings] SET [label] = coalesce((select label from bodies where bodies.id = new.body_id), '') || ' ' || coalesce(new.date, '') WHERE [id] = new.id;
+        END;
+CREATE TRIGGER [meetings_label_update] AFTER UPDATE OF [body_id], [date] ON [meetings]
+        BEGIN
+          UPDATE [meetings] SET [label] = coalesce((select label from bodies where bodies.id = new.body_id), '') || ' ' || coalesce(new.date, '') WHERE [id] = new.id;
+        END;
 CREATE TRIGGER "official_decisions_ad" AFTER DELETE ON "official_decisions" BEGIN
   INSERT INTO "official_decisions_fts" ("official_decisions_fts", rowid, "title", "decision", "official_title", "official_name", "lemmas") VALUES('delete', old.rowid, old."title", old."decision", old."official_title", old."official_name", old."lemmas");
 END;
@@ -283,7 +294,7 @@ CREATE TABLE "meetings" (
    "minutes_doc_id" TEXT,
    "agenda_url" TEXT,
    "minutes_url" TEXT
-, [start_time] TEXT, [end_time] TEXT, [place] TEXT, [status] TEXT, [page_doc_id] TEXT, [page_url] TEXT, [page_sha256] TEXT REFERENCES raw_documents(sha256), [page_warnings] TEXT, [details_updated_at] TEXT, [year] INTEGER GENERATED ALWAYS AS (CAST(substr([date], 1, 4) AS INTEGER)) VIRTUAL);
+, [start_time] TEXT, [end_time] TEXT, [place] TEXT, [status] TEXT, [page_doc_id] TEXT, [page_url] TEXT, [page_sha256] TEXT REFERENCES raw_documents(sha256), [page_warnings] TEXT, [details_updated_at] TEXT, [year] INTEGER GENERATED ALWAYS AS (CAST(substr([date], 1, 4) AS INTEGER)) VIRTUAL, [label] TEXT);
 CREATE TABLE "official_decisions" (
    "id" TEXT PRIMARY KEY,
    "source_id" TEXT REFERENCES "sources"("id"),
