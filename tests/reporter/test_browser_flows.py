@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from tests.reporter.conftest import query
+from tests.reporter.conftest import copy_db, query
 from tests.reporter.rfc4287 import check
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
@@ -40,9 +40,13 @@ def _free_port() -> int:
 
 @pytest.fixture(scope="module")
 def site(towns_db):
+    yield from _serve(towns_db)
+
+
+def _serve(db_path):
     port = _free_port()
     proc = subprocess.Popen([sys.executable, "-m", "kokousarkisto.cli", "serve", "--db",
-                             str(towns_db), "--port", str(port)],
+                             str(db_path), "--port", str(port)],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
     try:
@@ -187,3 +191,46 @@ def test_pages_fit_a_phone_without_horizontal_scrolling(site, browser, towns_db)
             _check_page(browser, name)
     finally:
         browser.set_window_size(1280, 1000)
+
+
+#: sets a flag when a browser runs it: the test reads the flag
+PLANTED = ('<img src=x onerror="window.__kk_xss=1">'
+           '<script>window.__kk_xss=1</script><svg onload="window.__kk_xss=1">')
+
+
+@pytest.fixture(scope="module")
+def hostile_site(towns_db, tmp_path_factory):
+    import sqlite3
+    db_path = copy_db(towns_db, tmp_path_factory.mktemp("xss-browser") / "kunnat.db")
+    conn = sqlite3.connect(db_path)
+    with conn:
+        item = conn.execute("select id, meeting_id, body_id, source_id from items where "
+                            "document_type = 'minutes' and exists (select 1 from attachments "
+                            "a where a.item_id = items.id) limit 1").fetchone()
+        conn.execute("update items set title = 'Avustus ' || ?, decision = ?, proposal = ?, "
+                     "case_number_raw = ? where id = ?",
+                     [PLANTED, PLANTED, PLANTED, "1/2025 " + PLANTED, item[0]])
+        conn.execute("update attachments set title = ? where item_id = ?", [PLANTED, item[0]])
+        conn.execute("update item_preparers set name = ? where item_id = ?", [PLANTED, item[0]])
+        conn.execute("update bodies set name = ? where id = ?", [PLANTED, item[2]])
+        conn.execute("update meeting_attendees set name = ? where meeting_id = ?",
+                     [PLANTED, item[1]])
+        conn.execute("update sources set municipality = ? where id = ?", [PLANTED, item[3]])
+    conn.close()
+    for url in _serve(db_path):
+        yield url, item
+
+
+def test_planted_markup_never_executes_in_the_browser(hostile_site, browser):
+    url, (item_id, meeting_id, body_id, source_id) = hostile_site
+    browser.set_window_size(1280, 1000)
+    for path in ("/", "/haku?q=avustus", f"/haku?q=avustus&kunta={source_id}",
+                 f"/kohta/{item_id}", f"/kokous/{meeting_id}", f"/toimielin/{body_id}",
+                 f"/diaari/{source_id}/1/2025"):
+        browser.get(url + path)
+        assert browser.execute_script("return document.readyState") == "complete"
+        assert browser.execute_script("return window.__kk_xss === undefined"), path
+        if path.startswith(("/haku", "/kohta")):
+            # the planted item is shown, its markup as visible text
+            assert '<img src=x onerror="window.__kk_xss=1">' in browser.find_element(
+                By.TAG_NAME, "body").text, path
