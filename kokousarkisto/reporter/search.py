@@ -155,9 +155,15 @@ def build_items_sql(form: SearchForm, has_attachment_index: bool,
       where 1 {where}
       order by ranked.rank, items.meeting_date desc, items.id
       limit :limit offset :offset"""
-    count = f"""with {ranked} select count(*) from (select 1 from ranked
-        join items on items.rowid = ranked.item_rowid where 1 {where}
-        limit {COUNT_CAP + 1})"""
+    if form.attachments and has_attachment_index:
+        count = f"""with {ranked} select count(*) from (select 1 from ranked
+            join items on items.rowid = ranked.item_rowid where 1 {where}
+            limit {COUNT_CAP + 1})"""
+    else:
+        # the total needs no ranking: every match that passes the filters, unscored
+        count = f"""select count(*) from (select 1 from items_fts
+            join items on items.rowid = items_fts.rowid
+            where items_fts match :match {where} limit {COUNT_CAP + 1})"""
     return rows, count, params
 
 
