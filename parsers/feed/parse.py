@@ -13,7 +13,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import feedparser
 
-from parsers.records import FeedEntry, FeedRecord
+from parsers.records import FeedEntry, FeedRecord, PageStructure
 from parsers.text.vocabulary import DATE_RE, clean_text, document_type_of, parse_fi_date
 
 _STATIC_ID_RE = re.compile(r"/kokous/([0-9]+(?:-[0-9]+)*)\.(?:HTM|PDF)$", re.I)
@@ -63,6 +63,13 @@ def parse(data: bytes, *, url: str | None = None, content_type: str | None = Non
     """
     result = FeedRecord()
     parsed = feedparser.parse(data)
+    if not parsed.get("version"):
+        # an error page or nothing at all where the feed should be: no entries to invent
+        result.structure = (PageStructure.EMPTY if not bytes(data).strip()
+                            else PageStructure.UNKNOWN_TEMPLATE)
+        result.warn("empty document" if result.structure is PageStructure.EMPTY
+                    else "unknown template: not an RSS or Atom feed")
+        return result
     if parsed.get("bozo"):
         result.warnings.append(f"malformed feed: {parsed.get('bozo_exception')!r}")
     result.title = _unescape(parsed.feed.get("title")) or None

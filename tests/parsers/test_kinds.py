@@ -80,7 +80,14 @@ def test_a_page_of_another_system_is_an_unknown_template_not_invented_rows(name)
         assert data.get(key) is None, (name, key)
 
 
-@pytest.mark.parametrize("name", ["item_html", "meeting_html", "body_list", "meeting_list"])
+def test_an_error_page_where_a_feed_should_be_is_no_feed() -> None:
+    record = parsers.parse("feed", b"<html><body><h1>Virhe 500</h1></body></html>")
+    assert record.structure is PageStructure.UNKNOWN_TEMPLATE and record.entries == []
+    assert record.warnings == ["unknown template: not an RSS or Atom feed"]
+
+
+@pytest.mark.parametrize("name", ["item_html", "meeting_html", "body_list", "meeting_list",
+                                  "feed"])
 def test_empty_bytes_are_an_empty_page(name) -> None:
     assert parsers.parse(name, b"").structure is PageStructure.EMPTY
 
