@@ -139,8 +139,12 @@ _worker_lemmatiser: Lemmatiser | None = None
 
 
 def _worker_init(analyser: str, cache_size: int) -> None:
-    """Worker process: its own lemmatiser (and word cache) for the whole load."""
+    """Worker process: its own lemmatiser (and word cache) for the whole load; it dies
+    with the loading process (a ``kill -9`` of the load leaves no worker behind)."""
     global _worker_lemmatiser
+    from scraper.sandbox import die_with_parent
+
+    die_with_parent()
     made = VoikkoAnalyser.load() if analyser == VoikkoAnalyser.name else SnowballAnalyser()
     _worker_lemmatiser = Lemmatiser(made, cache_size=cache_size)
 

@@ -501,6 +501,22 @@ def m012_meeting_labels(db: sqlite_utils.Database) -> None:
     """)
 
 
+@migrations()
+def m013_pdf_parses(db: sqlite_utils.Database) -> None:
+    """PDF parses in progress and the ones that failed, by the file's sha256.
+
+    A row is written (and committed) before a PDF is parsed and closed after; a row left
+    open means the run died during that parse (``attempts`` counts such starts). A file
+    whose parse was left open twice is not tried again (:mod:`scraper.pdf_guard`), so no
+    file can take down two runs, while one ``kill -9`` costs nothing.
+    """
+    db["pdf_parses"].create(
+        {"sha256": str, "kind": str, "started_at": str, "finished_at": str, "error": str,
+         "attempts": int},
+        pk="sha256",
+    )
+
+
 def open_db(path: str | Path) -> sqlite_utils.Database:
     """Open (creating if needed) an archive database and bring its schema up to date.
 

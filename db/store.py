@@ -15,7 +15,7 @@ from typing import Any
 
 import sqlite_utils
 
-from db import facts, fts
+from db import facts, fts, ingest
 from parsers.records import Handling, ItemRecord, MeetingRecord, OfficialDecisionRecord
 
 
@@ -63,6 +63,35 @@ def record_raw(db: sqlite_utils.Database, sha256: str, size: int, content_type: 
          "first_seen": now},
         ignore=True,
     )
+
+
+def pdf_parse_state(db: sqlite_utils.Database,
+                    sha256: str) -> tuple[bool, str | None, int] | None:
+    """``(finished, error, unfinished starts)`` of the PDF ``sha256``'s parses; ``None``
+    if never started. An unfinished parse is one a dead run left behind."""
+    row = db.execute("select finished_at, error, attempts from pdf_parses where sha256 = ?",
+                     [sha256]).fetchone()
+    return None if row is None else (row[0] is not None, row[1], row[2] or 0)
+
+
+def begin_pdf_parse(db: sqlite_utils.Database, sha256: str, kind: str, now: str) -> None:
+    """Say, committed, that the PDF ``sha256`` is being parsed now; ``attempts`` counts
+    the starts since the last parse that finished."""
+    with db.atomic():
+        db.execute(
+            "insert into pdf_parses (sha256, kind, started_at, finished_at, error, attempts) "
+            "values (?, ?, ?, null, null, 1) on conflict(sha256) do update set "
+            "started_at = excluded.started_at, error = null, attempts = case when "
+            "finished_at is null then attempts + 1 else 1 end, finished_at = null",
+            [sha256, kind, now])
+
+
+def finish_pdf_parse(db: sqlite_utils.Database, sha256: str, now: str,
+                     error: str | None) -> None:
+    """Close the parse of ``sha256``: ``error`` None when it went well."""
+    with db.atomic():
+        db.execute("update pdf_parses set finished_at = ?, error = ? where sha256 = ?",
+                   [now, error, sha256])
 
 
 def start_run(db: sqlite_utils.Database, now: str) -> int:
@@ -144,6 +173,7 @@ def store_meeting_details(db: sqlite_utils.Database, details: MeetingDetails, no
     leaves the database alone. The attendees are replaced as a whole: a corrected minutes
     page may add, drop or reorder people.
     """
+    ingest.clean_record(details.record)
     row = _meeting_details_row(details)
     attendees = _attendee_rows(details)
     with db.atomic():
@@ -273,6 +303,7 @@ def store_item(db: sqlite_utils.Database, item: ItemWrite, now: str) -> str:
     written at all, so a repeated harvest leaves the database byte for byte alone. A new
     item, or one whose HTML page or PDF bytes changed, gets a row in ``item_versions``.
     """
+    ingest.clean_record(item.record)  # no control characters, long texts capped
     row = _item_row(item)
     # base forms for Finnish full-text search; the FTS triggers index them with the row
     lemmatiser = fts.lemmatiser_for(db)
@@ -317,7 +348,8 @@ def _page_rows(item: ItemWrite, lemmatiser: Any) -> dict[str, list[dict[str, Any
         out[attachment_id] = [
             {"attachment_id": attachment_id, "sha256": sha256, "page": number, "text": text,
              "lemmas": fts.page_lemmas(text, lemmatiser)}
-            for number, text in enumerate(texts, start=1) if text and text.strip()
+            for number, text in enumerate(ingest.clean_pages(texts), start=1)
+            if text and text.strip()
         ]
     return out
 
@@ -382,6 +414,7 @@ def store_official_decision(db: sqlite_utils.Database, *, source_id: str, dynast
                             record: OfficialDecisionRecord, url: str, html_sha256: str | None,
                             parser_version: str, now: str) -> str:
     """Insert or update one official's decision; ``"unchanged"`` writes nothing."""
+    ingest.clean_record(record)
     # structure is the parser's verdict on the page, for the scraper: no column
     row = {k: v for k, v in record.to_dict().items() if k not in ("warnings", "structure")}
     row.update(id=f"{source_id}/{dynasty_id}", source_id=source_id, dynasty_id=dynasty_id,

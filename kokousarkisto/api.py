@@ -2,27 +2,32 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import fcntl
 import os
+import sqlite3
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 import parsers
+from db import bulk, fts
 from db.schema import open_db
 from db.status import SourceStatus, open_readonly, source_statuses, unfinished_latest_run
 from kokousarkisto.check_corpus import CorpusReport
 from kokousarkisto.check_corpus import check_corpus as run_corpus_check
 from kokousarkisto.check_corpus import parse_page as parse_any_page
+from kokousarkisto.publish import checkpoint, ready_to_publish
 from parsers.records import FeedRecord, ItemRecord, MinutesRecord, Record
-from scraper.archive import RawArchive, open_archive
+from scraper.archive import ArchiveDamaged, RawArchive, open_archive
 from scraper.backfill import BackfillHarvester, BackfillStats
+from scraper.budget import DEFAULT_SOURCE_SECONDS
 from scraper.config import CatalogEntry, catalog, load_config
 from scraper.harvest import RECHECK_DAYS, Harvester, RunSummary
 from scraper.http import FetchPolicy, HttpClient
-from scraper.lock import harvest_lock
+from scraper.lock import harvest_lock, lock_path
 from scraper.parse_cache import ParseCache
 from scraper.reparse import ReparseSummary
 from scraper.reparse import reparse as reparse_archive
@@ -151,6 +156,8 @@ def reparse(db_path: str | Path, archive: str | Path | None = None, *,
         finally:
             if cache is not None:
                 cache.close()
+            with contextlib.suppress(sqlite3.Error):
+                checkpoint(db.conn)
             db.close()
 
 
@@ -158,13 +165,15 @@ def harvest_plan(db_path: str | Path, plan: list[tuple[Source, FetchPolicy]], *,
                  archive: str | Path | None = None,
                  recheck_days: int = RECHECK_DAYS,
                  progress: Callable[[str, str], None] | None = None,
-                 concurrency: int = DEFAULT_CONCURRENCY) -> RunSummary:
+                 concurrency: int = DEFAULT_CONCURRENCY,
+                 source_seconds: float | None = DEFAULT_SOURCE_SECONDS) -> RunSummary:
     """Harvest sources that may each have their own fetch policy (a config file's
     per-source ``delay`` or ``contact``) in one run, up to ``concurrency`` hosts at
-    once, each host with its own client (:func:`host_clients`)."""
+    once, each host with its own client (:func:`host_clients`) and at most
+    ``source_seconds`` of the run (:mod:`scraper.budget`; ``None``: unlimited)."""
     return _harvest(db_path, plan, Harvester, archive=archive,
                     recheck_days=recheck_days, progress=progress,
-                    concurrency=concurrency)[0]
+                    concurrency=concurrency, source_seconds=source_seconds)[0]
 
 
 def _harvest(db_path: str | Path, plan: list[tuple[Source, FetchPolicy]],
@@ -181,6 +190,8 @@ def _harvest(db_path: str | Path, plan: list[tuple[Source, FetchPolicy]],
                              progress=progress, concurrency=concurrency, **options)
             return harvester.run([source for source, _ in plan]), harvester
         finally:
+            with contextlib.suppress(sqlite3.Error):  # the .db file alone holds the run
+                checkpoint(db.conn)
             db.close()
 
 
@@ -193,6 +204,8 @@ def list_sources(config_path: str | Path | None = None) -> list[CatalogEntry]:
 class StatusReport:
     sources: list[SourceStatus]
     running_run: int | None = None  # a harvest holding the lock is writing this run
+    #: a bulk load died before its search-index rebuild (``serve`` finishes it)
+    bulk_load_pending: bool = False
 
     @property
     def broken(self) -> list[str]:
@@ -206,7 +219,7 @@ def harvest_running(db_path: str | Path) -> bool:
     is written (a harvest starting in that instant would exit 75 and be retried).
     """
     try:
-        fd = os.open(f"{db_path}.lock", os.O_RDONLY)
+        fd = os.open(lock_path(db_path), os.O_RDONLY)
     except OSError:
         return False
     try:
@@ -229,7 +242,7 @@ def status(db_path: str | Path, archive: str | Path | None = None) -> StatusRepo
     def count_feed(sha256: str) -> int | None:
         try:
             data = raw.get(sha256)
-        except OSError:
+        except (OSError, ArchiveDamaged):
             return None
         feed = parsers.parse("feed", data)
         assert isinstance(feed, FeedRecord)
@@ -239,7 +252,8 @@ def status(db_path: str | Path, archive: str | Path | None = None) -> StatusRepo
     try:
         unfinished = unfinished_latest_run(conn)
         running = unfinished if unfinished is not None and harvest_running(db_path) else None
-        return StatusReport(source_statuses(conn, count_feed, skip_run=running), running)
+        return StatusReport(source_statuses(conn, count_feed, skip_run=running), running,
+                            bulk_load_pending(db_path))
     finally:
         conn.close()
 
@@ -273,6 +287,54 @@ def harvest_backfill(db_path: str | Path, plan: list[tuple[Source, FetchPolicy]]
     """
     summary, harvester = _harvest(db_path, plan, BackfillHarvester, archive=archive,
                                   recheck_days=recheck_days, concurrency=concurrency,
-                                  since=since)
+                                  since=since, source_seconds=None)
     assert isinstance(harvester, BackfillHarvester)
     return summary, harvester.stats
+
+
+def bulk_load_pending(db_path: str | Path) -> bool:
+    """Whether a bulk load died before its search-index rebuild (read only)."""
+    try:
+        conn = sqlite3.connect(f"file:{Path(db_path).resolve()}?mode=ro", uri=True)
+    except sqlite3.Error:
+        return False
+    try:
+        return conn.execute(f"select 1 from [{fts.META_TABLE}] where key = ?",
+                            [bulk.PENDING_KEY]).fetchone() is not None
+    except sqlite3.Error:  # no such table: no bulk load ever
+        return False
+    finally:
+        conn.close()
+
+
+def prepare_serve(db_path: str | Path, publish: bool) -> list[str]:
+    """Get a database ready to serve; returns what was done, for the operator.
+
+    A bulk load killed before its search-index rebuild is finished here (unless a
+    harvest holds the file: then it is only reported). ``publish`` (immutable) also
+    needs the file whole: :func:`kokousarkisto.publish.ready_to_publish` checkpoints a
+    write-ahead log an interrupted run left, and raises
+    :class:`kokousarkisto.publish.PublishRefused` when a harvest is writing or a
+    reader keeps the log open.
+    """
+    notes = []
+    conn = sqlite3.connect(f"file:{Path(db_path).resolve()}?mode=ro", uri=True)
+    try:  # a file that is no SQLite database fails here, before Datasette starts
+        conn.execute("select count(*) from sqlite_master").fetchone()
+    finally:
+        conn.close()
+    running = harvest_running(db_path)
+    if bulk_load_pending(db_path):
+        if running:
+            notes.append("an interrupted bulk load left the search index incomplete; "
+                         "it is finished when the running harvest ends")
+        else:
+            db = open_db(db_path)  # finishes the rebuild (db.bulk.repair)
+            try:
+                checkpoint(db.conn)
+            finally:
+                db.close()
+            notes.append("finished the search index an interrupted bulk load left")
+    if publish:
+        ready_to_publish(db_path, running)
+    return notes

@@ -2,15 +2,20 @@
 
 Typed errors from the library become one actionable message here and an exit code:
 0 all well, 1 some sources or items failed (the rest stored), 2 bad usage or config,
-75 (EX_TEMPFAIL) another harvest holds the database: cron may simply try again later.
+74 (EX_IOERR) the database file cannot be used (read-only, corrupt, not a database, a
+directory that cannot be written): one line says which file and why, no traceback;
+75 (EX_TEMPFAIL) another harvest holds the database, or ``serve --publish`` found it
+being written: cron may simply try again later.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import sqlite3
 import sys
 import tempfile
+import warnings
 from pathlib import Path
 from typing import NoReturn
 
@@ -19,12 +24,15 @@ import click
 from db.status import StatusError
 from kokousarkisto import __version__, api
 from kokousarkisto.publish import (
+    PublishRefused,
     datasette_command,
     inspect_command,
     load_metadata,
+    publish_metadata,
     with_archive,
 )
 from scraper.archive import ArchiveUnavailable, is_remote
+from scraper.budget import DEFAULT_SOURCE_SECONDS
 from scraper.config import (
     CatalogEntry,
     Config,
@@ -42,6 +50,7 @@ from scraper.schedule import DEFAULT_CONCURRENCY
 from scraper.sources import Source, SourceError
 
 EXIT_LOCKED = 75
+EXIT_ENVIRONMENT = 74
 ARCHIVE_HELP = ("Raw archive: a directory (default: beside the database, <name>.raw/) or an "
                 "S3-compatible object store, s3://bucket/prefix (endpoint and credentials "
                 "from AWS_ENDPOINT_URL, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY).")
@@ -51,6 +60,9 @@ class _Cli(click.Group):
     """Typed errors from any command become one message and their own exit code here."""
 
     def invoke(self, ctx: click.Context):
+        with warnings.catch_warnings():  # click 8.2 deprecates protected_args
+            warnings.simplefilter("ignore", DeprecationWarning)
+            db = _db_argument([*ctx.protected_args, *ctx.args])
         try:
             return super().invoke(ctx)
         except HarvestLocked as exc:  # harvest, reparse, demo: another run holds the file
@@ -59,6 +71,24 @@ class _Cli(click.Group):
         except ArchiveUnavailable as exc:  # --archive s3://...: unreachable or misnamed
             click.echo(f"error: raw archive: {exc}", err=True)
             ctx.exit(EXIT_LOCKED if exc.temporary else EXIT_CONFIG)
+        except PublishRefused as exc:  # serve --publish on a file being written
+            click.echo(f"error: not published: {exc}", err=True)
+            ctx.exit(EXIT_LOCKED)
+        except (sqlite3.DatabaseError, PermissionError, IsADirectoryError) as exc:
+            # read-only, corrupt or not a database: the environment, not our items
+            click.echo(f"error: database {db}: {exc}" if db else f"error: database: {exc}",
+                       err=True)
+            ctx.exit(EXIT_ENVIRONMENT)
+
+
+def _db_argument(args: list[str]) -> str | None:
+    """The ``--db`` value among the subcommand's arguments, for an error message."""
+    for i, arg in enumerate(args):
+        if arg == "--db" and i + 1 < len(args):
+            return args[i + 1]
+        if arg.startswith("--db="):
+            return arg[5:]
+    return None
 
 
 @click.group(cls=_Cli)
@@ -132,10 +162,14 @@ def _selected(source_args: tuple[str, ...], config: Config | None,
                    "every item of meetings since --since that is not stored yet.")
 @click.option("--since", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
               metavar="YYYY-MM-DD", help="With --backfill: the first meeting date to walk.")
+@click.option("--source-budget", type=click.FloatRange(min=0), default=DEFAULT_SOURCE_SECONDS,
+              show_default=True, metavar="SECONDS",
+              help="Time one source may take of a run (0: unlimited); what is left is "
+                   "taken by the next run. Not applied to --backfill.")
 def harvest(db_path: str, source_args: tuple[str, ...], config_path: str | None,
             all_registry: bool, archive: str | None, concurrency: int | None,
             delay: float | None, contact: str | None, recheck_days: int | None,
-            backfill: bool, since) -> None:
+            backfill: bool, since, source_budget: float) -> None:
     """Poll the sources' RSS feeds and store every new item (--backfill: and older ones
     found through the body and meeting lists)."""
     if backfill != (since is not None):
@@ -168,7 +202,8 @@ def harvest(db_path: str, source_args: tuple[str, ...], config_path: str | None,
         progress = TerminalProgress() if sys.stderr.isatty() else None
         summary = api.harvest_plan(db_path, plan, archive=archive,
                                    recheck_days=recheck_days, progress=progress,
-                                   concurrency=concurrency)
+                                   concurrency=concurrency,
+                                   source_seconds=source_budget or None)
         if progress:
             progress.close()
     _report(summary, verbose=click.get_current_context().find_root().params["verbose"])
@@ -254,7 +289,13 @@ def parse(file: str, kind: str | None, url: str | None) -> None:
                    "`datasette inspect` file; robots.txt as metadata.yml configures it.")
 @click.option("--archive", metavar="DIR|s3://BUCKET/PREFIX", help=ARCHIVE_HELP)
 def serve(db_path: str, host: str, port: int, publish: bool, archive: str | None) -> None:
-    """Run Datasette on the database with the project's metadata.yml and templates."""
+    """Run Datasette on the database with the project's metadata.yml and templates.
+
+    An interrupted bulk load's search index is finished first. ``--publish`` refuses
+    (exit 75) a file a harvest is writing or whose write-ahead log another process
+    keeps open: serve a copy made with ``.backup`` or ``VACUUM INTO`` instead."""
+    for note in api.prepare_serve(db_path, publish):
+        click.echo(note, err=True)
     sys.exit(_run_datasette(db_path, host, port, publish, archive))
 
 
@@ -268,6 +309,8 @@ def _run_datasette(db_path: str, host: str, port: int, publish: bool = False,
 
     metadata = with_archive(load_metadata(db_path),
                             str(archive or api.default_archive_dir(db_path)))
+    if publish:
+        metadata = publish_metadata(metadata, db_path)
     with tempfile.TemporaryDirectory() as tmp:
         meta_file = Path(tmp) / "metadata.json"
         meta_file.write_text(json.dumps(metadata, ensure_ascii=False), encoding="utf-8")
@@ -335,11 +378,15 @@ def status(db_path: str, archive: str | None, as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps({"database": db_path, "broken": broken,
                                "running_run": report.running_run,
+                               "bulk_load_pending": report.bulk_load_pending,
                                "sources": [s.to_dict() for s in statuses]},
                               ensure_ascii=False, indent=2))
         sys.exit(1 if broken else 0)
     if report.running_run is not None:
         click.echo(f"(a harvest is running: run {report.running_run} is left out)")
+    if report.bulk_load_pending:
+        click.echo("(an interrupted bulk load left the search index incomplete: "
+                   "`kokousarkisto serve` finishes it)")
     rows = [("source", "items", "runs", "last run", "requests", "seconds", "new",
              "last item fetch", "failed", "state")]
     rows += [(s.id, s.items, s.runs, s.last_run_at or "-", s.last_run_requests,

@@ -61,15 +61,31 @@ from kokousarkisto.reporter.hooks import (  # noqa: F401
 )
 from parsers import case_key
 
+#: What one call of an ``fi_*`` function may be given. A Python function cannot be
+#: interrupted by Datasette's SQL time limit (SQLite checks it between its own steps), so
+#: each call is kept short: a query of 200 characters, a text of 100,000 (longer texts
+#: are highlighted, snippeted and lemmatised from their first 100,000 characters). A
+#: crafted query of 1 GB ran 34 s before these caps.
+MAX_QUERY_CHARS = 200
+MAX_TEXT_CHARS = 100_000
+
 #: query-result columns rendered as HTML (only <mark> kept)
 HTML_COLUMNS = frozenset({"title", "snippet"})
 _MARK_RE = re.compile(r"(</?mark>)")
 
 
-def _text(value: Any) -> str | None:
+def _text(value: Any, limit: int = MAX_TEXT_CHARS) -> str | None:
+    """``value`` as a string of at most ``limit`` characters (``None`` stays ``None``)."""
     if value is None:
         return None
-    return value if isinstance(value, str) else str(value)
+    if isinstance(value, bytes | bytearray | memoryview):
+        value = bytes(value[:limit]).decode("utf-8", "replace")
+    text = value if isinstance(value, str) else str(value)
+    return text[:limit]
+
+
+def _query(value: Any) -> str | None:
+    return _text(value, MAX_QUERY_CHARS)
 
 
 def register_functions(conn: sqlite3.Connection, lemmatiser: Lemmatiser | None = None) -> None:
@@ -77,17 +93,17 @@ def register_functions(conn: sqlite3.Connection, lemmatiser: Lemmatiser | None =
     lem = lemmatiser or fts.lemmatiser_for_connection(conn)
 
     def fi_query(q: Any) -> str:
-        return fts.match_expression(_text(q), lem)
+        return fts.match_expression(_query(q), lem)
 
     def fi_highlight(text: Any, q: Any) -> str | None:
-        return fts.highlight(_text(text), _text(q), lem)
+        return fts.highlight(_text(text), _query(q), lem)
 
     def fi_snippet(text: Any, q: Any = None, size: Any = 30) -> str | None:
         try:
             words = int(size)
         except (TypeError, ValueError):
             words = 30
-        return fts.snippet(_text(text), _text(q), lem, size=min(max(words, 1), 500))
+        return fts.snippet(_text(text), _query(q), lem, size=min(max(words, 1), 500))
 
     def fi_lemmas(text: Any) -> str:
         value = _text(text)

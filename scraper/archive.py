@@ -22,6 +22,11 @@ from typing import Protocol, runtime_checkable
 S3_SCHEME = "s3://"
 
 
+class ArchiveDamaged(ValueError):
+    """A blob whose bytes do not hash to its name (truncated, zeroed, overwritten): it is
+    not the document, and nothing may be parsed from it."""
+
+
 class ArchiveUnavailable(OSError):
     """The object store cannot be reached or refused a request; the message says which.
 
@@ -115,15 +120,30 @@ class RawArchive:
         return f"{sha256[:2]}/{sha256}"
 
     def put(self, content: bytes) -> str:
-        """Store ``content`` (once) and return its sha256."""
+        """Store ``content`` (once) and return its sha256. A blob already there is
+        checked: a damaged one (the disk, a bad copy) is replaced by these bytes, so
+        fetching the right bytes again repairs the archive."""
         digest = hashlib.sha256(content).hexdigest()
         key = self.relative_path(digest)
-        if not self.store.exists(key):
+        if not self.store.exists(key) or not self._intact(key, digest):
             self.store.write(key, content)
         return digest
 
     def get(self, sha256: str) -> bytes:
-        return self.store.read(self.relative_path(sha256))
+        """The blob's bytes, checked against its name: raises :class:`ArchiveDamaged`
+        when they do not hash to ``sha256``, :class:`FileNotFoundError` when missing."""
+        data = self.store.read(self.relative_path(sha256))
+        actual = hashlib.sha256(data).hexdigest()
+        if actual != sha256:
+            raise ArchiveDamaged(f"archived bytes of {sha256} are damaged ({len(data)} bytes "
+                                 f"hashing to {actual[:12]}…)")
+        return data
+
+    def _intact(self, key: str, digest: str) -> bool:
+        try:
+            return hashlib.sha256(self.store.read(key)).hexdigest() == digest
+        except FileNotFoundError:
+            return False
 
     def __contains__(self, sha256: str) -> bool:
         return self.store.exists(self.relative_path(sha256))

@@ -26,13 +26,14 @@ from parsers import attachment_text, parse_item
 from parsers.records import FeedEntry
 from scraper.archive import RawArchive
 from scraper.baton import Baton
+from scraper.budget import DEFAULT_SOURCE_SECONDS, Budget
 from scraper.feeds import read_feed
 from scraper.fetcher import ArchivingFetcher, Clients, Fetched
 from scraper.identity import check_identity
 from scraper.items import ItemHarvester
 from scraper.meetings import MeetingPages
 from scraper.official_decisions import harvest_official_decisions
-from scraper.recheck import items_to_recheck
+from scraper.recheck import current_url, items_to_recheck
 from scraper.schedule import plan_hosts, run_hosts
 from scraper.sources import Source
 from scraper.summary import RunSummary
@@ -67,8 +68,13 @@ class Harvester:
                  now: Callable[[], str] = utc_now, today: Callable[[], date] = utc_today,
                  recheck_days: int = RECHECK_DAYS,
                  progress: Callable[[str, str], None] | None = None,
-                 concurrency: int = 1) -> None:
+                 concurrency: int = 1,
+                 source_seconds: float | None = DEFAULT_SOURCE_SECONDS,
+                 clock: Callable[[], float] = time.monotonic) -> None:
         self.db = db
+        #: each source's time budget per run (scraper.budget); None: unlimited
+        self.source_seconds = source_seconds
+        self.clock = clock
         self.concurrency = concurrency
         self.baton = Baton()
         self.now = now
@@ -126,6 +132,7 @@ class Harvester:
     # -- one source ----------------------------------------------------------------
 
     def harvest_source(self, source: Source, summary: RunSummary) -> None:
+        budget = Budget(self.source_seconds, self.clock)
         store.ensure_source(self.db, store.SourceRow(
             id=source.id, name=source.name or source.id, base_url=source.base_url,
             municipality=source.municipality), self.now())
@@ -135,26 +142,35 @@ class Harvester:
             summary.failed += 1
             summary.failures.append(f"{source.id}: items feed: {items_feed.reason}")
             return
-        parsed = read_feed(source, "items feed", items_feed)
+        parsed = read_feed(source, "items feed", items_feed, kind="items", limit=FEED_SIZE,
+                           refused=summary.warnings)
         if parsed.entries:
             summary.warnings.extend(check_identity(self.db, source, items_feed.sha256,
                                                    parsed.title))
         known = store.known_item_ids(self.db, source.id)
         fresh: set[str] = set()
         consecutive = 0
-        for entry in parsed.entries:
+        for position, entry in enumerate(parsed.entries):
             if entry.dynasty_id is None or entry.dynasty_id in known:
                 continue
+            if budget.spent():
+                budget.report(summary, source.id,
+                              f"{len(parsed.entries) - position} feed entries")
+                return
             known.add(entry.dynasty_id)
             fresh.add(entry.dynasty_id)
             consecutive = self._item(source, summary, entry, None, consecutive)
             if consecutive >= MAX_CONSECUTIVE_FAILURES:
                 summary.failures.append(f"{source.id}: gave up after {consecutive} failures")
                 return
-        self._recheck_recent(source, summary, fresh)
+        self._recheck_recent(source, summary, fresh, budget)
+        if budget.spent():
+            budget.report(summary, source.id, "officials' decisions")
+            return
         self._harvest_official_decisions(source, summary)
 
-    def _recheck_recent(self, source: Source, summary: RunSummary, fresh: set[str]) -> None:
+    def _recheck_recent(self, source: Source, summary: RunSummary, fresh: set[str],
+                        budget: Budget | None = None) -> None:
         """Re-fetch the pages of recent meetings' items; store those whose bytes changed.
 
         Requests are conditional, so an unchanged page costs a 304. Items just taken from
@@ -164,14 +180,18 @@ class Harvester:
         """
         rows, incomplete = items_to_recheck(self.db, source, self.today, self.recheck_days)
         consecutive = 0
-        for row in rows:
+        for position, row in enumerate(rows):
             if row["dynasty_id"] in fresh or not row["url"]:
                 continue
-            page = self.fetcher.get(source, row["url"])
+            if budget is not None and budget.spent():
+                budget.report(summary, source.id, f"{len(rows) - position} items to re-check")
+                return
+            url = current_url(source, row["url"], row["dynasty_id"])
+            page = self.fetcher.get(source, url)
             if (page.usable and page.sha256 == row["html_sha256"]
                     and row["dynasty_id"] not in incomplete):
                 continue
-            entry = FeedEntry(link=row["url"], dynasty_id=row["dynasty_id"],
+            entry = FeedEntry(link=url, dynasty_id=row["dynasty_id"],
                               page="meetingitem", raw_title="", body=row["body"],
                               meeting_date=row["meeting_date"], subject=row["title"],
                               description=None)
@@ -219,7 +239,9 @@ class Harvester:
             summary.failures.append(f"{source.id}: meetings feed: {fetched.reason}")
             return set()
         ids: set[int] = set()
-        for entry in read_feed(source, "meetings feed", fetched).entries:
+        parsed = read_feed(source, "meetings feed", fetched, kind="meetings", limit=FEED_SIZE,
+                           refused=summary.warnings)
+        for entry in parsed.entries:
             if not (entry.body and entry.meeting_date and entry.dynasty_id):
                 continue
             body_id = store.ensure_body(self.db, source.id, entry.body)

@@ -22,6 +22,7 @@ import requests
 import urllib3
 
 from scraper import __version__
+from scraper.deadline import deadline, install
 
 DEFAULT_USER_AGENT = (
     f"kokousarkisto/{__version__} (+https://github.com/kokousarkisto/kokousarkisto; "
@@ -30,6 +31,8 @@ DEFAULT_USER_AGENT = (
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 #: errors the same request would meet again: not retried, and not tried again later
 PERMANENT_ERRORS = ("too large", "refused", "too many redirects")
+#: errors not retried in this run (the host is too slow now), but tried again by a later one
+NOT_RETRIED_NOW = ("deadline",)
 
 
 def is_transient(status: int | None, error: str | None) -> bool:
@@ -55,6 +58,9 @@ class FetchPolicy:
     max_backoff: float = 120.0
     max_bytes: int = 50 * 1024 * 1024
     max_redirects: int = 5
+    #: seconds for one whole request, headers and body (the timeouts above are per
+    #: socket read: a host sending a byte a second never trips them); None: no deadline
+    deadline: float | None = 300.0
 
     @property
     def agent(self) -> str:
@@ -112,6 +118,7 @@ class HttpClient:
         self.policy = policy or FetchPolicy()
         self.session = session or requests.Session()
         self.session.headers["User-Agent"] = self.policy.agent
+        install(self.session)  # its sockets answer to each request's total deadline
         self.clock = clock
         self.sleep = sleep
         self._last_request: dict[str, float] = {}
@@ -149,7 +156,9 @@ class HttpClient:
         for attempt in range(self.policy.retries + 1):
             result = self._throttled(url, headers)
             result.attempts = attempt + 1
-            if not is_transient(result.status, result.error) or attempt == self.policy.retries:
+            if (not is_transient(result.status, result.error)
+                    or attempt == self.policy.retries
+                    or (result.error or "").startswith(NOT_RETRIED_NOW)):
                 return result
             wait = _retry_after(result.header("Retry-After")) if result.status else None
             self.sleep(min(wait if wait is not None else delay, self.policy.max_backoff))
@@ -172,21 +181,26 @@ class HttpClient:
         self.requests_made += 1
         started = time.perf_counter()
         timeout = (self.policy.connect_timeout, self.policy.read_timeout)
-        try:
-            with self.session.get(url, headers=headers, timeout=timeout, stream=True,
-                                  allow_redirects=False) as resp:
-                content = self._read_capped(resp)
-                return FetchResult(
-                    url=url, status=resp.status_code, headers=dict(resp.headers),
-                    content=content, elapsed_ms=_ms_since(started),
-                )
-        except TooLarge as exc:
-            return FetchResult(url=url, error=f"too large: {exc}", elapsed_ms=_ms_since(started))
-        except Truncated as exc:
-            return FetchResult(url=url, error=f"truncated: {exc}", elapsed_ms=_ms_since(started))
-        except requests.RequestException as exc:
-            return FetchResult(url=url, error=f"{type(exc).__name__}: {exc}",
-                               elapsed_ms=_ms_since(started))
+        with deadline(self.policy.deadline) as watch:
+            try:
+                with self.session.get(url, headers=headers, timeout=timeout, stream=True,
+                                      allow_redirects=False) as resp:
+                    content = self._read_capped(resp)
+                    result = FetchResult(
+                        url=url, status=resp.status_code, headers=dict(resp.headers),
+                        content=content, elapsed_ms=_ms_since(started),
+                    )
+            except TooLarge as exc:
+                result = FetchResult(url=url, error=f"too large: {exc}")
+            except Truncated as exc:
+                result = FetchResult(url=url, error=f"truncated: {exc}")
+            except requests.RequestException as exc:
+                result = FetchResult(url=url, error=f"{type(exc).__name__}: {exc}")
+            if watch is not None and watch.expired:  # whatever was read is not the answer
+                result = FetchResult(url=url, error=f"deadline: no complete answer within "
+                                                    f"{watch.seconds:g} s")
+        result.elapsed_ms = _ms_since(started)
+        return result
 
     def _read_capped(self, resp: requests.Response) -> bytes:
         declared = resp.headers.get("Content-Length")

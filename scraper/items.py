@@ -21,9 +21,31 @@ from parsers import PARSER_VERSION, attachment_text, parse_item
 from parsers.records import FeedEntry, ItemRecord
 from scraper.fetcher import ArchivingFetcher, Fetched
 from scraper.http import is_transient
+from scraper.pdf_guard import PdfGuard, PdfLimits
 from scraper.sources import Source
 
 log = logging.getLogger(__name__)
+
+#: warnings the harvest adds to an item (what happened to its PDF), which no parser can
+#: find again from the archive: ``reparse`` keeps them
+HARVEST_WARNINGS = ("item pdf:",)
+#: ... except the PDF's parse, which ``reparse`` decides again
+REPARSED_WARNINGS = ("item pdf: not parsed:",)
+
+
+def stored_with_structure(row: dict) -> bool:
+    """Whether a stored item row came from a page the parser recognised: one with a §,
+    a case number or a title, which a page without structure never has. Such a row is
+    never replaced by a record without structure (an error page served with 200, a
+    damaged archived copy): the harvest's and ``reparse``'s rule."""
+    return any(row.get(k) for k in ("section", "case_number", "title"))
+
+
+def harvest_warnings(stored: list[str]) -> list[str]:
+    """The stored warnings that the harvest, not the parser, wrote."""
+    return [w for w in stored if w.startswith(HARVEST_WARNINGS)
+            and not w.startswith(REPARSED_WARNINGS)]
+
 
 class ItemHarvester:
     """Fetches, parses and stores single items into one database.
@@ -37,8 +59,10 @@ class ItemHarvester:
                  now: Callable[[], str],
                  parse: Callable[..., tuple[ItemRecord, float | None]] = parse_item,
                  extract_text: Callable[[bytes], tuple[str, str | None, list[str]]]
-                 = attachment_text) -> None:
+                 = attachment_text, pdf_limits: PdfLimits | None = None) -> None:
         self.db = db
+        # PDFs are parsed in a child process under limits, each parse recorded first
+        self.pdfs = PdfGuard(db, now, pdf_limits or PdfLimits(), fetcher.baton)
         self.fetcher = fetcher
         self.now = now
         self.parse = parse
@@ -67,9 +91,10 @@ class ItemHarvester:
         pdf_ok = pdf.usable and pdf.result.content.startswith(b"%PDF")
         if not pdf_ok:
             pdf_url, pdf.sha256 = None, None
-        record, agreement = self.parse(
-            page.result.content, url=entry.link, content_type=page.result.content_type,
-            pdf=pdf.result.content if pdf_ok else None, pdf_url=pdf_url)
+        record, agreement = self.pdfs.parse_item(
+            self.parse, page.result.content, url=entry.link,
+            content_type=page.result.content_type,
+            pdf=pdf.result.content if pdf_ok else None, pdf_sha256=pdf.sha256, pdf_url=pdf_url)
         if not pdf_ok:
             record.warn(f"item pdf: {'not a PDF' if pdf.usable else pdf.reason}")
             if not pdf.usable and is_transient(pdf.result.status, pdf.result.error):
@@ -86,11 +111,10 @@ class ItemHarvester:
         return self._store(source, entry, record, page, pdf, pdf_url, agreement, problems)
 
     def _stored_with_structure(self, source: Source, entry: FeedEntry) -> bool:
-        """Whether the item is stored already from a page the parser recognised: one
-        with a §, a case number or a title, which a page without structure never has."""
+        """Whether the item is stored already from a page the parser recognised."""
         row = next(self.db.query("select section, case_number, title from items where id = ?",
                                  [f"{source.id}/{entry.dynasty_id}"]), None)
-        return row is not None and any(row.values())
+        return row is not None and stored_with_structure(row)
 
     def _store(self, source: Source, entry: FeedEntry, record: ItemRecord, page: Fetched,
                pdf: Fetched, pdf_url: str | None, agreement: float | None,
@@ -140,7 +164,8 @@ class ItemHarvester:
                 if known is not None:  # this file's text is stored already
                     row.update(status=known[0], error=known[1])
                 else:
-                    status, error, texts = self.extract_text(result.content)
+                    status, error, texts = self.pdfs.attachment_text(
+                        self.extract_text, result.content, fetched.sha256)
                     row.update(status=status, error=error)
                     pages[row["id"]] = (fetched.sha256, texts)
         return row

@@ -10,10 +10,13 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
+import os
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any
+
+from scraper.sandbox import exit_with
 
 log = logging.getLogger(__name__)
 
@@ -84,4 +87,6 @@ class JobRunner:
             raise
 
     def _new_pool(self, workers: int) -> ProcessPoolExecutor:
-        return ProcessPoolExecutor(workers, mp_context=self._context)
+        # a worker exits with this process: a kill -9 of reparse leaves none behind
+        return ProcessPoolExecutor(workers, mp_context=self._context,
+                                   initializer=exit_with, initargs=(os.getpid(),))

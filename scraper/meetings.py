@@ -25,7 +25,7 @@ import sqlite_utils
 from db import store
 from parsers import parse
 from parsers.records import MeetingRecord
-from scraper.archive import RawArchive
+from scraper.archive import ArchiveDamaged, RawArchive
 from scraper.fetcher import ArchivingFetcher, Fetched
 from scraper.sources import Source
 
@@ -190,7 +190,13 @@ def reparse_meeting_pages(db: sqlite_utils.Database, archive: RawArchive,
             log.warning("meeting %s: page %s is not in the raw archive", meeting["id"], sha256)
             counts.failed += 1
             continue
-        record = parse("meeting_html", archive.get(sha256), url=meeting["page_url"],
+        try:
+            data = archive.get(sha256)
+        except (ArchiveDamaged, OSError) as exc:  # damaged bytes are not the page
+            log.warning("meeting %s: %s", meeting["id"], exc)
+            counts.failed += 1
+            continue
+        record = parse("meeting_html", data, url=meeting["page_url"],
                        content_type=meeting["page_content_type"])
         try:
             status = store_page(db, meeting, record, doc_id=meeting["page_doc_id"],

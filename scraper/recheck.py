@@ -16,7 +16,7 @@ from datetime import date, timedelta
 import sqlite_utils
 
 from scraper.http import is_transient
-from scraper.sources import Source
+from scraper.sources import Source, SourceError, base_url_of
 
 #: a stored item with what re-taking it needs: its URL, page hash and feed fields
 _ITEM_ROWS = ("select items.id, items.dynasty_id, items.url, items.html_sha256, "
@@ -68,3 +68,15 @@ def _failed_transiently(db: sqlite_utils.Database, url: str) -> bool:
         "select status, error from fetches where url = ? order by id desc limit 1", [url]),
         None)
     return last is not None and is_transient(last["status"], last["error"])
+
+
+def current_url(source: Source, url: str | None, dynasty_id: str) -> str:
+    """A stored item URL on the source's *current* base URL: after a host move (a new
+    domain, a new path) the stored one points at the old host, whose answers the
+    client refuses. The path form (``DREQUEST.PHP?page=…`` or ``/kokous/<id>.HTM``)
+    is kept; a URL that is not one of the site's is rebuilt from the Dynasty id."""
+    try:
+        old_base = base_url_of(url or "")
+    except SourceError:
+        return source.cgi("meetingitem", id=dynasty_id)
+    return source.base_url + (url or "")[len(old_base):]

@@ -16,6 +16,7 @@ dicts, which the parsers' purity makes safe.
 from __future__ import annotations
 
 import collections
+import json
 import logging
 import os
 import time
@@ -29,10 +30,12 @@ from db import facts, store
 from parsers import PARSER_VERSION, attachment_text, parse_item
 from scraper.archive import RawArchive
 from scraper.harvest import utc_now
+from scraper.items import harvest_warnings, stored_with_structure
 from scraper.jobs import Job, JobRunner
 from scraper.meetings import ReparseCounts, reparse_meeting_pages
 from scraper.official_decisions import DecisionCounts, reparse_official_decisions
 from scraper.parse_cache import AttachmentResult, ItemInputs, ItemResult, ParseCache
+from scraper.pdf_guard import attachment_text_limited, parse_item_limited
 
 log = logging.getLogger(__name__)
 
@@ -79,15 +82,17 @@ class Parsers:
 
 def parse_item_job(parsers: Parsers, inputs: ItemInputs, html: bytes,
                    pdf: bytes | None) -> dict[str, Any]:
-    """Worker side of one item: parse and return the cacheable dict."""
-    record, agreement = parsers.item(html, url=inputs.url, content_type=inputs.content_type,
-                                     pdf=pdf, pdf_url=inputs.pdf_url)
+    """Worker side of one item: parse (the PDF under the harvest's limits, in a child of
+    its own) and return the cacheable dict."""
+    record, agreement, _ = parse_item_limited(parsers.item, html, pdf=pdf, url=inputs.url,
+                                              content_type=inputs.content_type,
+                                              pdf_url=inputs.pdf_url)
     return ItemResult(record, agreement).to_dict()
 
 
 def parse_attachment_job(parsers: Parsers, data: bytes) -> dict[str, Any]:
-    """Worker side of one attachment PDF."""
-    status, error, texts = parsers.attachment(data)
+    """Worker side of one attachment PDF, under the harvest's limits."""
+    (status, error, texts), _ = attachment_text_limited(parsers.attachment, data)
     return AttachmentResult(status, error, list(texts)).to_dict()
 
 
@@ -252,7 +257,7 @@ def _finish(db: sqlite_utils.Database, work: _Work, planner: _Planner,
         return
     try:
         status = _store(db, row, result, work.attachments, pages, now)
-    except (OSError, ValueError) as exc:
+    except (OSError, ValueError, _ItemFailed) as exc:
         _failed(summary, row, str(exc))
         return
     summary.cached += hit
@@ -275,6 +280,12 @@ def _store(db: sqlite_utils.Database, row: dict[str, Any], result: ItemResult,
            attachments: list[dict[str, Any]], pages: dict[str, tuple[str, list[str]]],
            now: Callable[[], str]) -> str:
     record = result.record
+    if record.structure.lost and stored_with_structure(row):
+        # the harvest's rule: a page without structure never replaces a stored item
+        raise _ItemFailed("archived page has no Dynasty item structure; the stored item "
+                          "is kept")
+    for warning in harvest_warnings(json.loads(row["warnings"] or "[]")):
+        record.warn(warning)  # what the harvest saw of the PDF, not in the archive
     # The feed's body, date and title are not in the archive's pages; the row has them.
     for name, previous in (("body", row["body_name"]), ("meeting_date", row["meeting_date"]),
                            ("title", row["title"])):

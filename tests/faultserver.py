@@ -35,6 +35,8 @@ class Fault:
     ``stall``    read the request, send nothing and hold the socket for ``stall`` seconds
                  (or until the server closes), then close;
     ``unsized``  no Content-Length, the body ends when the connection closes.
+    ``drip``     slowloris: the whole answer (status line, headers, body) one byte every
+                 ``stall`` seconds, until it is sent or the server closes.
     """
 
     status: int = 200
@@ -67,6 +69,10 @@ def reset(body: bytes = b"", sent: int = 0, content_type: str = "text/html") -> 
 
 def stall(seconds: float = 5.0) -> Fault:
     return Fault(kind="stall", stall=seconds)
+
+
+def drip(body: bytes, every: float = 0.2, content_type: str = "text/html") -> Fault:
+    return Fault(200, body, {"Content-Type": content_type}, kind="drip", stall=every)
 
 
 def unsized(body: bytes, content_type: str = "text/html") -> Fault:
@@ -200,6 +206,12 @@ class FaultServer:
             if fault.kind == "reset":
                 # SO_LINGER with a zero timeout: close() sends RST instead of FIN
                 conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            return
+        if fault.kind == "drip":
+            for byte in head + fault.body:
+                if self._stop.wait(fault.stall):
+                    return
+                conn.sendall(bytes([byte]))
             return
         conn.sendall(head + fault.body)
         if fault.kind == "unsized":

@@ -9,6 +9,7 @@ from datasette import hookimpl
 from datasette.utils.asgi import NotFound
 from jinja2 import ChoiceLoader, FileSystemLoader
 
+from kokousarkisto.publish import publish_routes
 from kokousarkisto.reporter import routes
 
 #: the package's templates (``kk_*.html``); ``serve`` also passes it as --template-dir
@@ -26,7 +27,8 @@ def startup(datasette):
 
 @hookimpl
 def register_routes(datasette):
-    return routes.routes()
+    # serve --publish first overrides /-/databases and /-/metadata (no server paths)
+    return publish_routes(datasette) + routes.routes()
 
 
 @hookimpl

@@ -324,6 +324,14 @@ CREATE TABLE 'official_decisions_fts_config'(k PRIMARY KEY, v) WITHOUT ROWID;
 CREATE TABLE 'official_decisions_fts_data'(id INTEGER PRIMARY KEY, block BLOB);
 CREATE TABLE 'official_decisions_fts_docsize'(id INTEGER PRIMARY KEY, sz BLOB);
 CREATE TABLE 'official_decisions_fts_idx'(segid, term, pgno, PRIMARY KEY(segid, term)) WITHOUT ROWID;
+CREATE TABLE "pdf_parses" (
+   "sha256" TEXT PRIMARY KEY,
+   "kind" TEXT,
+   "started_at" TEXT,
+   "finished_at" TEXT,
+   "error" TEXT,
+   "attempts" INTEGER
+);
 CREATE TABLE "raw_documents" (
    "sha256" TEXT PRIMARY KEY,
    "size" INTEGER,

@@ -42,14 +42,29 @@ def srv(request):
     return request.getfixturevalue("site")
 
 
+class Calls:
+    """Calls counted in a file: the extraction runs in a child process (scraper.sandbox)."""
+
+    def __init__(self, path) -> None:
+        self.path = path
+        path.write_text("")
+
+    def add(self, size: int) -> None:
+        with open(self.path, "a") as fh:
+            fh.write(f"{size}\n")
+
+    def __len__(self) -> int:
+        return len(self.path.read_text().split())
+
+
 @pytest.fixture
-def extractions(monkeypatch):
+def extractions(monkeypatch, tmp_path):
     """Counts the attachment text extractions of the harvester."""
-    calls: list[int] = []
+    calls = Calls(tmp_path / "extractions.txt")
     real = harvest_module.attachment_text
 
     def counting(data: bytes):
-        calls.append(len(data))
+        calls.add(len(data))
         return real(data)
 
     monkeypatch.setattr(harvest_module, "attachment_text", counting)

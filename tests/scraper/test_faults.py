@@ -9,13 +9,15 @@ later run succeeds once the fault is gone. The site is the bundled demo site ser
 
 from __future__ import annotations
 
-import copy
 import dataclasses
 import datetime as dt
 import gzip
+import hashlib
 import io
 import json
 import logging
+import os
+import pickle
 import re
 
 import pytest
@@ -69,16 +71,22 @@ def page_path(item: str) -> str:
 # -- the site ------------------------------------------------------------------------
 
 @pytest.fixture(scope="module", autouse=True)
-def pdfs_parsed_once():
+def pdfs_parsed_once(tmp_path_factory):
     """The PDF parser is pure and the slowest step; the same demo PDFs come back in every
-    run here, so each is parsed once (a deep copy each time). Faults are the subject."""
+    run here, so each is parsed once. Faults are the subject. The cache is a folder of
+    pickles: the harvest parses PDFs in child processes (:mod:`scraper.sandbox`)."""
     real = KINDS["item_pdf"]
-    cache: dict[tuple[bytes, str | None], object] = {}
+    folder = tmp_path_factory.mktemp("parsed-pdfs")
 
     def parse_once(data: bytes, *, url: str | None = None, content_type: str | None = None):
-        if (data, url) not in cache:
-            cache[data, url] = real.parse(data, url=url)
-        return copy.deepcopy(cache[data, url])
+        path = folder / hashlib.sha256(data + repr(url).encode()).hexdigest()
+        if path.exists():
+            return pickle.loads(path.read_bytes())
+        record = real.parse(data, url=url)
+        tmp = path.with_suffix(f".{os.getpid()}")
+        tmp.write_bytes(pickle.dumps(record))
+        tmp.replace(path)
+        return record
 
     with pytest.MonkeyPatch.context() as mp:
         mp.setitem(KINDS, "item_pdf", dataclasses.replace(real, parse=parse_once))

@@ -1,0 +1,223 @@
+"""The run's surroundings: locks on the real path, publishing only whole files, one clear
+line for a broken database, workers that die with their parent, rechecks after a host
+move, officials' decisions failing one by one."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+
+import pytest
+
+from db import bulk, fts
+from db.schema import open_db
+from demosite import build_site
+from kokousarkisto import api
+from kokousarkisto.publish import PublishRefused
+from scraper.lock import HarvestLocked, harvest_lock
+from scraper.sources import Source
+from tests.faultserver import FaultServer, ok
+from tests.scraper.test_faults import (  # noqa: F401 - fixtures used by name
+    DECISIONS_FEED,
+    ITEMS,
+    MEETING,
+    demo_server,
+    harvest,
+    item_row,
+    pdfs_parsed_once,
+    site,
+    source_of,
+)
+
+RECENT = {"today": __import__("datetime").date(2024, 9, 20), "recheck_days": 14}
+
+
+@pytest.fixture
+def srv(request):
+    return request.getfixturevalue("site")
+
+
+def _cli(*args: str, timeout: float = 120) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "kokousarkisto.cli", *args],
+                          capture_output=True, text=True, timeout=timeout)
+
+
+def test_a_symlinked_database_meets_the_same_lock(tmp_path):
+    real = tmp_path / "k.db"
+    open_db(real).close()
+    link = tmp_path / "linkki.db"
+    link.symlink_to(real)
+    with harvest_lock(real):
+        with pytest.raises(HarvestLocked), harvest_lock(link):
+            pass
+        assert api.harvest_running(link)
+
+
+def test_harvest_leaves_no_wal_and_publish_refuses_a_file_in_use(srv, tmp_path):
+    db_path = tmp_path / "k.db"
+    assert harvest(tmp_path, source_of(srv)).exit_code == 0
+    api.prepare_serve(db_path, publish=True)  # a whole file: fine
+    # a harvest holds the file
+    with harvest_lock(db_path):
+        with pytest.raises(PublishRefused, match="a harvest is writing"):
+            api.prepare_serve(db_path, publish=True)
+        refused = _cli("serve", "--db", str(db_path), "--publish", "--port", "1")
+        assert refused.returncode == 75, refused.stderr
+        assert refused.stderr.startswith("error: not published: a harvest is writing")
+    # another process keeps a write-ahead log alive: committed rows not in the .db yet
+    writer = sqlite3.connect(db_path)
+    writer.execute("pragma journal_mode=wal")
+    reader = sqlite3.connect(db_path)
+    reader.execute("begin")
+    reader.execute("select count(*) from items").fetchone()  # holds a read snapshot
+    writer.execute("update items set title = title || '!'")
+    writer.commit()
+    try:
+        with pytest.raises(PublishRefused, match="live write-ahead log"):
+            api.prepare_serve(db_path, publish=True)
+    finally:
+        reader.rollback()
+        reader.close()
+        writer.close()
+    api.prepare_serve(db_path, publish=True)  # the readers are gone: checkpointed, fine
+    assert not os.path.exists(f"{db_path}-wal") or os.path.getsize(f"{db_path}-wal") == 0
+
+
+def test_a_real_harvest_ends_with_an_empty_wal(tmp_path):
+    with FaultServer() as srv:
+        srv.site = build_site(srv.url)
+        summary = api.harvest(tmp_path / "k.db", [Source(id="d", base_url=srv.url)],
+                              policy=__import__("scraper.http").http.FetchPolicy(
+                                  min_interval=0, retries=0))
+    assert summary.new_items > 0
+    wal = tmp_path / "k.db-wal"
+    assert not wal.exists() or wal.stat().st_size == 0
+    # so copying the .db alone copies every committed item
+    copy = tmp_path / "copy.db"
+    copy.write_bytes((tmp_path / "k.db").read_bytes())
+    conn = sqlite3.connect(copy)
+    assert conn.execute("select count(*) from items").fetchone()[0] == summary.new_items
+    conn.close()
+
+
+def test_a_corrupt_database_is_one_line_and_exit_74(tmp_path):
+    bad = tmp_path / "rikki.db"
+    bad.write_bytes(os.urandom(8192))
+    for args in (["harvest", "--db", str(bad), "--source", "http://127.0.0.1:9"],
+                 ["reparse", "--db", str(bad)],
+                 ["serve", "--db", str(bad), "--publish", "--port", "1"]):
+        done = _cli(*args)
+        assert done.returncode == 74, (args, done.stderr)
+        assert done.stderr.strip() == f"error: database {bad}: file is not a database", args
+        assert "Traceback" not in done.stderr
+
+
+def test_status_reports_and_serve_finishes_an_interrupted_bulk_load(srv, tmp_path):
+    db_path = tmp_path / "k.db"
+    assert harvest(tmp_path, source_of(srv)).exit_code == 0
+    conn = sqlite3.connect(db_path)
+    conn.execute(f"insert into [{fts.META_TABLE}] (key, value) values (?, 'x')",
+                 [bulk.PENDING_KEY])
+    conn.commit()
+    conn.close()
+    shown = _cli("status", "--db", str(db_path))
+    assert "interrupted bulk load" in shown.stdout
+    assert api.prepare_serve(db_path, publish=False) == [
+        "finished the search index an interrupted bulk load left"]
+    assert not api.bulk_load_pending(db_path)
+    assert "interrupted bulk load" not in _cli("status", "--db", str(db_path)).stdout
+
+
+RUNNER = """
+import sys, time
+from scraper.jobs import JobRunner
+with JobRunner(2) as runner:
+    jobs = [runner.submit(time.sleep, 120) for _ in range(2)]
+    print("started", flush=True)
+    time.sleep(120)
+"""
+
+
+def _descendants(pid: int) -> set[int]:
+    out = subprocess.run(["ps", "-e", "-o", "pid=,ppid="], capture_output=True, text=True)
+    children: dict[int, list[int]] = {}
+    for line in out.stdout.splitlines():
+        p, pp = (int(x) for x in line.split())
+        children.setdefault(pp, []).append(p)
+    found, todo = set(), [pid]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            found.add(child)
+            todo.append(child)
+    return found
+
+
+def test_reparse_workers_die_with_their_parent():
+    proc = subprocess.Popen([sys.executable, "-c", RUNNER], stdout=subprocess.PIPE, text=True)
+    try:
+        assert proc.stdout.readline().strip() == "started"
+        deadline = time.monotonic() + 30
+        while len(workers := _descendants(proc.pid)) < 3 and time.monotonic() < deadline:
+            time.sleep(0.2)  # the forkserver and two workers
+        assert len(workers) >= 3, workers
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(10)
+        deadline = time.monotonic() + 20
+        alive = workers
+        while alive and time.monotonic() < deadline:
+            time.sleep(0.2)
+            alive = {p for p in alive if _alive(p)}
+        assert not alive, f"orphans: {alive}"
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as fh:
+            return fh.read().split()[2] != "Z"
+    except FileNotFoundError:
+        return False
+
+
+def test_rechecks_follow_a_host_move(srv, tmp_path):
+    assert harvest(tmp_path, source_of(srv), **RECENT).exit_code == 0
+    with FaultServer() as moved:
+        moved.site = build_site(moved.url)
+        moved.routes = dict(srv.routes)  # the same feeds, now served by the new host
+        again = harvest(tmp_path, Source(id="demo", base_url=moved.url), **RECENT)
+        asked = {r["path"] for r in moved.requests}
+    assert again.exit_code == 0 and again.failed == 0, again.failures
+    assert all(f"meetingitem&id={i}" in " ".join(asked) for i in ITEMS)
+    assert srv.hits.get(f"/cgi/DREQUEST.PHP?page=meetingitem&id={ITEMS[0]}", 0) == 1
+
+
+def test_one_odd_officials_decision_does_not_block_the_others(srv, tmp_path, monkeypatch):
+    import scraper.official_decisions as module
+
+    real = module.parse
+
+    def poisoned(kind, data, *, url=None, content_type=None):
+        if url and url.endswith(odd):  # a parser bug on one page
+            raise LookupError("'base64' is not a text encoding")
+        return real(kind, data, url=url, content_type=content_type)
+
+    monkeypatch.setattr(module, "parse", poisoned)
+    srv.routes.pop(DECISIONS_FEED)  # the demo site's own decisions feed
+    feed = srv.site.get(DECISIONS_FEED).body.decode("latin-1")
+    links = re.findall(r"(/cgi/DREQUEST\.PHP\?page=official_decision&(?:amp;)?id=[0-9-]+)", feed)
+    links = [link.replace("&amp;", "&") for link in links]
+    assert len(links) >= 2
+    odd = links[0]
+    srv.script(odd, ok(srv.site.get(odd).body, "text/html; charset=base64"))
+    summary = harvest(tmp_path, source_of(srv))
+    assert summary.official_decisions == len(set(links)) - 1, summary.failures
+    assert any(odd in f and "LookupError" in f for f in summary.failures), summary.failures
+    monkeypatch.setattr(module, "parse", real)
+    assert harvest(tmp_path, source_of(srv)).official_decisions == 1  # a later run takes it
