@@ -22,9 +22,13 @@ _STATIC_ID_RE = re.compile(r"/kokous/([0-9]+(?:-[0-9]+)*)\.(?:HTM|PDF)$", re.I)
 def link_id(link: str) -> tuple[str | None, str | None]:
     """``...DREQUEST.PHP?page=meetingitem&id=20261273-7`` → ``("meetingitem", "20261273-7")``.
 
-    Static hosts link ``/kokous/20261273-7.HTM`` instead; the id is the file name.
+    Static hosts link ``/kokous/20261273-7.HTM`` instead; the id is the file name. A link
+    that is no URL at all (``http://[``: urlsplit raises) names no page and no id.
     """
-    parts = urlsplit(link)
+    try:
+        parts = urlsplit(link)
+    except ValueError:
+        return None, None
     query = parse_qs(parts.query)
     if "id" in query:
         return (query.get("page") or [None])[0], query["id"][0]
