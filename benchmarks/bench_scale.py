@@ -289,8 +289,11 @@ def datasette(path: Path, settings: dict[str, str]) -> Iterator[int]:
         subprocess.run([exe, *inspect_command(path, inspect)], check=True)
         print(f"datasette inspect: {time.perf_counter() - start:.1f} s")
         port = free_port()
+        # the baseline request is `select 1` through Datasette's SQL path, which publish
+        # mode closes to the public (default_allow_sql off): opened again for the bench
         args = datasette_command(path, meta, host="127.0.0.1", port=port, publish=True,
-                                 inspect_file=inspect, settings=settings)
+                                 inspect_file=inspect,
+                                 settings={**(settings or {}), "default_allow_sql": "on"})
         proc = subprocess.Popen([exe, *args], stdout=subprocess.DEVNULL,
                                 stderr=subprocess.PIPE)
         try:
