@@ -7,9 +7,12 @@ page with a search box (:func:`not_found`).
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import datetime as dt
+import functools
 import io
+import os
 import re
 from pathlib import Path
 from typing import Any
@@ -33,6 +36,7 @@ from kokousarkisto.reporter.text import (
     municipality_name,
     section_label,
 )
+from scraper.archive import ArchiveDamaged, ArchiveUnavailable, RawArchive, open_archive
 
 PLUGIN = "kokousarkisto"
 _SHA_RE = re.compile(r"^[0-9a-f]{64}$")
@@ -425,27 +429,52 @@ async def archived(datasette, request):
         {"s": sha})).first()
     if row is None:
         return await not_found(datasette, request, "Tiedostoa ei löytynyt arkistosta.")
-    root = archive_dir(datasette, db)
-    path = root / f"{sha[:2]}/{sha}" if root else None
-    if path is None or not path.is_file():
+    archive = raw_archive(datasette, db)
+    if archive is None:
         return await not_found(datasette, request, "Arkistokappale ei ole tällä palvelimella.")
+    try:
+        # a blocking read (a file, or an object store over the network): off the event loop
+        data = await asyncio.to_thread(archive.get, sha)
+    except FileNotFoundError:
+        return await not_found(datasette, request, "Arkistokappale ei ole tällä palvelimella.")
+    except ArchiveDamaged:
+        return await not_found(datasette, request,
+                               "Arkistokappale on vioittunut; se korjautuu seuraavassa haussa.")
+    except ArchiveUnavailable:
+        return await not_found(datasette, request,
+                               "Arkisto ei juuri nyt vastaa; yritä hetken kuluttua uudelleen.")
     content_type = clean(row["content_type"]) or "application/octet-stream"
     headers = dict(ARCHIVE_HEADERS)
     if not content_type.startswith(("text/html", "application/pdf", "text/plain",
                                     "image/")):
         headers["Content-Disposition"] = "attachment"
-    return Response(path.read_bytes(), content_type=content_type, headers=headers)
+    return Response(data, content_type=content_type, headers=headers)
 
 
-def archive_dir(datasette, db) -> Path | None:
-    """``plugins: kokousarkisto: archive_dir`` or the directory beside the database."""
+def raw_archive(datasette, db) -> RawArchive | None:
+    """The raw archive ``serve --archive`` named (``plugins: kokousarkisto: archive``: a
+    directory or ``s3://bucket/prefix``), else the ``.raw`` directory beside the database.
+    Bytes are checked against their sha256 on every read, so a damaged copy is never
+    served as the original."""
     config = datasette.plugin_config(PLUGIN) or {}
-    if config.get("archive_dir"):
-        return Path(config["archive_dir"])
-    if not db.path:
+    spec = config.get("archive")
+    if not spec:
+        if not db.path:
+            return None
+        path = Path(db.path)
+        spec = str(path.with_name(path.stem + ".raw"))
+    try:
+        return _open_archive(str(spec), os.environ.get("AWS_ENDPOINT_URL"))
+    except OSError:  # ArchiveUnavailable included: not cached, tried again next time
         return None
-    path = Path(db.path)
-    return path.with_name(path.stem + ".raw")
+
+
+@functools.lru_cache(maxsize=8)
+def _open_archive(spec: str, endpoint: str | None) -> RawArchive:
+    """Opened once per location: an object store is checked (bucket, endpoint) when it is
+    opened, which must not happen on every request. ``endpoint`` (the environment's
+    ``AWS_ENDPOINT_URL``, which ``open_archive`` reads) is part of the location."""
+    return open_archive(spec)
 
 
 async def tilde_item(datasette, request):

@@ -127,3 +127,65 @@ def test_serve_tells_the_plugin_where_the_archive_is(tmp_path):
     assert served["plugins"]["kokousarkisto"]["archive"] == "s3://kokous/arkisto"
     assert "kokousarkisto" not in (metadata.get("plugins") or {})  # a copy, not a change
     assert served["databases"] == metadata["databases"]
+
+
+def _served(db_path, archive: str | None, *paths: str):
+    """Datasette as ``serve --archive`` starts it (the plugin told where the archive is)."""
+    import asyncio
+
+    from datasette.app import Datasette
+
+    from kokousarkisto.publish import load_metadata, with_archive
+
+    metadata = load_metadata(db_path)
+    if archive is not None:
+        metadata = with_archive(metadata, archive)
+    ds = Datasette([str(db_path)], metadata=metadata)
+
+    async def fetch():
+        return [await ds.client.get(p) for p in paths]
+
+    return asyncio.run(fetch())
+
+
+def test_the_archived_originals_are_served_from_the_object_store(s3, tmp_path):
+    db_path = tmp_path / "kunnat.db"
+    with DemoServer() as site:
+        summary = api.harvest(db_path, [Source(id="demo", base_url=site.base_url)],
+                              policy=FAST, archive="s3://kokous/julkinen")
+    assert summary.exit_code == 0
+    html_sha, pdf_sha = sqlite3.connect(db_path).execute(
+        "select html_sha256, pdf_sha256 from items where pdf_sha256 is not null").fetchone()
+    html, pdf = _served(db_path, "s3://kokous/julkinen", f"/arkisto/{html_sha}",
+                        f"/arkisto/{pdf_sha}")
+    assert html.status_code == pdf.status_code == 200
+    assert hashlib.sha256(html.content).hexdigest() == html_sha
+    assert hashlib.sha256(pdf.content).hexdigest() == pdf_sha
+    assert pdf.headers["content-type"].startswith("application/pdf")
+    # without --archive the server looks beside the database, where nothing is: a
+    # Finnish page that says so, not a 500
+    (beside,) = _served(db_path, None, f"/arkisto/{pdf_sha}")
+    assert beside.status_code == 404 and "ei ole tällä palvelimella" in beside.text
+    # the object store down: the page says so and the server keeps answering
+    s3.stop()
+    (down,) = _served(db_path, "s3://kokous/julkinen", f"/arkisto/{pdf_sha}")
+    assert down.status_code == 404 and "<html" in down.text.lower()
+
+
+def test_a_moved_local_archive_and_a_damaged_copy(tmp_path):
+    db_path = tmp_path / "kunnat.db"
+    with DemoServer() as site:
+        assert api.harvest(db_path, [Source(id="demo", base_url=site.base_url)],
+                           policy=FAST).exit_code == 0
+    moved = tmp_path / "levy2" / "raaka"
+    moved.parent.mkdir()
+    api.default_archive_dir(db_path).rename(moved)
+    (pdf_sha,) = sqlite3.connect(db_path).execute(
+        "select pdf_sha256 from items where pdf_sha256 is not null").fetchone()
+    (ok,) = _served(db_path, str(moved), f"/arkisto/{pdf_sha}")
+    assert ok.status_code == 200 and hashlib.sha256(ok.content).hexdigest() == pdf_sha
+    # a damaged copy is never served as the original
+    blob = moved / pdf_sha[:2] / pdf_sha
+    blob.write_bytes(blob.read_bytes()[:100])
+    (damaged,) = _served(db_path, str(moved), f"/arkisto/{pdf_sha}")
+    assert damaged.status_code == 404 and "vioittunut" in damaged.text
