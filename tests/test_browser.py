@@ -9,38 +9,16 @@ in ``test-artifacts/``. Skipped where Chromium is not installed, except in CI.
 
 from __future__ import annotations
 
-import os
-import shutil
-import socket
-import subprocess
-import sys
-import tempfile
-import time
-from pathlib import Path
-
 import pytest
-import requests
 
 from demosite import DemoServer, expected_items
 from kokousarkisto import api
 from scraper.http import FetchPolicy
 from scraper.sources import Source
+from tests.served import ARTIFACTS, chromium, require_chromium, serve
 
-ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
-CHROMIUM = shutil.which("chromium")
-CHROMEDRIVER = shutil.which("chromedriver")
-
-if not (CHROMIUM and CHROMEDRIVER) and not os.environ.get("CI"):
-    pytest.skip("chromium and chromium-driver are not installed", allow_module_level=True)
-
-webdriver = pytest.importorskip("selenium.webdriver")
+require_chromium()
 from selenium.webdriver.common.by import By  # noqa: E402
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -50,42 +28,14 @@ def site_url(tmp_path_factory):
         summary = api.harvest(db_path, [Source(id="demo", base_url=demo.base_url)],
                               policy=FetchPolicy(min_interval=0))
     assert summary.exit_code == 0
-    port = _free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "kokousarkisto.cli", "serve", "--db",
-                             str(db_path), "--port", str(port)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 90
-        while True:
-            try:
-                requests.get(url, timeout=2)
-                break
-            except requests.ConnectionError:
-                assert time.monotonic() < deadline, "datasette did not start"
-                time.sleep(0.2)
+    with serve(db_path) as url:
         yield url
-    finally:
-        proc.terminate()
-        proc.wait(10)
 
 
 @pytest.fixture(scope="module")
 def browser():
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic",
-                 "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--window-size=1200,1400",
-                 f"--user-data-dir={tempfile.mkdtemp(prefix='kk-chromium-')}"):
-        options.add_argument(flag)
-    service = webdriver.ChromeService(executable_path=CHROMEDRIVER)
-    driver = webdriver.Chrome(options=options, service=service)
-    driver.set_page_load_timeout(60)
-    try:
+    with chromium(1200, 1400) as driver:
         yield driver
-    finally:
-        driver.quit()
 
 
 def test_search_an_inflected_word_and_read_the_decision(site_url, browser):

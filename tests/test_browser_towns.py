@@ -8,24 +8,20 @@ at 390 px and 1280 px and keeps screenshots in ``test-artifacts/``.
 
 from __future__ import annotations
 
-import subprocess
-import sys
-import time
 from contextlib import ExitStack
 from urllib.parse import quote
 
 import pytest
-import requests
 
 from demosite import DemoServer, expected_items
 from demosite.towns import TOWNS, town
 from kokousarkisto import api
 from scraper.http import FetchPolicy
 from scraper.sources import Source
-from tests.test_browser import ARTIFACTS, _free_port, browser  # noqa: F401 (fixture)
+from tests.served import ARTIFACTS, chromium, require_chromium, serve
 
-# after test_browser's own skip when Chromium or Selenium is missing
-By = pytest.importorskip("selenium.webdriver.common.by").By
+require_chromium()
+from selenium.webdriver.common.by import By  # noqa: E402
 
 WIDTHS = (390, 1280)
 
@@ -42,27 +38,17 @@ def towns_url(tmp_path_factory):
                                   municipality=m.short))
         summary = api.harvest(db_path, sources, policy=FetchPolicy(min_interval=0))
     assert summary.exit_code == 0
-    port = _free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "kokousarkisto.cli", "serve", "--db",
-                             str(db_path), "--port", str(port)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 90
-        while True:
-            try:
-                requests.get(url, timeout=2)
-                break
-            except requests.ConnectionError:
-                assert time.monotonic() < deadline, "datasette did not start"
-                time.sleep(0.2)
+    with serve(db_path) as url:
         yield url
-    finally:
-        proc.terminate()
-        proc.wait(10)
 
 
-def _shoot(browser, name: str) -> None:  # noqa: F811
+@pytest.fixture(scope="module")
+def browser():
+    with chromium(1200, 1400) as driver:
+        yield driver
+
+
+def _shoot(browser, name: str) -> None:
     """Screenshots at 390 px and 1280 px of the page in the browser, whole height."""
     ARTIFACTS.mkdir(exist_ok=True)
     for width in WIDTHS:
@@ -77,7 +63,7 @@ def _shoot(browser, name: str) -> None:  # noqa: F811
     browser.set_window_size(1280, 1400)
 
 
-def _column(browser, column: str) -> list[str]:  # noqa: F811
+def _column(browser, column: str) -> list[str]:
     return [td.text for td in browser.find_elements(
         By.CSS_SELECTOR, f"table.rows-and-columns td.col-{column}")]
 

@@ -26,6 +26,7 @@ from kokousarkisto.publish import load_metadata
 from scraper.archive import RawArchive
 from scraper.http import FetchPolicy
 from scraper.sources import Source
+from tests.served import serve
 
 FAST = FetchPolicy(min_interval=0, retries=1, backoff=0.01)
 DATA_TABLES = ("sources", "bodies", "meetings", "items", "item_preparers", "item_handlings",
@@ -305,19 +306,9 @@ def test_cli_harvest_without_source_is_a_usage_error(tmp_path):
     assert out.returncode == 2 and b"--source" in out.stderr
 
 
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def test_cli_demo_harvests_then_serve_answers_on_loopback(tmp_path):
     """The README's main job without its blocking server: ``demo --no-serve``, then
     ``serve`` as a real Datasette process answering on 127.0.0.1."""
-    import time
-
     import requests
 
     from demosite.towns import TOWNS
@@ -328,30 +319,15 @@ def test_cli_demo_harvests_then_serve_answers_on_loopback(tmp_path):
     assert out.returncode == 0, out.stderr
     per_town = {t.id: len(expected_items(t)) for t in TOWNS}
     assert f"sources=3 new={sum(per_town.values())}" in out.stdout
-    port = _free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "kokousarkisto.cli", "serve", "--db",
-                             str(db_path), "--port", str(port)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        deadline = time.monotonic() + 90  # a busy 2-core machine starts slowly
-        while True:
-            try:
-                resp = requests.get(f"http://127.0.0.1:{port}/demo/items.json?_shape=array"
-                                    "&_size=max", timeout=2)
-                break
-            except requests.ConnectionError:
-                assert time.monotonic() < deadline, "datasette did not start"
-                time.sleep(0.2)
+    with serve(db_path) as url:
+        resp = requests.get(f"{url}/demo/items.json?_shape=array&_size=max", timeout=10)
         assert resp.status_code == 200
         got: dict[str, int] = {}
         for row in resp.json():
             got[row["source_id"]] = got.get(row["source_id"], 0) + 1
         assert got == per_town
-        home = requests.get(f"http://127.0.0.1:{port}/", timeout=5)
+        home = requests.get(f"{url}/", timeout=5)
         assert "Kokousarkisto" in home.text
-    finally:
-        proc.terminate()
-        proc.wait(10)
 
 
 def test_reparse_rebuilds_items_from_the_archive_without_network(tmp_path):

@@ -10,9 +10,6 @@ from __future__ import annotations
 import asyncio
 import json
 import sqlite3
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -26,6 +23,7 @@ from kokousarkisto.item_page import paragraphs_html, safe_url
 from kokousarkisto.publish import TEMPLATE_DIR, datasette_command, inspect_command, load_metadata
 from scraper.http import FetchPolicy
 from scraper.sources import Source
+from tests.served import serve
 
 FAST = FetchPolicy(min_interval=0, retries=1, backoff=0.01)
 SCRIPT = "<script>alert(1)</script>"
@@ -232,44 +230,22 @@ def test_publish_serves_immutable_with_inspect_file_and_robots_txt(demo_db, tmp_
     assert ds.get_database(demo_db.stem).is_mutable is False
 
 
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def test_cli_serve_publish_answers_read_only_with_robots_txt(demo_db, tmp_path):
     import requests
 
+
     db_path = _copy(demo_db, tmp_path / "julkinen.db")
-    port = _free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "kokousarkisto.cli", "serve", "--db",
-                             str(db_path), "--port", str(port), "--publish"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        deadline = time.monotonic() + 90
-        while True:
-            try:
-                robots = requests.get(f"http://127.0.0.1:{port}/robots.txt", timeout=2)
-                break
-            except requests.ConnectionError:
-                assert proc.poll() is None, "serve --publish exited"
-                assert time.monotonic() < deadline, "datasette did not start"
-                time.sleep(0.2)
+    with serve(db_path, "--publish", ready="/robots.txt") as base:
+        robots = requests.get(f"{base}/robots.txt", timeout=5)
         assert "Disallow: /julkinen" in robots.text
         item_id = _item_with_everything(db_path)
-        item = requests.get(f"http://127.0.0.1:{port}/julkinen/items/{tilde_encode(item_id)}",
+        item = requests.get(f"{base}/julkinen/items/{tilde_encode(item_id)}",
                             timeout=5)
         assert item.status_code == 200 and '<article class="kk-item">' in item.text
-        write = requests.post(f"http://127.0.0.1:{port}/julkinen/-/insert", timeout=5)
+        write = requests.post(f"{base}/julkinen/-/insert", timeout=5)
         assert write.status_code >= 400
-        dbs = requests.get(f"http://127.0.0.1:{port}/-/databases.json", timeout=5).json()
+        dbs = requests.get(f"{base}/-/databases.json", timeout=5).json()
         assert [d["is_mutable"] for d in dbs if d["name"] == "julkinen"] == [False]
-    finally:
-        proc.terminate()
-        proc.wait(10)
 
 
 # -- meetings: attendance queries and the year facet ------------------------------------

@@ -5,81 +5,28 @@ horizontal scrolling, ``lang="fi"``. Screenshots go to ``test-artifacts/``."""
 
 from __future__ import annotations
 
-import os
-import shutil
-import socket
-import subprocess
-import sys
-import tempfile
-import time
-from pathlib import Path
-
 import pytest
 import requests
 
 from tests.reporter.conftest import copy_db, query
 from tests.reporter.rfc4287 import check
+from tests.served import ARTIFACTS, chromium, require_chromium, serve
 
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-CHROMIUM = shutil.which("chromium")
-CHROMEDRIVER = shutil.which("chromedriver")
-
-if not (CHROMIUM and CHROMEDRIVER) and not os.environ.get("CI"):
-    pytest.skip("chromium and chromium-driver are not installed", allow_module_level=True)
-
-webdriver = pytest.importorskip("selenium.webdriver")
+require_chromium()
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.support.ui import Select, WebDriverWait  # noqa: E402
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def site(towns_db):
-    yield from _serve(towns_db)
-
-
-def _serve(db_path):
-    port = _free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "kokousarkisto.cli", "serve", "--db",
-                             str(db_path), "--port", str(port)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 90
-        while True:
-            try:
-                requests.get(url + "/-/versions.json", timeout=2)
-                break
-            except requests.ConnectionError:
-                assert proc.poll() is None and time.monotonic() < deadline, "no server"
-                time.sleep(0.2)
+    with serve(towns_db) as url:
         yield url
-    finally:
-        proc.terminate()
-        proc.wait(10)
 
 
 @pytest.fixture(scope="module")
 def browser():
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic",
-                 "--no-first-run", "--disable-background-networking", "--hide-scrollbars",
-                 "--disable-component-update", "--disable-sync", "--window-size=1280,1000",
-                 f"--user-data-dir={tempfile.mkdtemp(prefix='kk-chromium-')}"):
-        options.add_argument(flag)
-    driver = webdriver.Chrome(options=options,
-                              service=webdriver.ChromeService(executable_path=CHROMEDRIVER))
-    driver.set_page_load_timeout(60)
-    try:
+    with chromium(1280, 1000) as driver:
         yield driver
-    finally:
-        driver.quit()
 
 
 def _go(browser, element, fragment: str) -> None:
@@ -217,7 +164,7 @@ def hostile_site(towns_db, tmp_path_factory):
                      [PLANTED, item[1]])
         conn.execute("update sources set municipality = ? where id = ?", [PLANTED, item[3]])
     conn.close()
-    for url in _serve(db_path):
+    with serve(db_path) as url:
         yield url, item
 
 
