@@ -56,6 +56,27 @@ def _sentences(text: str) -> tuple[str, ...]:
     return tuple(out)
 
 
+#: characters whose lower case differs from what ``re.I`` matches them as (``İ`` lowers to
+#: two characters, ``ı`` and ``ſ`` match ``i`` and ``s``); every other character lowers to
+#: one character of the same class (word, digit, space)
+_FOLD_EXCEPTIONS = ("\u0130", "\u0131", "\u017f")
+
+
+@functools.lru_cache(maxsize=64)
+def folded(text: str) -> str | None:
+    """``text`` lower-cased index for index, or None when it holds a character of
+    ``_FOLD_EXCEPTIONS``.
+
+    Why: a case-insensitive alternation over a whole text is the extractors' main cost;
+    over the folded text a literal test (``"äänin" in low``) or the same pattern without
+    ``re.I`` answers exactly as the ``re.I`` pattern over ``text`` would, many times
+    faster. Cached: the extractors of one handling read the same texts.
+    """
+    if any(c in text for c in _FOLD_EXCEPTIONS):
+        return None
+    return text.lower()
+
+
 #: sentence ends (kept as separators: a space run after [.!?] before a capital or digit)
 _SPLIT_RE = re.compile(r"(?<=[.!?])[ \t]+(?=[\"”'(\-–A-ZÅÄÖÜ0-9])|(\s*\n\s*)")
 

@@ -15,6 +15,7 @@ from parsers.facts.text import (
     NAME,
     NAME_WORD,
     NUMBER,
+    folded,
     number,
     person_ref,
     person_words,
@@ -103,11 +104,65 @@ _ANY_VOTE_RE = re.compile(r"\bäänin\s+\d|\d\s+äänellä|\d+\s+(?:jaa|ei)\b|\d
                           r"(?:jaa|ei)[- ]?ää\w*\s+annettiin\s+\d", re.I)
 _ACT_HINT_RE = re.compile(r"eriäv|mielipi|esteelli|jäävi|jääväsi|jäävää|poistui", re.I)
 
+# The hints above as tests over the folded text (:func:`folded`): the same answers, without
+# trying every alternative at every position of a long text.
+_MOTION_WORDS = ("ehdotti", "kannattama", "ehdotuksen:", "ehdotukset")  # ⊃ "ehdottivat"
+_ACT_WORDS_ANY = ("eriäv", "mielipi", "esteelli", "jäävi", "jääväsi", "jäävää", "poistui")
+#: _ANY_VOTE_RE's alternatives, each behind a literal its match must hold. Every pattern
+#: starts with a literal (a ``\b`` before it is a lookbehind after it): the engine then
+#: scans for the literal instead of trying the pattern at every position.
+_ANY_VOTE_PARTS = (
+    ("äänin", re.compile(r"äänin(?<!\wäänin)\s+\d")),
+    ("äänellä", re.compile(r"\d\s+äänellä")),
+    ("ääntä", re.compile(r"sai(?<!\wsai)\s+\d+\s+ääntä")),
+    ("(jaa)", re.compile(r"\(jaa\)")),
+    ("jaa", re.compile(r"jaa(?<!\wjaa)\s*=")),
+    ("annettiin", re.compile(r"(?:jaa|ei)[- ]?ää\w*\s+annettiin\s+\d")),
+    # \b(?:jaa|ei)\w*\s*[:=]?\s*\d
+    ("jaa", re.compile(r"jaa(?<!\wjaa)\w*\s*[:=]?\s*\d")),
+    ("ei", re.compile(r"ei(?<!\wei)\w*\s*[:=]?\s*\d")),
+)
+_LINE_SIDE_RE = re.compile(r"\s*\(?(?:jaa\b|ei\b|tyhj)")
+_NEWLINE_SIDE_RE = re.compile(r"\n\s*\(?(?:jaa\b|ei\b|tyhj)")
+#: a side word after a space, for ``\d+\s+(?:jaa|ei)\b`` and ``\d\s+(?:jaa|ei)-`` (a
+#: hyphen is a word boundary too): the digit before the spaces is checked by hand
+_SPACED_SIDE_RES = (("jaa", re.compile(r"jaa\b(?<=\sjaa)")), ("ei", re.compile(r"ei\b(?<=\sei)")))
+
+
+def _any_vote(text: str) -> bool:
+    """``_ANY_VOTE_RE.search(text)``, answered over the folded text."""
+    low = folded(text)
+    if low is None:
+        return bool(_ANY_VOTE_RE.search(text))
+    for word, rx in _ANY_VOTE_PARTS:
+        if word in low and rx.search(low):
+            return True
+    if _LINE_SIDE_RE.match(low) or _NEWLINE_SIDE_RE.search(low):
+        return True
+    for word, rx in _SPACED_SIDE_RES:
+        if word not in low:
+            continue
+        for m in rx.finditer(low):
+            j = m.start()
+            while j > 0 and low[j - 1].isspace():  # \s is str.isspace, \d str.isdecimal
+                j -= 1
+            if j > 0 and low[j - 1].isdecimal():
+                return True
+    return False
+
+
+def _has_any(text: str, words: tuple[str, ...], rx: re.Pattern[str]) -> bool:
+    """``rx.search(text)`` for an ``re.I`` alternation of the literal ``words``."""
+    low = folded(text)
+    if low is None:
+        return bool(rx.search(text))
+    return any(w in low for w in words)
+
 
 def motions(text: str | None) -> list[Motion]:
     """Every motion made in ``text`` (usually the discussion, käsittely)."""
     out: list[Motion] = []
-    if not text or not _MOTION_HINT_RE.search(text):
+    if not text or not _has_any(text, _MOTION_WORDS, _MOTION_HINT_RE):
         return out
     sents = sentences(text)
     for index, sentence in enumerate(sents):
@@ -301,7 +356,7 @@ _SIDE_LINE_RE = re.compile(r"^\(?(?:jaa|ei|tyhj|poissa)\w*(?:-ää\w*)?\b", re.I
 def votes(text: str | None) -> list[Vote]:
     """Every vote in ``text``: the counts, the names per side where listed, the winner."""
     out: list[Vote] = []
-    if not text or not _ANY_VOTE_RE.search(text):
+    if not text or not _any_vote(text):
         return out
     sents = sentences(text)
     used: set[int] = set()
@@ -419,7 +474,7 @@ _AFTER_ITEM_RE = re.compile(r"käsittelyn\s+jälkeen|ennen\s+\w*\s*(?:asian|täm
 def acts(text: str | None) -> list[PersonAct]:
     """Dissents, recusals (esteellinen, jäävi) and departures (poistui kokouksesta)."""
     out: list[PersonAct] = []
-    if not text or not _ACT_HINT_RE.search(text):
+    if not text or not _has_any(text, _ACT_WORDS_ANY, _ACT_HINT_RE):
         return out
     for sentence in sentences(text):
         if not _ACT_HINT_RE.search(sentence):
