@@ -216,6 +216,30 @@ def _years(sentence: str) -> str | None:
 
 
 _HINT_RE = re.compile(r"€|euro|EUR|\de\s*/")
+_HINT_WORDS = ("€", "euro", "EUR")
+
+
+def _hints(text: str) -> list[tuple[int, int]]:
+    """The spans of ``_HINT_RE.finditer(text)``, found with ``str.find``: the pattern's
+    alternatives never overlap, and its ``\\de\\s*/`` is read back from each ``/`` (the
+    ``e`` before the run of spaces before it, a digit before that); a regex would try
+    its four alternatives at every position of the text."""
+    spans: list[tuple[int, int]] = []
+    for word in _HINT_WORDS:
+        at = text.find(word)
+        while at >= 0:
+            spans.append((at, at + len(word)))
+            at = text.find(word, at + len(word))
+    slash = text.find("/")
+    while slash >= 0:
+        j = slash
+        while j > 0 and text[j - 1].isspace():  # \\s is str.isspace, \\d str.isdecimal
+            j -= 1
+        if j >= 2 and text[j - 1] == "e" and text[j - 2].isdecimal():
+            spans.append((j - 2, slash + 1))
+        slash = text.find("/", slash + 1)
+    spans.sort()
+    return spans
 _DIGIT_RE = re.compile(r"\d")
 
 
@@ -226,12 +250,12 @@ def amounts_in(text: str | None, field: str) -> list[Amount]:
         return out
     done = -1
     # a currency word or sign first (cheap), then the sentence around it in full
-    for hit in _HINT_RE.finditer(text):
-        if hit.start() < done:
+    for hit_start, hit_end in _hints(text):
+        if hit_start < done:
             continue  # its sentence was read with an earlier amount
-        if not _DIGIT_RE.search(text, max(0, hit.start() - 40), hit.end() + 30):
+        if not _DIGIT_RE.search(text, max(0, hit_start - 40), hit_end + 30):
             continue  # no number near the currency word: not an amount
-        begin, done = sentence_span(text, hit.start(), hit.end())
+        begin, done = sentence_span(text, hit_start, hit_end)
         sentence = text[begin:done].strip()
         if not _DIGIT_RE.search(sentence):
             continue
