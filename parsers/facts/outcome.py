@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 
 from parsers.facts.diff import same_text, strip_label
-from parsers.facts.text import first_sentences, sentence_at, sentences
+from parsers.facts.text import first_sentences, folded, sentence_at, sentences
 from parsers.records import Outcome, Vote
 
 VERSION = 1
@@ -90,7 +90,8 @@ def classify(proposal: str | None, decision: str | None, discussion: str | None 
         if sentence and not _proposes(proposal, rx):
             return Outcome(kind, sentence, "decision", voted)
     head = " ".join(first_sentences(strip_label(decision)))
-    counter = _find(_COUNTER_WON_RE, decision) if "ehdotuksen" in low else None
+    counter = (_find(_COUNTER_WON_RE, decision)
+               if "ehdotuksen" in low and "hyväksyi" in decision else None)
     if counter:
         return Outcome("amended", counter, "decision", voted)
     head_low = head.lower()
@@ -102,13 +103,13 @@ def classify(proposal: str | None, decision: str | None, discussion: str | None 
         sentence = _find(rx, decision) or head
         if _CHANGED_RE.search(sentence) or counter_won:
             return Outcome("amended", sentence, "decision", voted)
-        if _NOTED_RE.search(proposal or "") and not voted:
+        if _noted(proposal) and not voted:
             return Outcome("noted", sentence, "decision", voted)
         if voted or _AFTER_VOTE_RE.search(sentence):
             return Outcome("after_vote", sentence, "decision", True)
         return Outcome("as_proposed", sentence, "decision", voted)
     noted = _find(_NOTED_RE, decision) if ("tiedoksi" in low or "kännedom" in low) else None
-    if noted and (proposal is None or _NOTED_RE.search(proposal) or same_text(proposal, decision)):
+    if noted and (proposal is None or _noted(proposal) or same_text(proposal, decision)):
         return Outcome("noted", noted, "decision", voted)
     if proposal and _similar_length(proposal, decision) and (
             same_text(proposal, decision)
@@ -147,10 +148,32 @@ _DECISION_VERB_RE = re.compile(
     r"päätetään|myönnetään|valitaan|esitetään|kumoaa|kumosi)\b", re.I)
 
 
+_DECISION_VERBS = frozenset(_DECISION_VERB_RE.pattern[5:-3].split("|"))
+_WORD_RUN_RE = re.compile(r"\w+")
+
+
 def _written_out(text: str) -> bool:
     """A decision written out in full (it decides something itself), not a reference to
-    the proposal such as ``Kaupunginhallitus hyväksyi päätösehdotuksen``."""
-    return len(text) > 20 and bool(_DECISION_VERB_RE.search(text, 0, 600))
+    the proposal such as ``Kaupunginhallitus hyväksyi päätösehdotuksen``.
+
+    ``\\b(?:verb|…)\\b`` matches exactly where a whole run of word characters is one of
+    the verbs: the folded text's word runs are looked up in a set instead."""
+    if len(text) <= 20:
+        return False
+    low = folded(text)
+    if low is None:
+        return bool(_DECISION_VERB_RE.search(text, 0, 600))
+    return not _DECISION_VERBS.isdisjoint(_WORD_RUN_RE.findall(low, 0, 600))
+
+
+def _noted(text: str | None) -> bool:
+    """``_NOTED_RE.search(text)``: every alternative holds ``tiedoksi`` or ``kännedom``."""
+    if not text:
+        return False
+    low = folded(text)
+    if low is not None and "tiedoksi" not in low and "kännedom" not in low:
+        return False
+    return bool(_NOTED_RE.search(text))
 
 
 def _first_change(proposal: str, decision: str) -> str:

@@ -298,6 +298,10 @@ _WIN_RES = (
                 r"(?:päätösehdotus|ehdotus|esitys))", re.I), "accepted"),
     (re.compile(r"\b(?P<subj>jaa|ei)[- ]?(?:ehdotus|puoli)?\s+voitti", re.I), "won"),
 )
+#: for each of _WIN_RES, the words one of which its match must hold (a cheap test first)
+_WIN_WORDS = (("hyväksytyksi", "päätökseksi"), ("voittaneen", "hyväksytyn"), ("hyväksyttiin",),
+              ("hylänneen",), ("hyväksyneen",), ("voitt",), ("hyväksyi", "hyväksyttiin"),
+              ("voitti",))
 _PROPOSAL_WORDS_RE = re.compile(r"päätösehdotu|esittelijän|pohjaehdotu|^esity|käsittelyn\s+jatka|"
                                 r"kaupunginjohtajan "
                                 r"(?:päätös)?ehdotu|\bpohjaesity", re.I)
@@ -417,7 +421,10 @@ def _winner(vote: Vote, segment: str, after: str, means: dict[str, str],
         low = text.lower()
         if not any(w in low for w in ("ehdotu", "esity", "voitti", "hyväksy")):
             continue
-        for rx, verb in _WIN_RES:
+        fold = folded(text)
+        for (rx, verb), words in zip(_WIN_RES, _WIN_WORDS, strict=True):
+            if fold is not None and not any(w in fold for w in words):
+                continue
             m = rx.search(text)
             if not m:
                 continue
