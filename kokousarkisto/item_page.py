@@ -121,8 +121,7 @@ async def item_context(datasette, database: str, item_id: str) -> dict[str, Any]
         "select name, title, phone, email from item_preparers where item_id = ? "
         "order by position, id", [item_id])
     handlings = await db.execute(
-        "select body, section, date from item_handlings where item_id = ? "
-        "order by position, id", [item_id])
+        "select * from item_handlings where item_id = ? order by position, id", [item_id])
     attachments = await db.execute(
         "select id, title, url, status from attachments where item_id = ? "
         "order by position, id", [item_id])
@@ -135,8 +134,24 @@ async def item_context(datasette, database: str, item_id: str) -> dict[str, Any]
                   ((label, paragraphs_html(item.get(name))) for name, label in TEXT_FIELDS)
                   if text],
         "preparers": [dict(r) for r in preparers.rows],
-        "handlings": [dict(r) for r in handlings.rows],
+        "handlings": [handling_context(dict(r)) for r in handlings.rows],
         "attachments": [{**dict(r), "safe_url": safe_url(r["url"])} for r in attachments.rows],
         "url": safe_url(item.get("url")),
         "pdf_url": safe_url(item.get("pdf_url")),
     }
+
+
+#: an earlier handling's texts, in the order the minutes print them
+HANDLING_TEXTS = (("proposal", "Päätösehdotus"), ("discussion", "Käsittely"),
+                  ("decision", "Päätös"))
+
+
+def handling_context(row: dict[str, Any]) -> dict[str, Any]:
+    """An earlier handling (Päätöshistoria) with its texts as paragraphs: for a contested
+    case the earlier proposals, votes, tablings and returns are the story. Columns an
+    older archive lacks are simply absent."""
+    proposer = " ".join(p for p in (row.get("proposer_title"), row.get("proposer_name")) if p)
+    return {**row, "proposer": proposer or None,
+            "texts": [(label, text) for label, text in
+                      ((label, paragraphs_html(row.get(name))) for name, label in HANDLING_TEXTS)
+                      if text]}

@@ -71,6 +71,7 @@ async def item(db, item_id: str) -> dict[str, Any] | None:
                             [it.get("source_id"), h.get("body"), h.get("date"),
                              str(h.get("section") or "")])
         handlings.append({**h, "date_fi": fi_date(h.get("date")),
+                          "outcome_label": OUTCOMES.get(h.get("outcome") or ""),
                           "href": urls.item(found[0]["id"]) if found else None})
     # the same case elsewhere: every other handling, and this meeting's agenda/minutes
     related: list[dict[str, Any]] = []

@@ -156,6 +156,22 @@ def test_item_page_is_the_hub(ds, towns_db):
         assert f'href="/kohta/{item_id}"' in case_page.text
 
 
+def test_item_page_shows_the_earlier_handlings_texts(ds, towns_db):
+    """Päätöshistoria is read with its texts: the earlier decision (a tabling, a return,
+    a vote) is on the item page, not only its body, § and date."""
+    rows = query(towns_db, """select item_id, body, decision, proposal from item_handlings
+        where decision is not null and length(decision) > 20 limit 5""")
+    assert rows, "the demo has earlier handlings with texts"
+    for row in rows:
+        (page,) = get(ds, f"/kohta/{row['item_id']}")
+        assert page.status_code == 200
+        text = re.sub(r"<[^>]+>", " ", page.text)
+        text = " ".join(text.replace("&#34;", '"').replace("&#39;", "'").split())
+        assert "Aiemmat käsittelyt" in text and "Käsittelyn tekstit" in text
+        first_words = " ".join(row["decision"].split()[:5])
+        assert first_words in text, (row["item_id"], first_words)
+
+
 @pytest.mark.parametrize("printed", ["3700/2024", "3700/10.02.02/2024", "Dnro 3700/2024",
                                      "3700%2F2024"])
 def test_case_page_accepts_every_printed_form(ds, towns_db, printed):
