@@ -262,6 +262,7 @@ def amounts_in(text: str | None, field: str) -> list[Amount]:
         orgs = recipients(sentence)
         found = list(AMOUNT_RE.finditer(sentence))
         assigned = _assign(sentence, found, orgs)
+        years = _years(sentence) if found else None  # one sentence, one reading
         for index, m in enumerate(found):
             if m["unit_first"]:
                 pairs = [(m["num3"], None)]
@@ -270,7 +271,6 @@ def amounts_in(text: str | None, field: str) -> list[Amount]:
                 if m["num2"]:
                     pairs.append((m["num2"], m["scale"]))
             per = _period(sentence, m.end(), m.start())
-            years = _years(sentence)
             recipient = assigned.get(index)
             for num, scale in pairs:
                 cents = parse_amount(num, scale)
