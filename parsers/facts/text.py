@@ -7,7 +7,9 @@ Kept small and pure: the texts arrive already cleaned by the page parsers
 from __future__ import annotations
 
 import functools
+import itertools
 import re
+from collections.abc import Iterator
 
 from parsers.records import PersonRef
 
@@ -36,24 +38,38 @@ def sentences(text: str | None) -> list[str]:
 
 @functools.lru_cache(maxsize=64)
 def _sentences(text: str) -> tuple[str, ...]:
-    out: list[str] = []
+    return tuple(_iter_sentences(text))
+
+
+def _pieces(text: str) -> Iterator[str | None]:
+    """``_SPLIT_RE.split(text)``, lazily (the pattern never matches empty)."""
+    pos = 0
+    for m in _SPLIT_RE.finditer(text):
+        yield text[pos:m.start()]
+        yield m.group(1)
+        pos = m.end()
+    yield text[pos:]
+
+
+def _iter_sentences(text: str) -> Iterator[str]:
+    """The sentences of ``text`` in order, each final when yielded (so the first few cost
+    only the text they span)."""
     carry = ""
-    for piece in _SPLIT_RE.split(text):
+    for piece in _pieces(text):
         if piece is None:
             continue
         if "\n" in piece or not piece.strip():
             if carry.strip():
-                out.append(carry.strip())
+                yield carry.strip()
             carry = ""
             continue
         carry = f"{carry} {piece}" if carry else piece
         if _is_abbreviation(carry):
             continue  # "v. 2018", "milj. euroa": the sentence goes on
-        out.append(carry.strip())
+        yield carry.strip()
         carry = ""
     if carry.strip():
-        out.append(carry.strip())
-    return tuple(out)
+        yield carry.strip()
 
 
 #: characters whose lower case differs from what ``re.I`` matches them as (``İ`` lowers to
@@ -159,7 +175,7 @@ def sentence_at(text: str, start: int, end: int | None = None) -> str:
 
 def first_sentences(text: str | None, count: int = 3, chars: int = 800) -> list[str]:
     """The first ``count`` sentences (of the first ``chars`` characters)."""
-    return sentences(text[:chars])[:count] if text else []
+    return list(itertools.islice(_iter_sentences(text[:chars]), count)) if text else []
 
 
 #: number words in the cases the minutes use (``yhden äänestäessä tyhjää``)
