@@ -1,0 +1,78 @@
+"""The extractors' cheap gates answer exactly as the patterns they stand for.
+
+Each gate (a literal test over the folded text, a ``str.find`` scan, a word-run lookup)
+replaces a case-insensitive regex over a whole text; a gate that answers "no" where the
+pattern says "yes" would silently drop a vote, an amount or an outcome. Checked on the
+phrasings that matter (``EI: Aalto`` lines, ``Ei 3``, ``5 jaa``, ``300 e / v``) and on many
+generated strings mixing the pattern's words, cases, digits, spaces, line breaks and the
+characters whose lower case ``re.I`` reads differently (``İ``, ``ı``, ``ſ``).
+"""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from parsers.facts import money, outcome, votes
+from parsers.facts.text import folded
+
+TOKENS = [
+    "jaa", "JAA", "Jaa", "ei", "EI", "Ei", "eikä", "keijaa", "tyhjä", "TYHJÄÄ", "äänin",
+    "Äänin", "äänellä", "ÄÄNELLÄ", "ääntä", "sai", "SAI", "annettiin", "-", "ää", "ääni", "(",
+    ")", ":", "=", "5", "12", "0", " ", "  ", "\n", " \n ", "\t", "x", "_", "İ", "ı", "ſ",
+    "eriäv", "MIELIPI", "jäävä", "jääväsi", "JÄÄVÄÄ", "poistui", "ehdotti", "EHDOTTIVAT",
+    "kannattama", "ehdotuksen:", "ehdotukset", ".", "€", "euro", "EUR", "eur", "e", "/",
+    "5e/", "e /", "\u00a0", "hyväksyi", "Hyväksyy", "PÄÄTTI", "toteaa", "tiedoksi", "TIEDOKSI",
+    "merkitsi", "kännedom", "för", "antecknades",
+]
+
+CASES = [
+    "Äänestyksen tulos:\nJAA: Ahonen, Laine\nEI: Aalto",
+    "Äänestyksen tulos.\n(EI) Aalto",
+    "EI: Aalto",
+    "Kaupunginhallitus päätti äänin 8–5.",
+    "Annettiin 5 jaa-ääntä ja 2 ei-ääntä.",
+    "Ei 3, jaa 4",
+    "Päätösehdotus sai 6 ääntä ja Leppäsen ehdotus 5 ääntä.",
+    "Äänestysjärjestys: JAA = päätösehdotus, EI = vastaehdotus (jaa).",
+    "Ei-ääniä annettiin 3.",
+    "Asiassa ei äänestetty.",
+    "Avustus 300 e / v ja 1,2 milj. euroa sekä € 1 000.",
+    "Lautakunta merkitsi asian tiedoksi.",
+    "Kaupunginhallitus hyväksyi päätösehdotuksen.",
+    "ıei 5",
+    "eı 5",
+]
+
+
+def generated(count: int = 2000) -> list[str]:
+    rng = random.Random(20261205)
+    out = []
+    for _ in range(count):
+        text = "".join(rng.choice(TOKENS) + rng.choice(["", "", " ", "\n", "-"])
+                       for _ in range(rng.randint(0, 14)))
+        if rng.random() < 0.1:
+            text = "y" * rng.randint(580, 605) + " " + text  # around _written_out's 600
+        out.append(text)
+    return out
+
+
+@pytest.mark.parametrize("text", CASES + generated())
+def test_gates_answer_as_the_patterns(text: str):
+    folded.cache_clear()
+    assert votes._any_vote(text) == bool(votes._ANY_VOTE_RE.search(text))
+    assert votes._has_any(text, votes._ACT_WORDS_ANY, votes._ACT_HINT_RE) == bool(
+        votes._ACT_HINT_RE.search(text))
+    assert votes._has_any(text, votes._MOTION_WORDS, votes._MOTION_HINT_RE) == bool(
+        votes._MOTION_HINT_RE.search(text))
+    assert money._hints(text) == [m.span() for m in money._HINT_RE.finditer(text)]
+    assert outcome._written_out(text) == (
+        len(text) > 20 and bool(outcome._DECISION_VERB_RE.search(text, 0, 600)))
+    assert outcome._noted(text) == bool(outcome._NOTED_RE.search(text))
+
+
+def test_a_vote_listed_as_side_lines_is_still_found():
+    """The gate must not drop a vote written only as ``JAA: …`` / ``EI: …`` lines."""
+    found = votes.votes("Äänestyksen tulos:\nJAA: Ahonen, Laine, Korhonen\nEI: Aalto")
+    assert [(v.yes, v.no) for v in found] == [(3, 1)]
