@@ -41,13 +41,50 @@ def _sentences(text: str) -> tuple[str, ...]:
     return tuple(_iter_sentences(text))
 
 
+#: where a split can be: after a sentence's end mark, or in a run of spaces with a line break
+_SPLIT_HINT_RE = re.compile(r"[.!?\n]")
+#: _SPLIT_RE's lookahead class, less its ranges A-Z and 0-9
+_SPLIT_NEXT = frozenset("\"”'(-–ÅÄÖÜ")
+
+
 def _pieces(text: str) -> Iterator[str | None]:
-    """``_SPLIT_RE.split(text)``, lazily (the pattern never matches empty)."""
+    """``_SPLIT_RE.split(text)``, lazily, and read from the few places a split can be.
+
+    Every match of _SPLIT_RE is a whole run of whitespace (``\\s`` is ``str.isspace``): its
+    first alternative one of only spaces and tabs after ``.``, ``!`` or ``?`` and before
+    a character of its lookahead class (captured as None); its second any run holding a
+    line break (captured). So only the runs after an end mark or around a ``\\n`` are
+    looked at, instead of trying the pattern at every position of the text.
+    """
     pos = 0
-    for m in _SPLIT_RE.finditer(text):
-        yield text[pos:m.start()]
-        yield m.group(1)
-        pos = m.end()
+    done = 0
+    size = len(text)
+    for hit in _SPLIT_HINT_RE.finditer(text):
+        start = hit.start()
+        if text[start] == "\n":
+            while start > 0 and text[start - 1].isspace():
+                start -= 1
+        else:
+            start += 1
+        if start < done:
+            continue  # a run already read
+        end = start
+        while end < size and text[end].isspace():
+            end += 1
+        if end == start:
+            continue
+        done = end
+        run = text[start:end]
+        if (start > 0 and text[start - 1] in ".!?" and not run.strip(" \t") and end < size
+                and (text[end] in _SPLIT_NEXT or "A" <= text[end] <= "Z"
+                     or "0" <= text[end] <= "9")):
+            yield text[pos:start]
+            yield None
+            pos = end
+        elif "\n" in run:
+            yield text[pos:start]
+            yield run
+            pos = end
     yield text[pos:]
 
 

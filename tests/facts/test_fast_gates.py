@@ -1,4 +1,5 @@
-"""The extractors' cheap gates answer exactly as the patterns they stand for.
+"""The extractors' cheap gates (and the sentence splitter's scan) answer exactly as the
+patterns they stand for.
 
 Each gate (a literal test over the folded text, a ``str.find`` scan, a word-run lookup)
 replaces a case-insensitive regex over a whole text; a gate that answers "no" where the
@@ -15,6 +16,7 @@ import random
 import pytest
 
 from parsers.facts import money, outcome, votes
+from parsers.facts import text as sentences_module
 from parsers.facts.text import folded
 
 TOKENS = [
@@ -24,7 +26,8 @@ TOKENS = [
     "eriäv", "MIELIPI", "jäävä", "jääväsi", "JÄÄVÄÄ", "poistui", "ehdotti", "EHDOTTIVAT",
     "kannattama", "ehdotuksen:", "ehdotukset", ".", "€", "euro", "EUR", "eur", "e", "/",
     "5e/", "e /", "\u00a0", "hyväksyi", "Hyväksyy", "PÄÄTTI", "toteaa", "tiedoksi", "TIEDOKSI",
-    "merkitsi", "kännedom", "för", "antecknades",
+    "merkitsi", "kännedom", "för", "antecknades", "!", "?", "v.", "Å", "ü", '"', "”", "–", "\r",
+    "\u2028", ". ", ".\n", "Z",
 ]
 
 CASES = [
@@ -43,6 +46,8 @@ CASES = [
     "Kaupunginhallitus hyväksyi päätösehdotuksen.",
     "ıei 5",
     "eı 5",
+    "Kokous alkoi klo 18. Läsnä olivat jäsenet.\n\nPäätös: hyväksyttiin. \"Lainaus\" ja (sulkeet).",
+    "1,2 milj. euroa v. 2018. – Ajatusviiva.  \t\n  Uusi rivi!Ei väliä? 5 kpl.",
 ]
 
 
@@ -70,6 +75,7 @@ def test_gates_answer_as_the_patterns(text: str):
     assert outcome._written_out(text) == (
         len(text) > 20 and bool(outcome._DECISION_VERB_RE.search(text, 0, 600)))
     assert outcome._noted(text) == bool(outcome._NOTED_RE.search(text))
+    assert list(sentences_module._pieces(text)) == sentences_module._SPLIT_RE.split(text)
 
 
 def test_a_vote_listed_as_side_lines_is_still_found():
