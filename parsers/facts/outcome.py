@@ -50,6 +50,9 @@ _AS_PROPOSED_RES = (
                r"esityksen)\s+mukaisesti\b", re.I),
     re.compile(r"\bförslaget\s+godkändes\b|\bgodkände\s+(?:\w+\s+)?förslaget\b", re.I),
 )
+#: for each of _AS_PROPOSED_RES, a word every match of it holds
+_AS_PROPOSED_WORDS = ("hyväksyi", "hyväksyn", "hyväksyttiin", "hyväksyttiin", "hyväksyttiin",
+                      "mukaisesti", "förslaget")
 #: a member's proposal accepted: the decision departs from the presenter's
 _COUNTER_WON_RE = re.compile(
     r"\bhyväksyi(?:vät)?\s+(?:yksimielisesti\s+|äänestyksen\s+jälkeen\s+)*"
@@ -96,7 +99,10 @@ def classify(proposal: str | None, decision: str | None, discussion: str | None 
         return Outcome("amended", counter, "decision", voted)
     head_low = head.lower()
     accepting = any(w in head_low for w in ("hyväksy", "mukaisesti", "godkän", "förslaget"))
-    for rx in _AS_PROPOSED_RES if accepting else ():
+    head_fold = folded(head) if accepting else None
+    for rx, word in zip(_AS_PROPOSED_RES if accepting else (), _AS_PROPOSED_WORDS, strict=False):
+        if head_fold is not None and word not in head_fold:
+            continue  # the pattern's own word is missing: it cannot match
         m = rx.search(head)
         if not m:
             continue

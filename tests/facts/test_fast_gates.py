@@ -27,7 +27,8 @@ TOKENS = [
     "kannattama", "ehdotuksen:", "ehdotukset", ".", "€", "euro", "EUR", "eur", "e", "/",
     "5e/", "e /", "\u00a0", "hyväksyi", "Hyväksyy", "PÄÄTTI", "toteaa", "tiedoksi", "TIEDOKSI",
     "merkitsi", "kännedom", "för", "antecknades", "!", "?", "v.", "Å", "ü", '"', "”", "–", "\r",
-    "\u2028", ". ", ".\n", "Z",
+    "\u2028", ". ", ".\n", "Z", "päätösehdotuksen", "Esitys", "hyväksyttiin", "mukaisesti",
+    "hyväksynyt", "förslaget", "godkändes", "päätti", "ehdotuksen",
 ]
 
 CASES = [
@@ -75,6 +76,9 @@ def test_gates_answer_as_the_patterns(text: str):
     assert outcome._written_out(text) == (
         len(text) > 20 and bool(outcome._DECISION_VERB_RE.search(text, 0, 600)))
     assert outcome._noted(text) == bool(outcome._NOTED_RE.search(text))
+    low = folded(text)
+    for rx, word in zip(outcome._AS_PROPOSED_RES, outcome._AS_PROPOSED_WORDS, strict=True):
+        assert low is None or word in low or not rx.search(text)
     assert list(sentences_module._pieces(text)) == sentences_module._SPLIT_RE.split(text)
 
 
