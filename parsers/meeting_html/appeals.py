@@ -88,7 +88,7 @@ def parse_section_list(raw: str, known: list[str] | None = None
         nonlocal last, range_from
         if range_from is not None:
             lo, hi = int(range_from), int(number)
-            if hi < lo or hi - lo > 500:
+            if hi <= lo or hi - lo > 500:  # '5-5', '00-0': no range, the end is not listed
                 problems.append(f"bad range {range_from}-{number}")
             elif known_set:
                 inside = sorted((k for k in known_set if lo < int(k) <= hi), key=int)

@@ -248,3 +248,11 @@ def test_section_lists_never_raise(raw, known):
     sections, parts, problems = parse_section_list(raw, known)
     assert all(isinstance(s, str) for s in sections)
     assert set(parts) <= set(sections) | {None} or problems
+
+
+def test_a_range_whose_end_is_not_above_its_start_is_a_problem():
+    # found by the property above: "00-0" listed '00' and gave the part to an unlisted '0'
+    sections, parts, problems = parse_section_list("00-0k0", [])
+    assert problems == ["bad range 00-0"] and set(parts) <= set(sections) | {"0"}
+    assert parse_section_list("5-5", [])[2] == ["bad range 5-5"]
+    assert parse_section_list("5-7", []) == (["5", "6", "7"], {}, [])
