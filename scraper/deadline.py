@@ -87,29 +87,27 @@ def _register(sock: socket.socket | None) -> None:
         watch.watch(sock)
 
 
-class DeadlineConnection(HTTPConnection):
+class _RegistersSocket:
     """A new connection registers its socket as soon as it exists (before a TLS
-    handshake), a reused one at each request."""
+    handshake), a reused one at each request. Mixed in before urllib3's plain and TLS
+    connection classes, which share these two methods."""
 
     def _new_conn(self) -> socket.socket:
-        sock = super()._new_conn()
+        sock = super()._new_conn()  # type: ignore[misc]
         _register(sock)
         return sock
 
     def request(self, *args, **kwargs):  # type: ignore[no-untyped-def]
-        _register(self.sock)
-        return super().request(*args, **kwargs)
+        _register(self.sock)  # type: ignore[attr-defined]
+        return super().request(*args, **kwargs)  # type: ignore[misc]
 
 
-class SecureDeadlineConnection(HTTPSConnection):
-    def _new_conn(self) -> socket.socket:
-        sock = super()._new_conn()
-        _register(sock)
-        return sock
+class DeadlineConnection(_RegistersSocket, HTTPConnection):
+    pass
 
-    def request(self, *args, **kwargs):  # type: ignore[no-untyped-def]
-        _register(self.sock)
-        return super().request(*args, **kwargs)
+
+class SecureDeadlineConnection(_RegistersSocket, HTTPSConnection):
+    pass
 
 
 class DeadlinePool(HTTPConnectionPool):
