@@ -89,10 +89,25 @@ def parse_amount(num: str, scale: str | None) -> int | None:
     return int(cents)
 
 
+#: a substring of every token :func:`_org_base_read` answers for: one of its bases
+#: (``r.y`` for ``r.y.``, whose final dot the token may have lost) or their stems
+_ORG_TOKEN_RE = re.compile(r"ry|r\.y|rf|Oy|Ab|Ky|Ay|Tmi|sr|säätiö|osuuskunta|yhtymä|yhdist")
+
+
 def _org_base(token: str) -> str | None:
     """``ry:lle`` → ``ry``, ``Kulttuurisäätiölle`` → ``Kulttuurisäätiö``; None if the
-    token does not end an organisation's name."""
+    token does not end an organisation's name.
+
+    Most words of a sentence name no organisation: a one-scan substring test answers
+    them before the four patterns of :func:`_org_base_read` are tried."""
     token = token.rstrip(".,;:")
+    if not _ORG_TOKEN_RE.search(token):
+        return None
+    return _org_base_read(token)
+
+
+def _org_base_read(token: str) -> str | None:
+    """:func:`_org_base` of a token without its final ``.,;:``, by its patterns."""
     m = _ORG_END_RE.match(token) or _ORG_END_RE.match(token + ".")
     if m and (m["base"] in ("ry", "r.y.", "rf", "sr") or m["base"][:1].isupper()
               or re.search(r"(säätiö|osuuskunta|kuntayhtymä|yhdistys|yhtymä)$", m["base"])):
@@ -137,8 +152,9 @@ def recipients(sentence: str) -> list[tuple[int, int, str]]:
     out: list[tuple[int, int, str]] = []
     for i, tok in enumerate(tokens):
         text = tok.group(0)
-        following = tokens[i + 1].group(0) if i + 1 < len(tokens) else ""
-        if text in _PREFIX_FORMS and _CAP_RE.match(following) and \
+        following = tokens[i + 1].group(0) if text in _PREFIX_FORMS and i + 1 < len(tokens) \
+            else ""
+        if following and _CAP_RE.match(following) and \
                 _org_base(following) is None and not following[:1].isdigit():
             # ``Kiinteistö Oy Pajalan``, ``Osuuskunta Kyläverkolle``: the name follows
             words = _name_before(tokens, i) if text != "Osuuskunta" else []
@@ -246,6 +262,26 @@ def _hints(text: str) -> list[tuple[int, int]]:
     spans.sort()
     return spans
 _DIGIT_RE = re.compile(r"\d")
+#: the first character of every match of AMOUNT_RE (its number's digit, ``€`` or ``EUR``'s E)
+_AMOUNT_START_RE = re.compile(r"[\d€E]")
+
+
+def _amount_matches(sentence: str) -> list[re.Match[str]]:
+    """``list(AMOUNT_RE.finditer(sentence))``, with the pattern tried only where a match
+    can start: a digit, ``€`` or ``E`` (found by a one-class scan, which the engine runs
+    without entering the pattern's alternatives at every other position)."""
+    out: list[re.Match[str]] = []
+    start = _AMOUNT_START_RE.search
+    match = AMOUNT_RE.match
+    pos = 0
+    while (hit := start(sentence, pos)) is not None:
+        m = match(sentence, hit.start())
+        if m is None:
+            pos = hit.start() + 1
+        else:
+            out.append(m)
+            pos = m.end()
+    return out
 
 
 def amounts_in(text: str | None, field: str) -> list[Amount]:
@@ -265,7 +301,7 @@ def amounts_in(text: str | None, field: str) -> list[Amount]:
         if not _DIGIT_RE.search(sentence):
             continue
         orgs = recipients(sentence)
-        found = list(AMOUNT_RE.finditer(sentence))
+        found = _amount_matches(sentence)
         assigned = _assign(sentence, found, orgs)
         years = _years(sentence) if found else None  # one sentence, one reading
         for index, m in enumerate(found):

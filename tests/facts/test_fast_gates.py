@@ -86,3 +86,38 @@ def test_a_vote_listed_as_side_lines_is_still_found():
     """The gate must not drop a vote written only as ``JAA: …`` / ``EI: …`` lines."""
     found = votes.votes("Äänestyksen tulos:\nJAA: Ahonen, Laine, Korhonen\nEI: Aalto")
     assert [(v.yes, v.no) for v in found] == [(3, 1)]
+
+
+AMOUNT_TOKENS = [
+    "1", "12", "300", "1 000", "14 128 748,83", "12.923", "1,2", "2024", "5–7", " - ", "€",
+    " €", "€ ", "EUR", "EURO", "E", "e", "euro", "euroa", "euron", "eurolla", "e/", "e /",
+    "/vuosi", "milj.", "miljoonaa", "t", "M", "k", "mrd", " ", "\u00a0", "\u202f", ".", ",",
+    "x", "٣", "²", "İ", "ı", "ſ", "\n",
+]
+
+ORG_PARTS = [
+    "ry", "r.y.", "r.y", "rXyZ", "rf", "Oy", "Oyj", "Ab", "Abp", "Ky", "Ay", "Tmi", "sr", "RY",
+    "säätiö", "Säätiö", "säätiölle", "osuuskunta", "Osuuskunta", "osuuskunnalle", "yhtymä",
+    "kuntayhtymälle", "yhdistys", "yhdistykselle", "yhdistyksen", ":lle", ":n", ":", ".", ",",
+    ";", "-", "Kulttuuri", "asukas", "Matti", "a", "İ", "ı", "ſ", "K",
+]
+
+
+def generated_from(tokens: list[str], count: int, size: int, seed: int) -> list[str]:
+    rng = random.Random(seed)
+    return ["".join(rng.choice(tokens) for _ in range(rng.randint(0, size)))
+            for _ in range(count)]
+
+
+@pytest.mark.parametrize("text", CASES + generated_from(AMOUNT_TOKENS, 3000, 12, 13))
+def test_amounts_are_matched_only_where_one_can_start(text: str):
+    """Trying AMOUNT_RE only at a digit, ``€`` or ``E`` finds every match finditer finds."""
+    assert [(m.span(), m.groupdict()) for m in money._amount_matches(text)] == [
+        (m.span(), m.groupdict()) for m in money.AMOUNT_RE.finditer(text)]
+
+
+@pytest.mark.parametrize("token", ORG_PARTS + generated_from(ORG_PARTS, 3000, 4, 17))
+def test_organisation_token_gate_answers_as_the_patterns(token: str):
+    """A token without any organisation word is no organisation's name (the gate), and a
+    token with one is read by the patterns exactly as before."""
+    assert money._org_base(token) == money._org_base_read(token.rstrip(".,;:"))
