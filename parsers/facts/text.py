@@ -18,9 +18,7 @@ _ABBREVIATIONS = frozenset(
     "v vs n noin esim mm ns ks ym yms jne tms milj mrd t kpl nro no klo os s puh ts em "
     "ao eli vrt huom ko ml yht dnro ed alv sis jäs pj vpj ltk kh kv kj tj prof".split())
 
-_BOUNDARY_RE = re.compile(r"(?<=[.!?])\s+(?=[\"”'(\-–A-ZÅÄÖÜ0-9])|\n+")
-
-
+#: the word before a full stop, as the sentence finders read it (see :func:`_abbreviation_at`)
 _LAST_WORD_RE = re.compile(r"([\wåäöÅÄÖ]+)\.$")
 
 
@@ -142,16 +140,27 @@ def _is_abbreviation(piece: str) -> bool:
     return last.lower() in _ABBREVIATIONS or (len(last) == 1 and last.isalpha())
 
 
-def _ends_sentence(text: str, m: re.Match[str]) -> bool:
-    end = m.start()
-    if text[end - 1:end] != "." or "\n" in m.group(0):
-        return True
-    last = _LAST_WORD_RE.search(text, max(0, end - 40), end)
-    return not (last and (last.group(1).lower() in _ABBREVIATIONS
-                          or (len(last.group(1)) == 1 and last.group(1).isalpha())))
+_NEXT_END_RE = re.compile(r"[.!?\n](?:(?<=\n)|(?=\s+[\"”'(\-–A-ZÅÄÖÜ0-9]))")
+#: the longest abbreviation: a longer word before a full stop is none
+_MAX_ABBREVIATION = max(map(len, _ABBREVIATIONS))
 
 
-_NEXT_END_RE = re.compile(r"[.!?](?=\s+[\"”'(\-–A-ZÅÄÖÜ0-9])|\n")
+def _abbreviation_at(text: str, dot: int) -> bool:
+    """Is the full stop ``text[dot]`` an abbreviation's (``milj.``) or an initial's?
+
+    The same answer as testing the word of ``_LAST_WORD_RE.search(text, max(0, dot - 40),
+    dot + 1)``, read back from the dot instead of trying the pattern at each of the 40
+    positions before it; the word is read only as far back as the longest abbreviation
+    (``\\w`` is ``str.isalnum`` or ``_``)."""
+    low = max(0, dot - 40)
+    stop = max(low, dot - _MAX_ABBREVIATION - 1)
+    j = dot
+    while j > stop and (text[j - 1].isalnum() or text[j - 1] == "_"):
+        j -= 1
+    if j == dot or (j == stop > low and (text[j - 1].isalnum() or text[j - 1] == "_")):
+        return False  # no word, or one longer than every abbreviation
+    word = text[j:dot]
+    return word.lower() in _ABBREVIATIONS or (len(word) == 1 and word.isalpha())
 
 
 def _sentence_start(text: str, start: int) -> int:
@@ -165,14 +174,11 @@ def _sentence_start(text: str, start: int) -> int:
             return low
         if text[cut] == "\n":
             return cut + 1
+        if text[cut] != ".":
+            return cut + 2
         after = text[cut + 1:cut + 3].lstrip()
-        last = _LAST_WORD_RE.search(text, max(0, cut - 40), cut + 1)
-        abbreviation = last is not None and (
-            last.group(1).lower() in _ABBREVIATIONS
-            or (len(last.group(1)) == 1 and last.group(1).isalpha()))
-        if text[cut] != "." or (not abbreviation and after[:1]
-                                and (after[:1].isupper() or after[:1].isdigit()
-                                     or after[:1] in "\"”'(-–")):
+        if (not _abbreviation_at(text, cut) and after[:1]
+                and (after[:1].isupper() or after[:1].isdigit() or after[:1] in "\"”'(-–")):
             return cut + 2
         pos = cut
     return low
@@ -194,10 +200,7 @@ def sentence_span(text: str, start: int, end: int | None = None) -> tuple[int, i
         if m.group(0) == "\n":
             stop = m.start()
             break
-        last = _LAST_WORD_RE.search(text, max(0, m.start() - 40), m.start() + 1)
-        if m.group(0) == "." and last is not None and (
-                last.group(1).lower() in _ABBREVIATIONS
-                or (len(last.group(1)) == 1 and last.group(1).isalpha())):
+        if m.group(0) == "." and _abbreviation_at(text, m.start()):
             pos = m.end()
             continue
         stop = m.end()

@@ -12,6 +12,7 @@ characters whose lower case ``re.I`` reads differently (``İ``, ``ı``, ``ſ``).
 from __future__ import annotations
 
 import random
+import re
 
 import pytest
 
@@ -121,3 +122,28 @@ def test_organisation_token_gate_answers_as_the_patterns(token: str):
     """A token without any organisation word is no organisation's name (the gate), and a
     token with one is read by the patterns exactly as before."""
     assert money._org_base(token) == money._org_base_read(token.rstrip(".,;:"))
+
+
+SENTENCE_TOKENS = [
+    "milj", "Milj", "MILJ", "v", "V", "esim", "dnro", "noin", "prof", "profs", "A", "ä", "_",
+    "x", "sana", "pitkäsana", "2018", "5", "٣", ".", ". ", ".\n", "! ", "? ", " ", "  ", "\n",
+    "\t", "(", '"', "”", "'", "–", "-", "Å", "Ü", "İ", "ı", "ſ", "K", "ǅ",
+]
+#: the sentence end pattern _NEXT_END_RE rewrites (a character class first, so the engine
+#: skips ahead to a candidate instead of trying both alternatives at every position)
+_NEXT_END_ALTERNATION = re.compile(r"[.!?](?=\s+[\"”'(\-–A-ZÅÄÖÜ0-9])|\n")
+
+
+@pytest.mark.parametrize("text", CASES + generated_from(SENTENCE_TOKENS, 2000, 16, 19))
+def test_sentence_ends_are_read_as_the_patterns_read_them(text: str):
+    for dot in (i for i, c in enumerate(text) if c == "."):
+        last = sentences_module._LAST_WORD_RE.search(text, max(0, dot - 40), dot + 1)
+        want = last is not None and (
+            last.group(1).lower() in sentences_module._ABBREVIATIONS
+            or (len(last.group(1)) == 1 and last.group(1).isalpha()))
+        assert sentences_module._abbreviation_at(text, dot) == want
+    for pos in range(len(text)):
+        for limit in {len(text), min(len(text), pos + 5)}:
+            new = sentences_module._NEXT_END_RE.search(text, pos, limit)
+            old = _NEXT_END_ALTERNATION.search(text, pos, limit)
+            assert (new and (new.span(), new.group(0))) == (old and (old.span(), old.group(0)))
