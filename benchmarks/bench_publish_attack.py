@@ -11,10 +11,11 @@ before the ingest cap holds it). ``kokousarkisto serve --publish`` of ``--repo``
 
 * 20 readers (``--readers``) loop over what people do, ``--think`` seconds between two
   requests: the home page, the items table, an item page, the search page with an
-  ordinary word, the latest decisions;
+  ordinary word (one of :data:`READER_WORDS`, so searches differ), the latest decisions;
 * 3 attackers (``--attackers``) loop without pause: (1) arbitrary SQL that calls
   ``fi_lemmas`` on a cross join, (2) the search page with a 900-word query, (3) a search
-  matching the 20 MB item.
+  matching the 20 MB item; every attack request carries a new ``_n=`` parameter, so no
+  cache can answer it from an earlier one.
 
 Reported: the readers' p50 / p95 / max latency (target p95 < 2 s), their errors, and
 what the attackers got (status counts). Run it once with ``--repo`` pointing at a
@@ -45,6 +46,10 @@ from tests.search.helpers import NOW, SOURCE, item_write
 
 REPO = Path(__file__).resolve().parents[1]
 HUGE_ITEM_WORDS = 2_000_000  # ~20 MB of decision text
+#: what readers search for: words of the benchmark's items, common and rare
+READER_WORDS = ("avustus", "kaupunginhallitus", "päätös", "sopimus", "kaava", "koulu",
+                "talousarvio", "lausunto", "hankinta", "tontti", "palvelu", "liikunta",
+                "kirjasto", "vuokra", "investointi", "kadun", "ympäristö", "terveys")
 
 
 def build_db(path: Path, n: int, raw_huge: bool) -> str:
@@ -127,7 +132,7 @@ def run(base: str, word: str, args: argparse.Namespace) -> None:
     ids = [r.split("/")[-1] for r in _item_ids(base, db)]
     reader_paths = [
         "/", f"/{db}/items?_size=20", f"/{db}/latest_decisions",
-        f"/{db}/search?q={quote(word)}", f"/{db}/search?q=kaupunginhallitus",
+        f"/{db}/search?q={quote(word)}", f"/{db}/search?q=",
     ]
     attack_sql = ("select count(*) from items a, items b, items c "
                   "where fi_lemmas(a.decision || b.title || c.title) like '%x%'")
@@ -148,6 +153,8 @@ def run(base: str, word: str, args: argparse.Namespace) -> None:
         while time.monotonic() < stop:
             path = rng.choice(reader_paths + [f"/{db}/items/{rng.choice(ids)}"] if ids
                               else reader_paths)
+            if path.endswith("?q="):
+                path += quote(rng.choice(READER_WORDS))
             t0 = time.perf_counter()
             try:
                 resp = session.get(base + path, timeout=60)
@@ -164,10 +171,12 @@ def run(base: str, word: str, args: argparse.Namespace) -> None:
 
     def attacker(path: str) -> None:
         session = requests.Session()
+        sent = 0
         while time.monotonic() < stop:
             t0 = time.perf_counter()
+            sent += 1
             try:
-                what = str(session.get(base + path, timeout=120).status_code)
+                what = str(session.get(f"{base}{path}&_n={sent}", timeout=120).status_code)
             except requests.RequestException as exc:
                 what = type(exc).__name__
             with lock:

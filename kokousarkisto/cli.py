@@ -22,13 +22,14 @@ from typing import NoReturn
 import click
 
 from db.status import StatusError
-from kokousarkisto import __version__, api
+from kokousarkisto import __version__, api, server
 from kokousarkisto.publish import (
+    TEMPLATE_DIR,
     PublishRefused,
-    datasette_command,
     inspect_command,
     load_metadata,
     publish_metadata,
+    serve_settings,
     with_archive,
 )
 from scraper.archive import ArchiveUnavailable, is_remote
@@ -288,7 +289,11 @@ def parse(file: str, kind: str | None, url: str | None) -> None:
               help="Serve for the public: read-only and immutable (-i) with a fresh "
                    "`datasette inspect` file; robots.txt as metadata.yml configures it.")
 @click.option("--archive", metavar="DIR|s3://BUCKET/PREFIX", help=ARCHIVE_HELP)
-def serve(db_path: str, host: str, port: int, publish: bool, archive: str | None) -> None:
+@click.option("--workers", type=click.IntRange(1, 64), default=None,
+              help="Server processes [default: 1; with --publish one per core, at most "
+                   f"{server.MAX_DEFAULT_WORKERS}].")
+def serve(db_path: str, host: str, port: int, publish: bool, archive: str | None,
+          workers: int | None) -> None:
     """Run Datasette on the database with the project's metadata.yml and templates.
 
     An interrupted bulk load's search index is finished first. ``--publish`` refuses
@@ -296,12 +301,13 @@ def serve(db_path: str, host: str, port: int, publish: bool, archive: str | None
     keeps open: serve a copy made with ``.backup`` or ``VACUUM INTO`` instead."""
     for note in api.prepare_serve(db_path, publish):
         click.echo(note, err=True)
-    sys.exit(_run_datasette(db_path, host, port, publish, archive))
+    sys.exit(_run_datasette(db_path, host, port, publish, archive, workers))
 
 
 def _run_datasette(db_path: str, host: str, port: int, publish: bool = False,
-                   archive: str | None = None) -> int:
-    """Run Datasette in this process, so stopping us (Ctrl-C, SIGTERM) stops it too.
+                   archive: str | None = None, workers: int | None = None) -> int:
+    """Run Datasette under uvicorn in this process (and, with several ``workers``, in
+    its child processes), so stopping us (Ctrl-C, SIGTERM) stops it too.
 
     The raw archive's location goes to the plugin (``plugins.kokousarkisto.archive``),
     which serves the archived originals from it."""
@@ -320,11 +326,16 @@ def _run_datasette(db_path: str, host: str, port: int, publish: bool = False,
             inspect_file = Path(tmp) / "inspect.json"
             datasette_cli.main(args=inspect_command(db_path, inspect_file),
                                standalone_mode=False)
-        args = datasette_command(db_path, meta_file, host=host, port=port, publish=publish,
-                                 inspect_file=inspect_file)
-        click.echo(f"Datasette on http://{host}:{port}/ (Ctrl-C stops)")
+        config = server.ServeConfig(
+            db_path=str(db_path), metadata_file=str(meta_file), publish=publish,
+            template_dir=str(TEMPLATE_DIR), settings=serve_settings(publish),
+            inspect_file=None if inspect_file is None else str(inspect_file))
+        count = workers or server.default_workers(publish)
+        click.echo(f"Datasette on http://{host}:{port}/ ({count} worker"
+                   f"{'s' if count > 1 else ''}; Ctrl-C stops)")
         try:
-            datasette_cli.main(args=args, standalone_mode=False)
+            server.run(config, Path(tmp) / "serve.json", host=host, port=port,
+                       workers=count)
         except KeyboardInterrupt:
             pass
     return 0

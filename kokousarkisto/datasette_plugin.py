@@ -55,6 +55,7 @@ from kokousarkisto import links, place
 
 # the reporters' pages and every other route of the plugin: one register_routes there
 from kokousarkisto.reporter.hooks import (  # noqa: F401
+    asgi_wrapper,
     handle_exception,
     register_routes,
     startup,

@@ -42,13 +42,18 @@ def with_archive(metadata: dict[str, Any], archive: str) -> dict[str, Any]:
     return metadata
 
 
+def is_publish(datasette: Any) -> bool:
+    """Whether ``datasette`` serves for the public (``serve --publish``)."""
+    return bool((datasette.plugin_config(PLUGIN_KEY) or {}).get("publish"))
+
+
 def publish_routes(datasette: Any) -> list[tuple[str, Any]]:
     """Under ``serve --publish`` (:func:`publish_metadata`), ``/-/databases`` and
     ``/-/metadata`` answer without paths on the server (the database file's, the raw
     archive's); otherwise no routes."""
     from datasette.utils.asgi import Response
 
-    if not (datasette.plugin_config(PLUGIN_KEY) or {}).get("publish"):
+    if not is_publish(datasette):
         return []
 
     async def databases(request: Any) -> Response:
@@ -97,6 +102,12 @@ def publish_metadata(metadata: dict[str, Any], db_path: str | Path) -> dict[str,
     return metadata
 
 
+def serve_settings(publish: bool, settings: dict[str, str] | None = None) -> dict[str, str]:
+    """Datasette's settings for ``serve``: :data:`SETTINGS`, :data:`PUBLISH_SETTINGS` on
+    top when ``publish``, ``settings`` over both."""
+    return {**SETTINGS, **(PUBLISH_SETTINGS if publish else {}), **(settings or {})}
+
+
 def datasette_command(db_path: str | Path, metadata_file: str | Path, *, host: str, port: int,
                       publish: bool = False,
                       inspect_file: str | Path | None = None,
@@ -107,7 +118,7 @@ def datasette_command(db_path: str | Path, metadata_file: str | Path, *, host: s
     table lists from ``inspect_file`` — ``datasette inspect`` output — when given) with
     :data:`PUBLISH_SETTINGS`; ``settings`` override both.
     """
-    chosen = {**SETTINGS, **(PUBLISH_SETTINGS if publish else {}), **(settings or {})}
+    chosen = serve_settings(publish, settings)
     args = ["serve", str(db_path), "--metadata", str(metadata_file), "--host", host,
             "--port", str(port), "--template-dir", str(TEMPLATE_DIR)]
     for name, value in chosen.items():

@@ -18,20 +18,15 @@ from kokousarkisto.publish import (
     publish_metadata,
     with_archive,
 )
+from kokousarkisto.server import typed_settings
 from tests.test_publication import _get, demo_db  # noqa: F401 - fixture used by name
-
-
-def _typed(settings: dict[str, str]) -> dict[str, object]:
-    """Command-line setting strings as the values ``Datasette(settings=...)`` takes."""
-    return {k: (v == "on") if v in ("on", "off") else int(v) if v.isdigit() else v
-            for k, v in settings.items()}
 
 
 def _published(db_path) -> Datasette:
     return Datasette(files=[], immutables=[str(db_path)], template_dir=str(TEMPLATE_DIR),
                      metadata=publish_metadata(
                          with_archive(load_metadata(db_path), "/srv/secret/raw"), db_path),
-                     settings=_typed({**SETTINGS, **PUBLISH_SETTINGS}))
+                     settings=typed_settings({**SETTINGS, **PUBLISH_SETTINGS}))
 
 
 def test_publish_mode_refuses_sql_private_tables_and_hides_paths(demo_db):  # noqa: F811
@@ -57,7 +52,7 @@ def test_publish_mode_refuses_sql_private_tables_and_hides_paths(demo_db):  # no
 
 def test_without_publish_sql_and_paths_stay(demo_db):  # noqa: F811
     ds = Datasette(files=[str(demo_db)], metadata=load_metadata(demo_db),
-                   template_dir=str(TEMPLATE_DIR), settings=_typed(SETTINGS))
+                   template_dir=str(TEMPLATE_DIR), settings=typed_settings(SETTINGS))
     sql, dbs = _get(ds, f"/{demo_db.stem}.json?sql=select+1", "/-/databases.json")
     assert sql.status_code == 200 and dbs.json()[0]["path"] == str(demo_db)
 

@@ -9,8 +9,9 @@ from datasette import hookimpl
 from datasette.utils.asgi import NotFound
 from jinja2 import ChoiceLoader, FileSystemLoader
 
-from kokousarkisto.publish import publish_routes
+from kokousarkisto.publish import is_publish, publish_routes
 from kokousarkisto.reporter import routes
+from kokousarkisto.response_cache import ResponseCache
 
 #: the package's templates (``kk_*.html``); ``serve`` also passes it as --template-dir
 TEMPLATE_DIR = Path(__file__).resolve().parents[1] / "templates"
@@ -29,6 +30,15 @@ def startup(datasette):
 def register_routes(datasette):
     # serve --publish first overrides /-/databases and /-/metadata (no server paths)
     return publish_routes(datasette) + routes.routes()
+
+
+@hookimpl
+def asgi_wrapper(datasette):
+    """``serve --publish``: pages from memory when they were made before (the file is
+    immutable, so is every page; :mod:`kokousarkisto.response_cache`)."""
+    if not is_publish(datasette):
+        return None
+    return ResponseCache
 
 
 @hookimpl
