@@ -5,7 +5,8 @@ trips a 60-second read timeout and held one page for hours. Here a timer shuts t
 request's socket down when its deadline passes; the blocked read then fails at once and
 the client reports ``deadline``. The sockets are found through the connection class of
 the session's connection pools (:func:`install`), which registers itself with the
-deadline of the request running on its thread, for new and reused connections alike.
+deadline of the request running on its thread, for new and reused connections alike,
+and through an HTTP proxy too.
 """
 
 from __future__ import annotations
@@ -14,8 +15,10 @@ import socket
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 import requests
+from requests.adapters import HTTPAdapter
 from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 
@@ -118,10 +121,34 @@ class SecureDeadlinePool(HTTPSConnectionPool):
     ConnectionCls = SecureDeadlineConnection
 
 
+def _use_deadline_pools(manager: Any) -> None:
+    manager.pool_classes_by_scheme = {"http": DeadlinePool, "https": SecureDeadlinePool}
+
+
+class DeadlineAdapter(HTTPAdapter):
+    """``requests``' adapter whose connections answer to :func:`deadline`, direct and
+    through an HTTP(S) proxy (``HTTP_PROXY``/``HTTPS_PROXY``: the proxy's pools are made
+    on the first request through it). A SOCKS proxy keeps urllib3's own connections."""
+
+    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
+        super().init_poolmanager(*args, **kwargs)
+        _use_deadline_pools(self.poolmanager)
+
+    def proxy_manager_for(self, proxy: str, **proxy_kwargs: Any) -> Any:
+        manager = super().proxy_manager_for(proxy, **proxy_kwargs)
+        if not proxy.lower().startswith("socks"):
+            _use_deadline_pools(manager)
+        return manager
+
+
 def install(session: requests.Session) -> None:
-    """Make the session's connections answer to :func:`deadline` (every adapter that has
-    a urllib3 pool manager; proxies keep theirs)."""
-    for adapter in session.adapters.values():
+    """Make the session's connections answer to :func:`deadline`: requests' default
+    adapters become :class:`DeadlineAdapter`; an adapter of the caller's own keeps its
+    class and gets the deadline pools for direct connections only."""
+    for prefix, adapter in list(session.adapters.items()):
+        if type(adapter) is HTTPAdapter:
+            session.mount(prefix, DeadlineAdapter())
+            continue
         manager = getattr(adapter, "poolmanager", None)
         if manager is not None:
-            manager.pool_classes_by_scheme = {"http": DeadlinePool, "https": SecureDeadlinePool}
+            _use_deadline_pools(manager)

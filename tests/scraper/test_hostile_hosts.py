@@ -8,12 +8,13 @@ import dataclasses
 import time
 
 import pytest
+import requests
 
 from db.schema import open_db
 from scraper.archive import RawArchive
 from scraper.harvest import Harvester
 from scraper.http import HttpClient
-from tests.faultserver import drip, ok
+from tests.faultserver import FaultServer, drip, ok
 from tests.scraper.test_faults import (  # noqa: F401 - fixtures used by name
     CGI,
     DECISIONS_FEED,
@@ -158,3 +159,20 @@ def test_the_deadline_covers_the_body_and_the_socket_is_released(srv):
     srv.routes.pop("/slow-body")
     srv.script("/fine", ok(b"<html>ok</html>"))
     assert client.get(f"{srv.url}/fine").content == b"<html>ok</html>"  # the client still works
+
+
+def test_the_deadline_holds_through_an_http_proxy():
+    """An operator behind a proxy (``HTTP_PROXY``) keeps the deadline: the proxy's
+    connections are deadline connections too. The fault server plays the proxy."""
+    target = "http://kunta.invalid/slow-body"
+    with FaultServer() as proxy:
+        proxy.script(target, drip(b"x" * 100_000, every=0.002))  # body 200 s
+        session = requests.Session()
+        session.proxies = {"http": proxy.url}
+        policy = dataclasses.replace(POLICY, deadline=1.5, read_timeout=5.0, retries=0)
+        client = HttpClient(policy, session=session)
+        started = time.monotonic()
+        result = client.get(target)
+        assert result.error == "deadline: no complete answer within 1.5 s", result
+        assert time.monotonic() - started < 5
+        assert [r["path"] for r in proxy.requests] == [target]  # it went through the proxy
