@@ -34,7 +34,10 @@ def same_text(a: str | None, b: str | None) -> bool:
     """Equal apart from spacing, a body label and a final full stop."""
     if a is None or b is None:
         return False
-    return words(strip_label(a).rstrip(".")) == words(strip_label(b).rstrip("."))
+    a, b = strip_label(a).rstrip("."), strip_label(b).rstrip(".")
+    if a.split(None, 1)[:1] != b.split(None, 1)[:1]:
+        return False  # a different first word: not the same words (both not split whole)
+    return words(a) == words(b)
 
 
 def word_diff(proposal: str, decision: str) -> list[DiffOp]:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 
 from parsers.facts.diff import same_text, strip_label
-from parsers.facts.text import first_sentences, folded, sentence_at, sentences
+from parsers.facts.text import first_sentences, folded, folded_head, sentence_at, sentences
 from parsers.records import Outcome, Vote
 
 VERSION = 1
@@ -68,10 +68,33 @@ _AFTER_VOTE_RE = re.compile(r"\bäänestyksen\s+jälkeen\b|\bäänestyksen\s+tul
 _EMPTY_RE = re.compile(r"^\s*(?:[-–]|\.|ei\s+päätöstä)?\s*$", re.I)
 
 
-def _find(rx: re.Pattern[str], text: str | None) -> str | None:
-    """The sentence of ``text`` where ``rx`` first matches."""
-    m = rx.search(text) if text else None
+def _find(rx: re.Pattern[str], text: str | None, start: int = 0) -> str | None:
+    """The sentence of ``text`` where ``rx`` first matches (at ``start`` or later)."""
+    m = rx.search(text, start) if text else None
     return sentence_at(text, m.start(), m.end()) if m else None  # type: ignore[arg-type]
+
+
+#: kind, pattern, the words (lower case) one of which the decision must hold for the
+#: pattern to be tried, and a test over the folded decision that every match passes: the
+#: words each of the pattern's alternatives needs together (e.g. ``palaut`` and
+#: ``valmisteltava``, not just the ``valmistel`` of every "Valmistelija")
+_ENDED_BY = (
+    ("removed", _REMOVED_RE, ("listalta", "käsittelystä", "ströks", "avfördes"),
+     lambda f: ("poist" in f and ("listalta" in f or "käsittelystä" in f))
+     or ("ströks" in f and "listan" in f) or "avfördes" in f),
+    ("tabled", _TABLED_RE, ("pöydälle", "bordlades", "bordet"),
+     lambda f: ("pöydälle" in f and ("jät" in f or "pan" in f or "pöydällepano" in f))
+     or "bordlades" in f or ("lämnades" in f and "bordet" in f)),
+    ("returned", _RETURNED_RE, ("valmistel", "remitter"),
+     lambda f: ("palaut" in f and ("valmisteltava" in f or "palautusehdotus" in f))
+     or "remitterades" in f),
+)
+
+
+def _noted_words(fold: str) -> bool:
+    """Every match of _NOTED_RE holds these words together (in the folded text)."""
+    return (("tiedoksi" in fold and ("merki" in fold or "saatettiin" in fold))
+            or ("kännedom" in fold and "anteckna" in fold))
 
 
 def classify(proposal: str | None, decision: str | None, discussion: str | None = None,
@@ -83,17 +106,20 @@ def classify(proposal: str | None, decision: str | None, discussion: str | None 
     voted = bool(votes)
     counter_won = any(v.winner == "counter" for v in votes or [])
     low = decision.lower()
-    for kind, rx, words in (("removed", _REMOVED_RE, ("listalta", "käsittelystä", "ströks",
-                                                      "avfördes")),
-                            ("tabled", _TABLED_RE, ("pöydälle", "bordlades", "bordet")),
-                            ("returned", _RETURNED_RE, ("valmistel", "remitter"))):
+    fold = folded(decision)
+    for kind, rx, words, holds in _ENDED_BY:
         if not any(w in low for w in words):
             continue
+        if fold is not None and not holds(fold):
+            continue  # no alternative of the pattern has all its words: it cannot match
         sentence = _find(rx, decision)
         if sentence and not _proposes(proposal, rx):
             return Outcome(kind, sentence, "decision", voted)
-    head = " ".join(first_sentences(strip_label(decision)))
-    counter = (_find(_COUNTER_WON_RE, decision)
+    stripped = strip_label(decision)
+    head_sentences = first_sentences(stripped)
+    head = " ".join(head_sentences)
+    # every match of _COUNTER_WON_RE (case-sensitive) starts at a "hyväksyi"
+    counter = (_find(_COUNTER_WON_RE, decision, decision.find("hyväksyi"))
                if "ehdotuksen" in low and "hyväksyi" in decision else None)
     if counter:
         return Outcome("amended", counter, "decision", voted)
@@ -114,27 +140,39 @@ def classify(proposal: str | None, decision: str | None, discussion: str | None 
         if voted or _AFTER_VOTE_RE.search(sentence):
             return Outcome("after_vote", sentence, "decision", True)
         return Outcome("as_proposed", sentence, "decision", voted)
-    noted = _find(_NOTED_RE, decision) if ("tiedoksi" in low or "kännedom" in low) else None
+    noted = (_find(_NOTED_RE, decision)
+             if ("tiedoksi" in low or "kännedom" in low)
+             and (fold is None or _noted_words(fold)) else None)
     if noted and (proposal is None or _noted(proposal) or same_text(proposal, decision)):
         return Outcome("noted", noted, "decision", voted)
     if proposal and _similar_length(proposal, decision) and (
             same_text(proposal, decision)
             or (abs(len(proposal) - len(decision)) <= 20
                 and same_text(_past(proposal), _past(decision)))):
-        first = first_sentences(strip_label(decision), 1)[0]
+        first = head_sentences[0]  # = first_sentences(strip_label(decision), 1)[0]
         if counter_won:
             return Outcome("amended", first, "decision", voted)
         if voted:
             return Outcome("after_vote", first, "decision", voted)
         return Outcome("as_proposed", first, "decision", voted)
-    if proposal and _written_out(decision) and _written_out(proposal) \
-            and not _REFERS_RE.search(decision):
+    if proposal and not _refers(decision) and _written_out(decision) \
+            and _written_out(proposal):
         return Outcome("amended", _first_change(proposal, decision), "decision", voted)
-    return Outcome("unknown", (first_sentences(decision, 1) or [None])[0], "decision", voted)
+    first = (head_sentences[:1] if stripped == decision else first_sentences(decision, 1))
+    return Outcome("unknown", (first or [None])[0], "decision", voted)
 
 
 #: a decision that speaks of a proposal in words we did not read is not a new text
 _REFERS_RE = re.compile(r"ehdotu|esityks|esitys|förslag", re.I)
+_REFERS_WORDS = ("ehdotu", "esityks", "esitys", "förslag")
+
+
+def _refers(text: str) -> bool:
+    """``_REFERS_RE.search(text)``: its words as substrings of the folded text."""
+    low = folded(text)
+    if low is None:
+        return bool(_REFERS_RE.search(text))
+    return any(w in low for w in _REFERS_WORDS)
 
 
 def _similar_length(a: str, b: str) -> bool:
@@ -166,18 +204,19 @@ def _written_out(text: str) -> bool:
     the verbs: the folded text's word runs are looked up in a set instead."""
     if len(text) <= 20:
         return False
-    low = folded(text)
+    low = folded_head(text, 600)  # only the first 600 characters are read
     if low is None:
         return bool(_DECISION_VERB_RE.search(text, 0, 600))
-    return not _DECISION_VERBS.isdisjoint(_WORD_RUN_RE.findall(low, 0, 600))
+    return not _DECISION_VERBS.isdisjoint(_WORD_RUN_RE.findall(low))
 
 
 def _noted(text: str | None) -> bool:
-    """``_NOTED_RE.search(text)``: every alternative holds ``tiedoksi`` or ``kännedom``."""
+    """``_NOTED_RE.search(text)``, tried only when the words one of its alternatives
+    needs are all in the text."""
     if not text:
         return False
     low = folded(text)
-    if low is not None and "tiedoksi" not in low and "kännedom" not in low:
+    if low is not None and not _noted_words(low):
         return False
     return bool(_NOTED_RE.search(text))
 

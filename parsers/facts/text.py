@@ -128,6 +128,15 @@ def folded(text: str) -> str | None:
     return text.lower()
 
 
+def folded_head(text: str, size: int) -> str | None:
+    """:func:`folded` of ``text[:size]`` (not cached: for a test that reads only the start
+    of a text, so the rest is not lower-cased)."""
+    head = text[:size]
+    if any(c in head for c in _FOLD_EXCEPTIONS):
+        return None
+    return head.lower()
+
+
 #: sentence ends (kept as separators: a space run after [.!?] before a capital or digit)
 _SPLIT_RE = re.compile(r"(?<=[.!?])[ \t]+(?=[\"”'(\-–A-ZÅÄÖÜ0-9])|(\s*\n\s*)")
 

@@ -16,7 +16,7 @@ import re
 
 import pytest
 
-from parsers.facts import money, outcome, votes
+from parsers.facts import diff, money, outcome, votes
 from parsers.facts import text as sentences_module
 from parsers.facts.text import folded
 
@@ -147,3 +147,46 @@ def test_sentence_ends_are_read_as_the_patterns_read_them(text: str):
             new = sentences_module._NEXT_END_RE.search(text, pos, limit)
             old = _NEXT_END_ALTERNATION.search(text, pos, limit)
             assert (new and (new.span(), new.group(0))) == (old and (old.span(), old.group(0)))
+
+
+OUTCOME_TOKENS = [
+    "poistettiin", "Poisti", "poistaa", "esityslistalta", "LISTALTA", "käsittelystä", "ströks",
+    "från", "föredragningslistan", "listan", "avfördes", "jätettiin", "JÄTTI", "pantiin", "pani",
+    "pöydälle", "Pöydällepano", "hyväksyttiin", "bordlades", "lämnades", "på", "bordet",
+    "palautettiin", "palautti", "uudelleen", "valmisteltavaksi", "Valmistelija",
+    "palautusehdotus", "återremitterades", "remitterades", "tillbaka", "merkitsi", "merkitään",
+    "tiedoksi", "saatettiin", "antecknades", "antecknar", "för", "kännedom", "ehdotuksen",
+    "esityksen", "esitys", "förslag", "hyväksyi", "Ahosen", "vastaehdotuksen", "Kaupungin",
+    ".", ",", " ", "  ", "\n", "İ", "ı", "ſ", "K", "x",
+]
+
+
+@pytest.mark.parametrize("text", CASES + generated_from(
+    [t + " " for t in OUTCOME_TOKENS] + OUTCOME_TOKENS, 3000, 12, 23))
+def test_outcome_gates_answer_as_the_patterns(text: str):
+    """Each outcome pattern is tried only when the words of one of its alternatives are
+    all in the folded decision: a match without them would be dropped."""
+    fold = folded(text)
+    for _kind, rx, _words, holds in outcome._ENDED_BY:
+        assert fold is None or holds(fold) or not rx.search(text)
+    assert fold is None or outcome._noted_words(fold) or not outcome._NOTED_RE.search(text)
+    assert outcome._noted(text) == bool(outcome._NOTED_RE.search(text))
+    assert outcome._refers(text) == bool(outcome._REFERS_RE.search(text))
+    if "hyväksyi" in text:  # every match of the case-sensitive pattern starts at one
+        from_first = outcome._COUNTER_WON_RE.search(text, text.find("hyväksyi"))
+        anywhere = outcome._COUNTER_WON_RE.search(text)
+        assert (from_first and from_first.span()) == (anywhere and anywhere.span())
+
+
+@pytest.mark.parametrize("pair", [(a, b) for a, b in zip(
+    generated_from(["a", "b", "a.", " ", "\n", "Lautakunta:\n", "X"], 1500, 6, 29),
+    generated_from(["a", "b", "a.", " ", "\n", "Lautakunta:\n", "X"], 1500, 6, 31),
+    strict=True)])
+def test_same_text_compares_all_words(pair: tuple[str, str]):
+    a, b = pair
+    want = (diff.words(diff.strip_label(a).rstrip("."))
+            == diff.words(diff.strip_label(b).rstrip(".")))
+    assert diff.same_text(a, b) == want
+    assert diff.same_text(a, a.replace(" ", " \n ")) == (
+        diff.words(diff.strip_label(a).rstrip("."))
+        == diff.words(diff.strip_label(a.replace(" ", " \n ")).rstrip(".")))
