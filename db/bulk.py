@@ -24,6 +24,7 @@ unchanged items left alone).
 
 from __future__ import annotations
 
+import os
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -138,13 +139,14 @@ def _chunks(writes: Iterable[store.ItemWrite], size: int) -> Iterator[list[store
 _worker_lemmatiser: Lemmatiser | None = None
 
 
-def _worker_init(analyser: str, cache_size: int) -> None:
-    """Worker process: its own lemmatiser (and word cache) for the whole load; it dies
-    with the loading process (a ``kill -9`` of the load leaves no worker behind)."""
+def _worker_init(analyser: str, cache_size: int, loader: int) -> None:
+    """Worker process: its own lemmatiser (and word cache) for the whole load; it leaves
+    when the loading process ``loader`` ends (a ``kill -9`` of the load leaves no worker
+    behind, even one killed while this worker was still starting)."""
     global _worker_lemmatiser
-    from scraper.sandbox import die_with_parent
+    from scraper.sandbox import exit_with
 
-    die_with_parent()
+    exit_with(loader)
     made = VoikkoAnalyser.load() if analyser == VoikkoAnalyser.name else SnowballAnalyser()
     _worker_lemmatiser = Lemmatiser(made, cache_size=cache_size)
 
@@ -166,7 +168,7 @@ def _pool(lemmatiser: Lemmatiser, jobs: int) -> ProcessPoolExecutor | None:
         return None
     return ProcessPoolExecutor(
         max_workers=jobs, mp_context=get_context("spawn"), initializer=_worker_init,
-        initargs=(lemmatiser.name, lemmatiser._cache_size))
+        initargs=(lemmatiser.name, lemmatiser._cache_size, os.getpid()))
 
 
 def _lemma_input(write: store.ItemWrite

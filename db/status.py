@@ -51,6 +51,11 @@ class StatusError(Exception):
     """The database cannot be read as a kokousarkisto archive."""
 
 
+class UnreadableDatabase(StatusError):
+    """The file is there but SQLite cannot read it (corrupt, truncated, not a database):
+    the same condition as every other command's exit 74."""
+
+
 @dataclass
 class RunStats:
     """What one run did for one source, derived from ``fetches`` and ``items``."""
@@ -114,7 +119,7 @@ def open_readonly(path: str | Path) -> sqlite3.Connection:
         tables = {r[0] for r in conn.execute("select name from sqlite_master where type='table'")}
     except sqlite3.DatabaseError as exc:
         conn.close()
-        raise StatusError(f"{path}: not a SQLite database ({exc})") from exc
+        raise UnreadableDatabase(f"{path}: not a SQLite database ({exc})") from exc
     missing = {"sources", "runs", "fetches", "items"} - tables
     if missing:
         conn.close()

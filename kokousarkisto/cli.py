@@ -21,7 +21,7 @@ from typing import NoReturn
 
 import click
 
-from db.status import StatusError
+from db.status import StatusError, UnreadableDatabase
 from kokousarkisto import __version__, api, server
 from kokousarkisto.publish import (
     TEMPLATE_DIR,
@@ -384,7 +384,7 @@ def status(db_path: str, archive: str | None, as_json: bool) -> None:
         report = api.status(db_path, archive)
     except StatusError as exc:
         click.echo(f"error: {exc}", err=True)
-        sys.exit(2)
+        sys.exit(EXIT_ENVIRONMENT if isinstance(exc, UnreadableDatabase) else 2)
     statuses, broken = report.sources, report.broken
     if as_json:
         click.echo(json.dumps({"database": db_path, "broken": broken,

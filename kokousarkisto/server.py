@@ -23,7 +23,7 @@ from typing import Any
 CONFIG_ENV = "KOKOUSARKISTO_SERVE_CONFIG"
 #: ``serve --publish`` without ``--workers``: one worker per core, at most this many
 MAX_DEFAULT_WORKERS = 4
-#: set for the workers of a supervisor (``workers`` > 1), which leave when it dies
+#: the supervisor's pid, for its workers (``workers`` > 1), which leave when it ends
 _SUPERVISED_ENV = "KOKOUSARKISTO_SERVE_SUPERVISED"
 
 
@@ -85,10 +85,11 @@ def create_app() -> Any:
     path = os.environ.get(CONFIG_ENV)
     if not path:
         raise RuntimeError(f"{CONFIG_ENV} is not set: start the server with `kokousarkisto serve`")
-    if os.environ.get(_SUPERVISED_ENV):  # a worker: never outlive a kill -9 of `serve`
+    supervisor = os.environ.get(_SUPERVISED_ENV)
+    if supervisor:  # a worker: never outlive a kill -9 of `serve`, even one before now
         from scraper.sandbox import exit_with
 
-        exit_with(os.getppid())
+        exit_with(int(supervisor))
     return build_datasette(ServeConfig.read(path)).app()
 
 
@@ -98,7 +99,7 @@ def run(config: ServeConfig, config_file: Path, *, host: str, port: int, workers
 
     os.environ[CONFIG_ENV] = str(config.write(config_file))
     if workers > 1:
-        os.environ[_SUPERVISED_ENV] = "1"
+        os.environ[_SUPERVISED_ENV] = str(os.getpid())
     uvicorn.run(f"{__name__}:create_app", factory=True, host=host, port=port,
                 workers=workers, log_level="info", lifespan="on",
                 timeout_graceful_shutdown=5)

@@ -204,12 +204,12 @@ def test_a_running_harvest_is_left_out_but_a_crashed_one_counts(archive):
     assert demo["reasons"] == ["the latest run did not get to the items feed"]
 
 
-def test_unreadable_database_exits_2(tmp_path):
-    assert run_status(tmp_path / "missing.db").exit_code == 2
+def test_a_missing_database_exits_2_an_unreadable_one_74(tmp_path):
+    assert run_status(tmp_path / "missing.db").exit_code == 2  # a wrong --db: usage
     junk = tmp_path / "junk.db"
     junk.write_bytes(b"not sqlite at all" * 100)
-    result = run_status(junk)
-    assert result.exit_code == 2 and "not a SQLite database" in result.output
+    result = run_status(junk)  # the file cannot be used: as every other command says
+    assert result.exit_code == 74 and "not a SQLite database" in result.output
     with pytest.raises(StatusError, match="no such database"):
         open_readonly(tmp_path / "missing.db")
 

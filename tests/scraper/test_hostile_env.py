@@ -11,6 +11,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 
@@ -117,6 +118,24 @@ def test_a_corrupt_database_is_one_line_and_exit_74(tmp_path):
         assert "Traceback" not in done.stderr
 
 
+def test_a_half_copied_database_is_one_line_and_exit_74(srv, tmp_path):
+    """A copy cut short (a full disk, an interrupted scp): the header reads, the pages
+    do not. Every command says so in one line with exit 74, status too."""
+    whole = tmp_path / "k.db"
+    assert harvest(tmp_path, source_of(srv)).exit_code == 0
+    half = tmp_path / "puolikas.db"
+    data = whole.read_bytes()
+    half.write_bytes(data[:len(data) // 2])
+    for args in (["harvest", "--db", str(half), "--source", "http://127.0.0.1:9"],
+                 ["reparse", "--db", str(half)],
+                 ["status", "--db", str(half)],
+                 ["serve", "--db", str(half), "--publish", "--port", "1"]):
+        done = _cli(*args)
+        assert done.returncode == 74, (args, done.stderr)
+        assert done.stderr.count("\n") == 1 and "Traceback" not in done.stderr, args
+        assert str(half) in done.stderr and "malformed" in done.stderr, args
+
+
 def test_status_reports_and_serve_finishes_an_interrupted_bulk_load(srv, tmp_path):
     db_path = tmp_path / "k.db"
     assert harvest(tmp_path, source_of(srv)).exit_code == 0
@@ -141,6 +160,74 @@ with JobRunner(2) as runner:
     print("started", flush=True)
     time.sleep(120)
 """
+
+
+BULK_RUNNER = """
+import sys, time
+from db import bulk, store
+from db.lemmas import Lemmatiser, SnowballAnalyser
+from db.schema import open_db
+from tests.search.helpers import NOW, SOURCE, item_write
+
+def writes(body_id):
+    n = 0
+    while True:  # an endless, slow stream: the load is still running when killed
+        n += 1
+        entry = {"id": f"{n}-1", "title": f"Asia {n}", "decision": "Avustus myönnetään.",
+                 "body": "Kaupunginhallitus", "date": "2024-01-01", "section": "1"}
+        if n == 2:
+            print("started", flush=True)
+        yield item_write(entry, body_id, None)
+        time.sleep(0.01)
+
+if __name__ == "__main__":
+    db = open_db(sys.argv[1])
+    store.ensure_source(db, store.SourceRow(id=SOURCE, name="B", base_url="http://b"), NOW)
+    body = store.ensure_body(db, SOURCE, "Kaupunginhallitus")
+    bulk.load_items(db, writes(body), Lemmatiser(SnowballAnalyser()), now=NOW, batch=5,
+                    jobs=2)
+"""
+
+
+def test_bulk_load_workers_die_with_their_parent(tmp_path):
+    """A ``kill -9`` of a bulk load (a backfill, bench_load) leaves no lemmatising worker
+    behind: they are ``spawn``-ed and asked to die with the loading process."""
+    script = tmp_path / "load.py"
+    script.write_text(BULK_RUNNER)
+    root = Path(__file__).resolve().parents[2]
+    proc = subprocess.Popen([sys.executable, str(script), str(tmp_path / "b.db")],
+                            stdout=subprocess.PIPE, text=True, cwd=root,
+                            env={**os.environ, "PYTHONPATH": str(root)})
+    try:
+        assert proc.stdout.readline().strip() == "started"
+        deadline = time.monotonic() + 60
+        while len(_workers(proc.pid)) < 2 and time.monotonic() < deadline:
+            time.sleep(0.2)
+        workers = _workers(proc.pid)
+        assert len(workers) == 2, workers
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(10)
+        deadline = time.monotonic() + 20
+        alive = workers
+        while alive and time.monotonic() < deadline:
+            time.sleep(0.2)
+            alive = {p for p in alive if _alive(p)}
+        assert not alive, f"orphans: {alive}"
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+
+
+def _workers(pid: int) -> set[int]:
+    """``pid``'s multiprocessing workers (not its resource tracker)."""
+    found = set()
+    for child in _descendants(pid):
+        try:
+            if b"spawn_main" in Path(f"/proc/{child}/cmdline").read_bytes():
+                found.add(child)
+        except OSError:
+            continue
+    return found
 
 
 def _descendants(pid: int) -> set[int]:
