@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import signal
 import subprocess
 import sys
 import time
@@ -25,33 +24,11 @@ from kokousarkisto.publish import (
     publish_metadata,
 )
 from kokousarkisto.response_cache import HIT_HEADER, ResponseCache
+from tests.processes import alive, assert_kill_9_leaves_none, spawned_workers
 from tests.served import START_SECONDS, free_port
 from tests.test_publication import demo_db  # noqa: F401 - fixture used by name
 
 HIT = HIT_HEADER[0].decode()
-
-
-def _children(pid: int) -> set[int]:
-    found = set()
-    for task in Path(f"/proc/{pid}/task").iterdir():
-        text = (task / "children").read_text().split()
-        found |= {int(c) for c in text}
-    return found
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    return Path(f"/proc/{pid}").exists() and "Z" not in _state(pid)
-
-
-def _state(pid: int) -> str:
-    try:
-        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except OSError:
-        return "Z"
 
 
 def _start(db_path: Path, *args: str) -> tuple[subprocess.Popen, str]:
@@ -71,21 +48,10 @@ def _start(db_path: Path, *args: str) -> tuple[subprocess.Popen, str]:
             time.sleep(0.2)
 
 
-def _workers(proc: subprocess.Popen, count: int) -> set[int]:
-    """The worker processes of ``serve`` (its children but uvicorn's resource tracker)."""
-    deadline = time.monotonic() + START_SECONDS
-    while True:
-        workers = {c for c in _children(proc.pid)
-                   if b"spawn_main" in Path(f"/proc/{c}/cmdline").read_bytes()}
-        if len(workers) >= count or time.monotonic() > deadline:
-            return workers
-        time.sleep(0.2)
-
-
 def test_publish_runs_several_workers_that_share_the_port_and_cache(demo_db, tmp_path):  # noqa: F811
     proc, base = _start(demo_db, "--publish", "--workers", "2")
     try:
-        workers = _workers(proc, 2)
+        workers = spawned_workers(proc.pid, 2)
         assert len(workers) == 2
         session = requests.Session()
         pages = [session.get(f"{base}/", timeout=30) for _ in range(6)]
@@ -99,19 +65,14 @@ def test_publish_runs_several_workers_that_share_the_port_and_cache(demo_db, tmp
     finally:
         proc.terminate()
         assert proc.wait(30) == 0
-    assert not any(_alive(w) for w in workers)
+    assert not any(alive(w) for w in workers)
 
 
 def test_kill_9_of_serve_takes_its_workers_along(demo_db):  # noqa: F811
     proc, base = _start(demo_db, "--publish", "--workers", "2")
-    workers = _workers(proc, 2)
+    workers = spawned_workers(proc.pid, 2)
     assert len(workers) == 2
-    os.kill(proc.pid, signal.SIGKILL)
-    proc.wait(10)
-    deadline = time.monotonic() + 20
-    while any(_alive(w) for w in workers) and time.monotonic() < deadline:
-        time.sleep(0.2)
-    assert not any(_alive(w) for w in workers), "a worker outlived its supervisor"
+    assert_kill_9_leaves_none(proc, workers)
     try:
         requests.get(base + "/robots.txt", timeout=2)
     except requests.ConnectionError:

@@ -5,8 +5,6 @@ move, officials' decisions failing one by one."""
 from __future__ import annotations
 
 import os
-import re
-import signal
 import sqlite3
 import subprocess
 import sys
@@ -22,7 +20,8 @@ from kokousarkisto import api
 from kokousarkisto.publish import PublishRefused
 from scraper.lock import HarvestLocked, harvest_lock
 from scraper.sources import Source
-from tests.faultserver import FaultServer, ok
+from tests.faultserver import FaultServer
+from tests.processes import assert_kill_9_leaves_none, descendants, spawned_workers
 from tests.scraper.test_faults import (  # noqa: F401 - fixtures used by name
     DECISIONS_FEED,
     ITEMS,
@@ -200,48 +199,12 @@ def test_bulk_load_workers_die_with_their_parent(tmp_path):
                             env={**os.environ, "PYTHONPATH": str(root)})
     try:
         assert proc.stdout.readline().strip() == "started"
-        deadline = time.monotonic() + 60
-        while len(_workers(proc.pid)) < 2 and time.monotonic() < deadline:
-            time.sleep(0.2)
-        workers = _workers(proc.pid)
+        workers = spawned_workers(proc.pid, 2)
         assert len(workers) == 2, workers
-        proc.send_signal(signal.SIGKILL)
-        proc.wait(10)
-        deadline = time.monotonic() + 20
-        alive = workers
-        while alive and time.monotonic() < deadline:
-            time.sleep(0.2)
-            alive = {p for p in alive if _alive(p)}
-        assert not alive, f"orphans: {alive}"
+        assert_kill_9_leaves_none(proc, workers)
     finally:
         if proc.poll() is None:
             proc.kill()
-
-
-def _workers(pid: int) -> set[int]:
-    """``pid``'s multiprocessing workers (not its resource tracker)."""
-    found = set()
-    for child in _descendants(pid):
-        try:
-            if b"spawn_main" in Path(f"/proc/{child}/cmdline").read_bytes():
-                found.add(child)
-        except OSError:
-            continue
-    return found
-
-
-def _descendants(pid: int) -> set[int]:
-    out = subprocess.run(["ps", "-e", "-o", "pid=,ppid="], capture_output=True, text=True)
-    children: dict[int, list[int]] = {}
-    for line in out.stdout.splitlines():
-        p, pp = (int(x) for x in line.split())
-        children.setdefault(pp, []).append(p)
-    found, todo = set(), [pid]
-    while todo:
-        for child in children.get(todo.pop(), []):
-            found.add(child)
-            todo.append(child)
-    return found
 
 
 def test_reparse_workers_die_with_their_parent():
@@ -249,62 +212,10 @@ def test_reparse_workers_die_with_their_parent():
     try:
         assert proc.stdout.readline().strip() == "started"
         deadline = time.monotonic() + 30
-        while len(workers := _descendants(proc.pid)) < 3 and time.monotonic() < deadline:
+        while len(workers := descendants(proc.pid)) < 3 and time.monotonic() < deadline:
             time.sleep(0.2)  # the forkserver and two workers
         assert len(workers) >= 3, workers
-        proc.send_signal(signal.SIGKILL)
-        proc.wait(10)
-        deadline = time.monotonic() + 20
-        alive = workers
-        while alive and time.monotonic() < deadline:
-            time.sleep(0.2)
-            alive = {p for p in alive if _alive(p)}
-        assert not alive, f"orphans: {alive}"
+        assert_kill_9_leaves_none(proc, workers)
     finally:
         if proc.poll() is None:
             proc.kill()
-
-
-def _alive(pid: int) -> bool:
-    try:
-        with open(f"/proc/{pid}/stat") as fh:
-            return fh.read().split()[2] != "Z"
-    except FileNotFoundError:
-        return False
-
-
-def test_rechecks_follow_a_host_move(srv, tmp_path):
-    assert harvest(tmp_path, source_of(srv), **RECENT).exit_code == 0
-    with FaultServer() as moved:
-        moved.site = build_site(moved.url)
-        moved.routes = dict(srv.routes)  # the same feeds, now served by the new host
-        again = harvest(tmp_path, Source(id="demo", base_url=moved.url), **RECENT)
-        asked = {r["path"] for r in moved.requests}
-    assert again.exit_code == 0 and again.failed == 0, again.failures
-    assert all(f"meetingitem&id={i}" in " ".join(asked) for i in ITEMS)
-    assert srv.hits.get(f"/cgi/DREQUEST.PHP?page=meetingitem&id={ITEMS[0]}", 0) == 1
-
-
-def test_one_odd_officials_decision_does_not_block_the_others(srv, tmp_path, monkeypatch):
-    import scraper.official_decisions as module
-
-    real = module.parse
-
-    def poisoned(kind, data, *, url=None, content_type=None):
-        if url and url.endswith(odd):  # a parser bug on one page
-            raise LookupError("'base64' is not a text encoding")
-        return real(kind, data, url=url, content_type=content_type)
-
-    monkeypatch.setattr(module, "parse", poisoned)
-    srv.routes.pop(DECISIONS_FEED)  # the demo site's own decisions feed
-    feed = srv.site.get(DECISIONS_FEED).body.decode("latin-1")
-    links = re.findall(r"(/cgi/DREQUEST\.PHP\?page=official_decision&(?:amp;)?id=[0-9-]+)", feed)
-    links = [link.replace("&amp;", "&") for link in links]
-    assert len(links) >= 2
-    odd = links[0]
-    srv.script(odd, ok(srv.site.get(odd).body, "text/html; charset=base64"))
-    summary = harvest(tmp_path, source_of(srv))
-    assert summary.official_decisions == len(set(links)) - 1, summary.failures
-    assert any(odd in f and "LookupError" in f for f in summary.failures), summary.failures
-    monkeypatch.setattr(module, "parse", real)
-    assert harvest(tmp_path, source_of(srv)).official_decisions == 1  # a later run takes it
