@@ -144,9 +144,13 @@ _ORG_HINT_WORDS = ("ry", "r.y.", "rf", "Oy", "Ab", "Ky", "Ay", "Tmi", "sr", "sä
                    "osuuskun", "Osuuskun", "yhtymä", "yhdisty")
 
 
+#: ``any(w in sentence for w in _ORG_HINT_WORDS)`` in one scan
+_ORG_HINT_WORDS_RE = re.compile("|".join(map(re.escape, _ORG_HINT_WORDS)))
+
+
 def recipients(sentence: str) -> list[tuple[int, int, str]]:
     """Every organisation named in ``sentence``: (start, end, base-form name)."""
-    if not any(w in sentence for w in _ORG_HINT_WORDS) or not _ORG_HINT_RE.search(sentence):
+    if not _ORG_HINT_WORDS_RE.search(sentence) or not _ORG_HINT_RE.search(sentence):
         return []
     tokens = list(_TOKEN_RE.finditer(sentence))
     out: list[tuple[int, int, str]] = []
@@ -222,13 +226,24 @@ _PER_BEFORE = {"vuositasolla": "year", "vuosittain": "year", "vuodessa": "year",
 def _period(sentence: str, end: int, start: int = 0) -> str | None:
     m = _PER_RE.match(sentence[end:])
     if not m:
-        before = _PER_BEFORE_RE.search(sentence[max(0, start - 60):start])
+        window = sentence[max(0, start - 60):start]
+        low = window.lower()
+        if "vuo" not in low and "kuuka" not in low:
+            return None  # each word of _PER_BEFORE_RE starts so (no İ/ı/ſ in them)
+        before = _PER_BEFORE_RE.search(window)
         return _PER_BEFORE[before["word"].lower()] if before else None
     key = (m["slash"] or m["word"]).lower()
     return _PER.get(key)
 
 
 def _years(sentence: str) -> str | None:
+    # a year is 19xx or 20xx after a word starting "vuo", "v." or "kau" (none has İ, ı or
+    # ſ, so a plain lower case finds them as re.I does): tested before the pattern
+    if "19" not in sentence and "20" not in sentence:
+        return None
+    low = sentence.lower()
+    if "vuo" not in low and "v." not in low and "kau" not in low:
+        return None
     found = _YEARS_RE.findall(sentence)
     if not found:
         return None

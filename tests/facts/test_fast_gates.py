@@ -190,3 +190,36 @@ def test_same_text_compares_all_words(pair: tuple[str, str]):
     assert diff.same_text(a, a.replace(" ", " \n ")) == (
         diff.words(diff.strip_label(a).rstrip("."))
         == diff.words(diff.strip_label(a.replace(" ", " \n ")).rstrip(".")))
+
+
+MONEY_TOKENS = [
+    "vuosina", "VUOSILLE", "vuonna", "Vuoden", "v.", "V.", "kaudelle", "KAUDELLA", "vuosien",
+    "2025", "2025–2027", "1999", "20", "19", "1 000", "300", "euroa", "€", "/vuosi", "/ v",
+    "vuositasolla", "Vuosittain", "vuodessa", "KUUKAUSITTAIN", "kuukaudessa", "per", "noin",
+    "ry", "Oy", "säätiö", "Osuuskun", " ", "  ", "-", "–", ".", "İ", "ı", "ſ", "K", "x",
+]
+
+
+def _years_by_pattern(sentence: str) -> str | None:
+    found = money._YEARS_RE.findall(sentence)
+    return (f"{found[0][0]}–{found[0][1]}" if found[0][1] else found[0][0]) if found else None
+
+
+def _period_by_pattern(sentence: str, end: int, start: int) -> str | None:
+    m = money._PER_RE.match(sentence[end:])
+    if m:
+        return money._PER.get((m["slash"] or m["word"]).lower())
+    before = money._PER_BEFORE_RE.search(sentence[max(0, start - 60):start])
+    return money._PER_BEFORE[before["word"].lower()] if before else None
+
+
+@pytest.mark.parametrize("text", CASES + generated_from(
+    [t + " " for t in MONEY_TOKENS] + MONEY_TOKENS, 3000, 14, 37))
+def test_money_gates_answer_as_the_patterns(text: str):
+    """Years, periods and the organisation hint are read by their patterns only when
+    the words those need are there: the same answers as the patterns alone."""
+    assert money._years(text) == _years_by_pattern(text)
+    for at in range(0, len(text) + 1, 3):
+        assert money._period(text, at, at) == _period_by_pattern(text, at, at)
+    assert bool(money._ORG_HINT_WORDS_RE.search(text)) == any(
+        w in text for w in money._ORG_HINT_WORDS)
