@@ -68,6 +68,8 @@ _DOTTED_RE = re.compile(r"\d{1,3}(?:\.\d{3})+(?:,\d+)?")
 
 def parse_amount(num: str, scale: str | None) -> int | None:
     """Cents of a printed number and scale word: ``("1,2", "milj.")`` → 120000000."""
+    if scale is None and num.isascii() and num.isdigit():
+        return int(num) * 100  # plain digits: what Decimal would read, without it
     digits = _SP_RE.sub("", num)
     if _DOTTED_RE.fullmatch(digits):
         digits = digits.replace(".", "")
@@ -315,9 +317,8 @@ def amounts_in(text: str | None, field: str) -> list[Amount]:
         sentence = text[begin:done].strip()
         if not _DIGIT_RE.search(sentence):
             continue
-        orgs = recipients(sentence)
         found = _amount_matches(sentence)
-        assigned = _assign(sentence, found, orgs)
+        assigned = _assign(sentence, found, recipients(sentence)) if found else {}
         years = _years(sentence) if found else None  # one sentence, one reading
         for index, m in enumerate(found):
             if m["unit_first"]:
@@ -352,6 +353,8 @@ def _assign(sentence: str, found: list[re.Match[str]],
     each remaining amount takes the nearest organisation not taken yet, with no other
     amount between them.
     """
+    if not orgs:
+        return dict.fromkeys(range(len(found)))  # no organisation: no amount has one
     out: dict[int, str | None] = {}
     taken: set[int] = set()
     for index, m in enumerate(found):

@@ -113,28 +113,28 @@ def _iter_sentences(text: str) -> Iterator[str]:
 _FOLD_EXCEPTIONS = ("\u0130", "\u0131", "\u017f")
 
 
-@functools.lru_cache(maxsize=64)
-def folded(text: str) -> str | None:
+def fold(text: str) -> str | None:
     """``text`` lower-cased index for index, or None when it holds a character of
     ``_FOLD_EXCEPTIONS``.
 
     Why: a case-insensitive alternation over a whole text is the extractors' main cost;
     over the folded text a literal test (``"äänin" in low``) or the same pattern without
     ``re.I`` answers exactly as the ``re.I`` pattern over ``text`` would, many times
-    faster. Cached: the extractors of one handling read the same texts.
+    faster.
     """
     if any(c in text for c in _FOLD_EXCEPTIONS):
         return None
     return text.lower()
 
 
+#: :func:`fold`, cached: the extractors of one handling read the same texts
+folded = functools.lru_cache(maxsize=64)(fold)
+
+
 def folded_head(text: str, size: int) -> str | None:
-    """:func:`folded` of ``text[:size]`` (not cached: for a test that reads only the start
-    of a text, so the rest is not lower-cased)."""
-    head = text[:size]
-    if any(c in head for c in _FOLD_EXCEPTIONS):
-        return None
-    return head.lower()
+    """:func:`fold` of ``text[:size]`` (for a test that reads only the start of a text,
+    so the rest is not lower-cased)."""
+    return fold(text[:size])
 
 
 #: sentence ends (kept as separators: a space run after [.!?] before a capital or digit)

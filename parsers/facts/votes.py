@@ -15,6 +15,7 @@ from parsers.facts.text import (
     NAME,
     NAME_WORD,
     NUMBER,
+    fold,
     folded,
     number,
     person_ref,
@@ -272,6 +273,17 @@ _SIDE_WORD_RE = re.compile(r"\b(?P<side>jaa|ei|tyhjä|tyhjää|tyhjiä|poissa)(?
 _SIDES = {"jaa": "yes", "ei": "no", "tyhjä": "blank", "tyhjää": "blank", "tyhjiä": "blank",
           "poissa": "absent"}
 _VOTE_HINT_RE = re.compile(r"äänest|äänin|äänellä|jaa[- ]?ää|\bjaa\b|ei[- ]?ää", re.I)
+
+
+def _vote_hint(sentence: str, exact: bool) -> bool:
+    """``_VOTE_HINT_RE.search(sentence)``; with ``exact`` (no İ/ı/ſ in it, so its lower
+    case is its folded form) tried only when "ää" or "jaa", one of which each
+    alternative holds, is there."""
+    if exact:
+        low = sentence.lower()
+        if "ää" not in low and "jaa" not in low:
+            return False
+    return bool(_VOTE_HINT_RE.search(sentence))
 _MEANS_RE = re.compile(r"\b(?P<side>jaa|ei)\b\s*(?:=|-ääni\w*\s+on|tarkoittaa)\s*"
                        r"(?P<what>[^,;.]+)", re.I)
 _SUBJ = (r"(?:[A-ZÅÄÖ][\wåäö-]+n\s+)?(?:(?:esittelijän|kaupunginjohtajan|kunnanjohtajan|"
@@ -333,9 +345,18 @@ def _side_names(segment: str) -> dict[str, list[PersonRef]]:
     return out
 
 
+#: words (lower case) every match of each count pattern holds, all of them
+_COUNT_WORDS = {"pair": ("äänin",), "against": ("äänellä", "vastaan"), "got": ("sai", "ääntä")}
+#: the word every match of each side's pattern holds
+_SIDE_WORDS = {"yes": "jaa", "no": "ei", "blank": "tyhj", "absent": "poissa"}
+
+
 def _counts(segment: str) -> dict[str, int]:
     counts: dict[str, int] = {}
+    low = fold(segment)  # a pattern is tried only when its words are in the segment
     for kind, rx in _COUNT_RES.items():
+        if low is not None and not all(w in low for w in _COUNT_WORDS[kind]):
+            continue
         m = rx.search(segment)
         if m:
             counts["yes"], counts["no"] = number(m["yes"]), number(m["no"])
@@ -343,6 +364,8 @@ def _counts(segment: str) -> dict[str, int]:
             break
     for side, rx in _SIDE_RES.items():
         if side in counts and side in ("yes", "no"):
+            continue
+        if low is not None and _SIDE_WORDS[side] not in low:
             continue
         m = rx.search(segment)
         if m:
@@ -365,6 +388,7 @@ def votes(text: str | None) -> list[Vote]:
     sents = sentences(text)
     used: set[int] = set()
     means: dict[str, str] = {}
+    exact = folded(text) is not None  # no İ/ı/ſ in any of its sentences
     for index, sentence in enumerate(sents):
         if "=" in sentence or "tarkoittaa" in sentence or "-ääni" in sentence:
             for m in _MEANS_RE.finditer(sentence):
@@ -376,7 +400,7 @@ def votes(text: str | None) -> list[Vote]:
             continue
         side_line = bool(_SIDE_LINE_RE.match(sentence)) and "=" not in sentence
         if not side_line and (not _DIGIT_RE.search(sentence)
-                              or not _VOTE_HINT_RE.search(sentence)):
+                              or not _vote_hint(sentence, exact)):
             continue
         counts = _counts(sentence)
         if not side_line and not ({"yes", "no"} & set(counts)):
@@ -483,12 +507,15 @@ def acts(text: str | None) -> list[PersonAct]:
     out: list[PersonAct] = []
     if not text or not _has_any(text, _ACT_WORDS_ANY, _ACT_HINT_RE):
         return out
+    # without İ/ı/ſ in the text, a sentence's lower case is its folded form (see _has_any)
+    exact = folded(text) is not None
     for sentence in sentences(text):
-        if not _ACT_HINT_RE.search(sentence):
+        low = sentence.lower()
+        if not (any(w in low for w in _ACT_WORDS_ANY) if exact
+                else _ACT_HINT_RE.search(sentence)):
             continue
         taken: set[tuple[str, str]] = set()
         recused = False
-        low = sentence.lower()
         for kind, rx in _ACT_RES:
             if not any(w in low for w in _ACT_WORDS[kind]):
                 continue

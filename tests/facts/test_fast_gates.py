@@ -13,12 +13,13 @@ from __future__ import annotations
 
 import random
 import re
+from decimal import Decimal
 
 import pytest
 
 from parsers.facts import diff, money, outcome, votes
 from parsers.facts import text as sentences_module
-from parsers.facts.text import folded
+from parsers.facts.text import fold, folded, number
 
 TOKENS = [
     "jaa", "JAA", "Jaa", "ei", "EI", "Ei", "eikä", "keijaa", "tyhjä", "TYHJÄÄ", "äänin",
@@ -223,3 +224,46 @@ def test_money_gates_answer_as_the_patterns(text: str):
         assert money._period(text, at, at) == _period_by_pattern(text, at, at)
     assert bool(money._ORG_HINT_WORDS_RE.search(text)) == any(
         w in text for w in money._ORG_HINT_WORDS)
+
+
+VOTE_TOKENS = [
+    "äänin", "ÄÄNIN", "8–5", "8 - 5", "äänellä", "vastaan", "ääntä", "ääni", "sai", "SAI", "ja",
+    "jaa", "JAA", "jaa-ääntä", "ei", "EI", "ei-ääniä", "annettiin", "tyhjää", "TYHJÄ", "tyhjiä",
+    "poissa", "POISSA", "oli", "äänesti", "äänestäessä", "yhden", "kaksi", "5", "12", ":", "=",
+    "eriävän", "MIELIPITEEN", "esteellisenä", "jäävi", "poistui", "äänestys", "Ahonen", ".",
+    " ", "\n", "İ", "ı", "ſ", "K", "x",
+]
+
+
+@pytest.mark.parametrize("text", CASES + generated_from(
+    [t + " " for t in VOTE_TOKENS] + VOTE_TOKENS, 3000, 12, 41))
+def test_vote_gates_answer_as_the_patterns(text: str):
+    """Each count pattern is tried only when its words are there; the same counts."""
+    counts: dict[str, object] = {}
+    for kind, rx in votes._COUNT_RES.items():
+        m = rx.search(text)
+        if m:
+            counts["yes"], counts["no"] = number(m["yes"]), number(m["no"])
+            counts["_form"] = kind
+            break
+    for side, rx in votes._SIDE_RES.items():
+        if side in counts and side in ("yes", "no"):
+            continue
+        m = rx.search(text)
+        if m:
+            value = number(next(g for g in (m.groupdict().get(k) for k in ("n", "n2", "n3"))
+                                if g is not None))
+            if value is not None:
+                counts[side] = value
+    assert votes._counts(text) == counts
+    hint = bool(votes._VOTE_HINT_RE.search(text))
+    assert votes._vote_hint(text, exact=False) == hint
+    if fold(text) is not None:
+        assert votes._vote_hint(text, exact=True) == hint
+        assert any(w in text.lower() for w in votes._ACT_WORDS_ANY) == bool(
+            votes._ACT_HINT_RE.search(text))
+
+
+@pytest.mark.parametrize("digits", ["0", "7", "0070", "300", "86400", "9" * 25])
+def test_plain_digits_are_read_as_decimal_reads_them(digits: str):
+    assert money.parse_amount(digits, None) == int(Decimal(digits) * 100)
