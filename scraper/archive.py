@@ -27,6 +27,10 @@ class ArchiveDamaged(ValueError):
     not the document, and nothing may be parsed from it."""
 
 
+class ArchiveMissing(FileNotFoundError):
+    """A blob the database names is not in the archive (deleted, never copied along)."""
+
+
 class ArchiveUnavailable(OSError):
     """The object store cannot be reached or refused a request; the message says which.
 
@@ -131,8 +135,11 @@ class RawArchive:
 
     def get(self, sha256: str) -> bytes:
         """The blob's bytes, checked against its name: raises :class:`ArchiveDamaged`
-        when they do not hash to ``sha256``, :class:`FileNotFoundError` when missing."""
-        data = self.store.read(self.relative_path(sha256))
+        when they do not hash to ``sha256``, :class:`ArchiveMissing` when missing."""
+        try:
+            data = self.store.read(self.relative_path(sha256))
+        except FileNotFoundError:
+            raise ArchiveMissing(f"{sha256} is not in the raw archive") from None
         actual = hashlib.sha256(data).hexdigest()
         if actual != sha256:
             raise ArchiveDamaged(f"archived bytes of {sha256} are damaged ({len(data)} bytes "
