@@ -77,8 +77,10 @@ def test_a_stalled_host_does_not_delay_the_others(tmp_path):
         started = time.monotonic()
         run.start()
         try:
+            # the stall lasts until released below: the others can only finish first if
+            # they never wait for it (the limit only keeps a failing run from hanging)
             while items_of(db_path, "a") < ITEMS or items_of(db_path, "b") < ITEMS:
-                assert time.monotonic() - started < 120, "the others waited for the stall"
+                assert time.monotonic() - started < 300, "the others waited for the stall"
                 time.sleep(0.1)
             others_done = time.monotonic() - started
             # the stalled host is still holding its first request, and the run with it
@@ -88,7 +90,6 @@ def test_a_stalled_host_does_not_delay_the_others(tmp_path):
             run.join(60)
     assert not run.is_alive()
     summary = result["summary"]
-    assert others_done < 60
     assert (summary.new_items, summary.sources) == (2 * ITEMS, 3)
     assert summary.by_source["a"].new_items == summary.by_source["b"].new_items == ITEMS
     assert summary.by_source["stalled"].failed >= 1
