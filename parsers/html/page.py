@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 from lxml import etree
 
@@ -24,6 +25,7 @@ from parsers.html.blocks import (
     resolve_url,
 )
 from parsers.html.links import classify_link
+from parsers.records import PageStructure
 from parsers.text.vocabulary import clean_text
 
 __all__ = ["Page", "block_cells", "block_links", "element_lines", "is_dynasty", "label_lines",
@@ -47,6 +49,30 @@ class Page:
 
     def resolve(self, href: str | None) -> str | None:
         return resolve_url(self.url, href) if href else None
+
+
+#: why a page with no sign of Dynasty is not read (its record: UNKNOWN_TEMPLATE)
+NOT_DYNASTY = "unknown template: nothing on the page says Dynasty made it"
+
+
+def read_dynasty_page(rec: Any, data: bytes | str, url: str | None,
+                      content_type: str | None) -> Page | None:
+    """:func:`read_page` for a parser of Dynasty's own pages (lists, meetings): its
+    warnings go to ``rec``; ``None``, with ``rec.structure`` set and why warned, when
+    there is nothing to read: no document (EMPTY) or nothing Dynasty made
+    (UNKNOWN_TEMPLATE: a link id then means nothing either)."""
+    warnings: list[str] = []
+    page = read_page(data, url, content_type, warnings)
+    for w in warnings:
+        rec.warn(w)
+    if page.root is None:
+        rec.structure = PageStructure.EMPTY
+        return None
+    if not page.dynasty:
+        rec.structure = PageStructure.UNKNOWN_TEMPLATE
+        rec.warn(NOT_DYNASTY)
+        return None
+    return page
 
 
 def read_page(data: bytes | str, url: str | None, content_type: str | None,

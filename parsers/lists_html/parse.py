@@ -37,7 +37,7 @@ from parsers.html.page import (
     Page,
     block_cells,
     block_links,
-    read_page,
+    read_dynasty_page,
     tietue_records,
 )
 from parsers.records import (
@@ -45,12 +45,10 @@ from parsers.records import (
     BodyListRecord,
     MeetingListEntry,
     MeetingListRecord,
-    PageStructure,
 )
 from parsers.text.vocabulary import DATE_RE, clean_text, document_type_of, parse_fi_date
 
-__all__ = ["classify_link", "document_type_of", "parse_body_list", "parse_meeting_list",
-           "read_page"]
+__all__ = ["classify_link", "document_type_of", "parse_body_list", "parse_meeting_list"]
 
 
 # --- body list ------------------------------------------------------------------------
@@ -67,16 +65,8 @@ def _title_from_label(lines: list[str]) -> str | None:
 
 
 def _parse_body_list(rec: BodyListRecord, data, url, content_type) -> None:
-    warnings: list[str] = []
-    page = read_page(data, url, content_type, warnings)
-    for w in warnings:
-        rec.warn(w)
-    if page.root is None:
-        rec.structure = PageStructure.EMPTY
-        return
-    if not page.dynasty:
-        rec.structure = PageStructure.UNKNOWN_TEMPLATE
-        rec.warn("unknown template: nothing on the page says Dynasty made it")
+    page = read_dynasty_page(rec, data, url, content_type)
+    if page is None:
         return
     rec.title = _title_from_label(page.label)
     for el in page.root.iter("frame", "iframe"):
@@ -169,17 +159,9 @@ def parse_body_list(data: bytes, *, url: str | None = None,
 
 
 def _parse_meeting_list(rec: MeetingListRecord, data, url, content_type) -> None:
-    warnings: list[str] = []
-    page = read_page(data, url, content_type, warnings)
-    for w in warnings:
-        rec.warn(w)
     rec.body_id = link_id(url, "body")
-    if page.root is None:
-        rec.structure = PageStructure.EMPTY
-        return
-    if not page.dynasty:
-        rec.structure = PageStructure.UNKNOWN_TEMPLATE
-        rec.warn("unknown template: nothing on the page says Dynasty made it")
+    page = read_dynasty_page(rec, data, url, content_type)
+    if page is None:
         return
     lines = [ln for ln in page.label if ln.casefold() not in _GENERIC_LABELS]
     if lines:

@@ -36,7 +36,7 @@ from __future__ import annotations
 
 from parsers.html.blocks import Block
 from parsers.html.links import classify_link, link_id
-from parsers.html.page import Page, block_cells, block_links, read_page
+from parsers.html.page import Page, block_cells, block_links, read_dynasty_page
 from parsers.meeting_html.appeals import link_appeals
 from parsers.meeting_html.attendees import attendee_lines, looks_like_name, split_attendee
 from parsers.meeting_html.header import norm_head, read_detail_row, read_label
@@ -233,18 +233,11 @@ class _MeetingParser:
 
 
 def _parse(rec: MeetingRecord, data, url: str | None, content_type: str | None) -> None:
-    warnings: list[str] = []
-    page = read_page(data, url, content_type, warnings)
-    for w in warnings:
-        rec.warn(w)
     rec.dynasty_id = link_id(url, "meeting")
-    if page.root is None:
-        rec.structure = PageStructure.EMPTY
-        return
-    if not page.dynasty:
-        rec.structure = PageStructure.UNKNOWN_TEMPLATE
-        rec.dynasty_id = None  # a number in another system's address is no Dynasty id
-        rec.warn("unknown template: nothing on the page says Dynasty made it")
+    page = read_dynasty_page(rec, data, url, content_type)
+    if page is None:
+        if rec.structure is PageStructure.UNKNOWN_TEMPLATE:
+            rec.dynasty_id = None  # a number in another system's address is no Dynasty id
         return
     parser = _MeetingParser(rec, page)
     read_label(rec, page.label)

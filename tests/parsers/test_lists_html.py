@@ -88,7 +88,7 @@ def test_unexpected_error_becomes_a_warning(monkeypatch, parse):
     def boom(*args, **kwargs):
         raise RuntimeError("kaboom")
 
-    monkeypatch.setattr(lists_module, "read_page", boom)
+    monkeypatch.setattr(lists_module, "read_dynasty_page", boom)
     record = parse((FIXTURES / "telin_static.HTM").read_bytes())
     assert any(w.startswith("parser error: RuntimeError: kaboom") for w in record.warnings)
 

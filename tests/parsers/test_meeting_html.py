@@ -114,7 +114,7 @@ def test_unexpected_error_becomes_a_warning(monkeypatch):
     def boom(*args, **kwargs):
         raise RuntimeError("kaboom")
 
-    monkeypatch.setattr(meeting_module, "read_page", boom)
+    monkeypatch.setattr(meeting_module, "read_dynasty_page", boom)
     record = parse_meeting_html((FIXTURES / "minutes_static.HTM").read_bytes())
     assert isinstance(record, MeetingRecord)
     assert any(w.startswith("parser error: RuntimeError: kaboom") for w in record.warnings)
