@@ -6,9 +6,12 @@ query words go through ``fi_query`` (the index's own Finnish analysis), so infle
 forms and compounds are found the same way in agendas, minutes, attachments and
 officials' decisions.
 
-Ranking is bm25 inside the FTS index among the :data:`RECENT` most recently stored
-matches (a word found in most of a million items would otherwise be scored a million
-times); the total counts every match up to :data:`COUNT_CAP`.
+Ranking is bm25 inside the FTS index among the :data:`WINDOW` newest matches that pass
+the filters (the index is read newest first and stops there: a word found in most of a
+million items is never scored a million times); the total counts every match up to
+:data:`COUNT_CAP`. A compound query word also matches its parts written apart
+(:mod:`kokousarkisto.reporter.query`); the items that match only that way are ranked in
+a pass of their own and listed after those that match the words themselves.
 """
 
 from __future__ import annotations
@@ -21,8 +24,9 @@ from kokousarkisto.reporter.params import PAGE_SIZE, SearchForm
 from kokousarkisto.reporter.query import ParsedQuery
 from kokousarkisto.reporter.query import parse as parse_query
 
-#: matches ranked by bm25 (the newest ones); older matches follow by date
-RECENT = 20000
+#: matches ranked by bm25 per pass: the newest this many that pass the filters (at least
+#: every result the pages reach, MAX_PAGE * PAGE_SIZE)
+WINDOW = 2000
 #: totals are exact up to this many
 COUNT_CAP = 10000
 #: bm25 weights of items_fts' columns (title first, lemmas last), as the canned search
@@ -95,10 +99,90 @@ def _params(form: SearchForm, parsed: ParsedQuery | None) -> dict[str, Any]:
             "offset": form.offset}
 
 
+@dataclass
+class ItemsSql:
+    """The SQL of one search of items: a (rows, count) pair per ranked pass."""
+
+    passes: list[tuple[str, str]]
+    params: dict[str, Any]
+    #: a pass's count is the number of rows it can list (not every match: the matches
+    #: beyond the ranked window are not listed)
+    count_is_ranked: bool = False
+
+
+def _item_window(match: str, where: str) -> str:
+    """The newest :data:`WINDOW` items matching ``match`` that pass the filters, with
+    their bm25 rank. The index is read newest first and stops at the window (the
+    filters are checked on the way: a cross join keeps the index the outer loop), so
+    bm25 scores only rows that can be shown."""
+    join = " cross join items on items.rowid = items_fts.rowid" if where else ""
+    return f"""select items_fts.rowid as item_rowid,
+        bm25(items_fts, {ITEM_WEIGHTS}) as rank, null as page_id
+      from items_fts{join}
+      where items_fts match {match} {where}
+      order by items_fts.rowid desc limit {WINDOW}"""
+
+
+def _attachment_window(match: str, where: str) -> str:
+    """The newest :data:`WINDOW` attachment pages matching ``match`` whose item passes
+    the filters; a page's match counts for its item, a little below the item's own."""
+    return f"""select items.rowid as item_rowid,
+        bm25(attachment_pages_fts, 1.0, 0.5) * 0.5 as rank, attachment_pages.id as page_id
+      from attachment_pages_fts
+        cross join attachment_pages on attachment_pages.id = attachment_pages_fts.rowid
+        cross join attachments on attachments.id = attachment_pages.attachment_id
+        cross join items on items.id = attachments.item_id
+      where attachment_pages_fts match {match} {where}
+      order by attachment_pages_fts.rowid desc limit {WINDOW}"""
+
+
+def _ranked_pass(match: str, marks: str, where: str, columns: str, attachments: bool
+                 ) -> tuple[str, str]:
+    """(rows SQL, count SQL) of one ranked pass over the items matching ``match``."""
+    if attachments:
+        ranked = f"""hits as materialized (
+            select * from ({_item_window(match, where)})
+            union all select * from ({_attachment_window(match, where)})),
+          ranked as (
+            select item_rowid, min(rank) as rank,
+              -- the best attachment page when the item itself did not match
+              case when count(page_id) = count(*) then max(page_id) end as page_id
+            from hits group by item_rowid)"""
+        count = f"with {ranked} select count(*) from ranked"
+    else:
+        # bm25() only works where its MATCH is: the window is materialised first
+        ranked = f"ranked as materialized ({_item_window(match, where)})"
+        # the total needs no ranking: every match that passes the filters, unscored
+        join = " cross join items on items.rowid = items_fts.rowid" if where else ""
+        count = f"""select count(*) from (select 1 from items_fts{join}
+            where items_fts match {match} {where} limit {COUNT_CAP + 1})"""
+    rows = f"""with {ranked}
+      select {columns}, fi_highlight(items.title, :hq) as title,
+        case when ranked.page_id is null then fi_snippet({SNIPPET_TEXT}, :hq)
+          else (select fi_snippet(text, :hq) from attachment_pages
+                where id = ranked.page_id) end as snippet,
+        (select attachments.title from attachment_pages
+          join attachments on attachments.id = attachment_pages.attachment_id
+          where attachment_pages.id = ranked.page_id) as attachment,
+        (select page from attachment_pages where id = ranked.page_id) as attachment_page
+      from ranked join items on items.rowid = ranked.item_rowid
+        left join bodies on bodies.id = items.body_id
+        left join sources on sources.id = items.source_id
+      -- a title with the words first (the index keeps base forms apart from the title's
+      -- words, so bm25's title weight alone misses "Liikuntapalvelujen" for
+      -- "liikuntapalvelu"): read for the ranked window only
+      order by instr(fi_highlight(items.title, {marks}), '<mark>') > 0 desc, ranked.rank,
+        items.meeting_date desc, items.id
+      limit :limit offset :offset"""
+    return rows, count
+
+
 def build_items_sql(form: SearchForm, has_attachment_index: bool,
-                    parsed: ParsedQuery | None = None, facts: bool = False
-                    ) -> tuple[str, str, dict]:
-    """(rows SQL, count SQL, params) for agenda and minutes items."""
+                    parsed: ParsedQuery | None = None, facts: bool = False) -> ItemsSql:
+    """The SQL for agenda and minutes items: with query words, one ranked pass for the
+    items that match the words themselves and, when a compound word was also split,
+    a second one for the items that match only through its parts written apart, listed
+    after the first (whole words rank above parts)."""
     params = _params(form, parsed)
     columns = ITEM_COLUMNS + (FACT_COLUMNS if facts else "")
     where = _and(_item_filters(form, params))
@@ -113,58 +197,18 @@ def build_items_sql(form: SearchForm, has_attachment_index: bool,
           limit :limit offset :offset"""
         count = f"""select count(*) from (select 1 from items where 1 {where}
           limit {COUNT_CAP + 1})"""
-        return rows, count, params
-    hits = [f"""select items_fts.rowid as item_rowid, bm25(items_fts, {ITEM_WEIGHTS}) as rank,
-        null as page_id
-      from items_fts where items_fts match :match
-        and items_fts.rowid >= coalesce((select rowid from items_fts
-          where items_fts match :match order by rowid desc limit 1
-          offset {RECENT - 1}), 0)"""]
-    if form.attachments and has_attachment_index:
-        # an attachment page's match counts for its item, a little below the item's own
-        hits.append(f"""select items.rowid, bm25(attachment_pages_fts, 1.0, 0.5) * 0.5,
-            attachment_pages.id
-          from attachment_pages_fts
-            join attachment_pages on attachment_pages.id = attachment_pages_fts.rowid
-            join attachments on attachments.id = attachment_pages.attachment_id
-            join items on items.id = attachments.item_id
-          where attachment_pages_fts match :match
-            and attachment_pages_fts.rowid >= coalesce((select rowid
-              from attachment_pages_fts where attachment_pages_fts match :match
-              order by rowid desc limit 1 offset {RECENT - 1}), 0)""")
-    union = " union all ".join(hits)
-    # bm25() only works where its MATCH is: the hits are materialised before grouping
-    ranked = f"""hits as materialized ({union}),
-      ranked as (
-        select item_rowid, min(rank) as rank,
-          -- the best attachment page when the item itself did not match
-          case when count(page_id) = count(*) then max(page_id) end as page_id
-        from hits group by item_rowid)"""
-    rows = f"""with {ranked}
-      select {columns}, fi_highlight(items.title, :hq) as title,
-        case when ranked.page_id is null then fi_snippet({SNIPPET_TEXT}, :hq)
-          else (select fi_snippet(text, :hq) from attachment_pages
-                where id = ranked.page_id) end as snippet,
-        (select attachments.title from attachment_pages
-          join attachments on attachments.id = attachment_pages.attachment_id
-          where attachment_pages.id = ranked.page_id) as attachment,
-        (select page from attachment_pages where id = ranked.page_id) as attachment_page
-      from ranked join items on items.rowid = ranked.item_rowid
-        left join bodies on bodies.id = items.body_id
-        left join sources on sources.id = items.source_id
-      where 1 {where}
-      order by ranked.rank, items.meeting_date desc, items.id
-      limit :limit offset :offset"""
-    if form.attachments and has_attachment_index:
-        count = f"""with {ranked} select count(*) from (select 1 from ranked
-            join items on items.rowid = ranked.item_rowid where 1 {where}
-            limit {COUNT_CAP + 1})"""
-    else:
-        # the total needs no ranking: every match that passes the filters, unscored
-        count = f"""select count(*) from (select 1 from items_fts
-            join items on items.rowid = items_fts.rowid
-            where items_fts match :match {where} limit {COUNT_CAP + 1})"""
-    return rows, count, params
+        return ItemsSql([(rows, count)], params, count_is_ranked=True)
+    attachments = form.attachments and has_attachment_index
+    # (with attachments one pass: an item's own whole-word match and its attachment's
+    # parts-only match would list it twice)
+    matches = [(parsed.whole, parsed.whole_highlight), (parsed.parts_only, parsed.highlight)] \
+        if (parsed and parsed.parts_only and not attachments) else \
+        [(params["match"], parsed.whole_highlight if parsed else "")]
+    passes = []
+    for i, (match, marks) in enumerate(matches):
+        params[f"match{i}"], params[f"marks{i}"] = match, marks
+        passes.append(_ranked_pass(f":match{i}", f":marks{i}", where, columns, attachments))
+    return ItemsSql(passes, params, count_is_ranked=attachments)
 
 
 def build_official_sql(form: SearchForm, has_index: bool, parsed: ParsedQuery | None = None
@@ -230,14 +274,38 @@ async def run_search(db, form: SearchForm) -> SearchResult:
         built = build_items_sql(form, "attachment_pages_fts" in tables, parsed, facts)
         if form.attachments and "attachment_pages_fts" not in tables:
             result.notes.append("Tässä arkistossa ei ole liitteiden tekstiä.")
-    rows_sql, count_sql, params = built
     if (not form.kind and form.q and form.body_id is None
             and "official_decisions_fts" in tables):
         _, official_count, official_params = build_official_sql(form, True, parsed)
         result.officials = (await db.execute(official_count, official_params)).first()[0]
+    if isinstance(built, ItemsSql):
+        await _page_of_passes(db, built, form, result)
+        return result
+    rows_sql, count_sql, params = built
     count = (await db.execute(count_sql, params)).first()[0]
     result.total = min(count, COUNT_CAP)
     result.capped = count > COUNT_CAP
     rows = await db.execute(rows_sql, params)
     result.rows = [dict(r) for r in rows.rows]
     return result
+
+
+async def _page_of_passes(db, built: ItemsSql, form: SearchForm, result: SearchResult
+                          ) -> None:
+    """The total of every pass and the page's rows: the first pass's ranked rows, then
+    the next pass's, and so on (a later pass is read only when the page reaches it)."""
+    counts = [(await db.execute(count, built.params)).first()[0] for _, count in built.passes]
+    total = sum(min(c, COUNT_CAP + 1) for c in counts)
+    result.total = min(total, COUNT_CAP)
+    result.capped = total > COUNT_CAP
+    offset, wanted = form.offset, PAGE_SIZE
+    for (rows_sql, _), count in zip(built.passes, counts, strict=True):
+        ranked = count if built.count_is_ranked else min(count, WINDOW)
+        if offset < ranked:
+            params = {**built.params, "offset": offset, "limit": wanted}
+            rows = [dict(r) for r in (await db.execute(rows_sql, params)).rows]
+            result.rows += rows
+            wanted -= len(rows)
+            if wanted <= 0:
+                return
+        offset = max(0, offset - ranked)
