@@ -457,6 +457,24 @@ def _render(pieces: Iterable[tuple[str, bool]]) -> str:
                    for p, hit in pieces)
 
 
+def matches(text: str | None, q: str | None, lemmatiser: Lemmatiser) -> bool:
+    """Whether :func:`highlight` would mark a word of ``text``: the answer alone, read up
+    to the first such word (a search orders its ranked window by it)."""
+    if not text:
+        return False
+    query, marks = _prepared(q, lemmatiser)
+    for m in WORD_RE.finditer(text):
+        word = m.group()
+        hit = marks.get(word)
+        if hit is None:
+            hit = _marks(word, query, lemmatiser)
+            if len(marks) < _MARKS_MAX:
+                marks[word] = hit
+        if hit:
+            return True
+    return False
+
+
 def highlight(text: str | None, q: str | None, lemmatiser: Lemmatiser) -> str | None:
     """``text`` as HTML with every word matching the query in ``<mark>``."""
     if text is None:

@@ -13,6 +13,8 @@ connection it registers, with the analyser that built that database's index (rea
     ``text`` as HTML, each word whose base form matches the query in ``<mark>``.
 ``fi_snippet(text, q[, words])``
     the passage of ``words`` words (default 30) with the most matches, as HTML.
+``fi_matches(text, q)``
+    1 when ``fi_highlight`` would mark a word of ``text``, else 0 (cheaper: no HTML).
 ``fi_lemmas(text)``
     the base-form tokens the index stores for ``text`` (for checking why a row matched).
 ``fi_iso_date(value, default)``, ``fi_lower(text)``
@@ -106,6 +108,9 @@ def register_functions(conn: sqlite3.Connection, lemmatiser: Lemmatiser | None =
             words = 30
         return fts.snippet(_text(text), _query(q), lem, size=min(max(words, 1), 500))
 
+    def fi_matches(text: Any, q: Any) -> int:
+        return int(fts.matches(_text(text), _query(q), lem))
+
     def fi_lemmas(text: Any) -> str:
         value = _text(text)
         return lem.lemmas_text([value]) if value else ""
@@ -114,6 +119,7 @@ def register_functions(conn: sqlite3.Connection, lemmatiser: Lemmatiser | None =
     conn.create_function("fi_highlight", 2, fi_highlight, deterministic=True)
     conn.create_function("fi_snippet", 2, fi_snippet, deterministic=True)
     conn.create_function("fi_snippet", 3, fi_snippet, deterministic=True)
+    conn.create_function("fi_matches", 2, fi_matches, deterministic=True)
     conn.create_function("fi_lemmas", 1, fi_lemmas, deterministic=True)
     # a case number in any printed form → items.case_key (3700/10.02.02/2024 → 3700/2024)
     conn.create_function("fi_case_key", 1, lambda t: case_key(_text(t)), deterministic=True)
