@@ -124,6 +124,17 @@ def test_highlight_marks_inflected_words_and_escapes_the_rest(voikko):
     assert highlight("a < b", "", voikko) == "a &lt; b"
 
 
+def test_matches_answers_whether_highlight_would_mark_a_word(voikko):
+    cases = [("Koivurannan asemakaavamuutos", "kaava"), ("Katujen kunnossapito", "kaava"),
+             ("Liikuntapalvelujen maksut", "liikuntapalvelu"),
+             ("Liikunnan palvelut", "liikuntapalvelu"), ("Ely-keskuksen lausunto", "Ely-keskus"),
+             ("", "kaava"), (None, "kaava"), ("a < b", "")]
+    for text, q in cases:
+        assert fts.matches(text, q, voikko) == ("<mark>" in (highlight(text, q, voikko) or ""))
+    assert fts.matches("Koivurannan asemakaavamuutos", "kaava", voikko)
+    assert not fts.matches("Liikunnan palvelut", "liikuntapalvelu", voikko)
+
+
 def test_snippet_centres_on_the_matches(snowball):
     text = " ".join(["alku"] * 40) + " Lautakunta myöntää avustuksen.\n\n" + " ".join(
         ["loppu"] * 40)
