@@ -113,42 +113,67 @@ class ItemsSql:
 #: the index that holds every column the filters read (db/schema.py m007): body, date,
 #: document type, municipality (and each row's rowid)
 FILTER_INDEX = "idx_items_body_id_meeting_date"
+#: filters that pass fewer than this share of the items are checked against the set of
+#: their rowids; broader ones on each match's row (most matches pass them anyway)
+SELECTIVE_SHARE = 8
 
 
-def _item_filter(form: SearchForm, where: str) -> str:
-    """The FTS5 constraints that keep only the matches passing the filters ``where``.
-
-    The rowids that pass are read from :data:`FILTER_INDEX` alone (a municipality is
-    its bodies: one range of the index per body) into a set, once per statement, and
-    each match is checked against that set (``+`` keeps SQLite from turning the ``IN``
-    into one index lookup per rowid); the full-text index is read only between the
-    set's lowest and highest rowid (items are stored roughly in date order, so a date
-    range is a narrow band of rowids). Reading each match's row of ``items`` instead
-    costs a page read per match: ~10x slower on a 1,000,000-item archive."""
-    if not where:
-        return ""
+def passing_sql(form: SearchForm, where: str) -> str:
+    """The rowids of the items passing the filters ``where``, read from an index alone:
+    :data:`FILTER_INDEX` (a municipality is its bodies: one range of the index per body)
+    when a body, municipality or date is asked, else ``document_type``'s index."""
     if form.body_id is not None:
-        passing = f"select rowid from items indexed by {FILTER_INDEX} where 1 {where}"
-    else:
-        bodies = "select id from bodies" + (" where source_id = :kunta" if form.source_id
-                                            else "")
-        passing = (f"select rowid from items indexed by {FILTER_INDEX} "
-                   f"where items.body_id in ({bodies}) {where} "
-                   f"union all select rowid from items indexed by {FILTER_INDEX} "
-                   f"where items.body_id is null {where}")
-    return f"""and items_fts.rowid >= (select min(rowid) from ({passing}))
-        and items_fts.rowid <= (select max(rowid) from ({passing}))
-        and +items_fts.rowid in ({passing})"""
+        return f"select rowid from items indexed by {FILTER_INDEX} where 1 {where}"
+    if not (form.source_id or form.start or form.end):
+        return f"select rowid from items where 1 {where}"
+    bodies = "select id from bodies" + (" where source_id = :kunta" if form.source_id
+                                        else "")
+    return (f"select rowid from items indexed by {FILTER_INDEX} "
+            f"where items.body_id in ({bodies}) {where} "
+            f"union all select rowid from items indexed by {FILTER_INDEX} "
+            f"where items.body_id is null {where}")
 
 
-def _item_window(match: str, form: SearchForm, where: str) -> str:
+@dataclass
+class _Filter:
+    """How a full-text query over ``items_fts`` keeps only the items passing the filters:
+    a CTE for the statement's ``with``, a join and a condition."""
+
+    cte: str = ""
+    join: str = ""
+    condition: str = ""
+
+
+def _item_filter(form: SearchForm, where: str, selective: bool) -> _Filter:
+    """Selective filters (:data:`SELECTIVE_SHARE`): the rowids that pass are read from an
+    index once per statement (:func:`passing_sql`) and each match is checked against
+    them (``+`` keeps SQLite from turning the ``IN`` into one lookup per rowid); with a
+    date the full-text index is read only between their lowest and highest rowid (items
+    are stored roughly in date order, so a date range is a narrow band of rowids).
+    Reading each match's row of ``items`` to check it costs a page read per match, ~10x
+    slower on a 1,000,000-item archive when few matches pass; it is kept for broad
+    filters (a document type alone), where most do."""
+    if not where:
+        return _Filter()
+    if not selective:
+        return _Filter(join=" cross join items on items.rowid = items_fts.rowid",
+                       condition=where)
+    condition = "and +items_fts.rowid in passing"
+    if form.start or form.end:
+        condition = ("and items_fts.rowid >= (select min(rowid) from passing) "
+                     "and items_fts.rowid <= (select max(rowid) from passing) " + condition)
+    return _Filter(cte=f"passing as materialized ({passing_sql(form, where)}), ",
+                   condition=condition)
+
+
+def _item_window(match: str, kept: _Filter) -> str:
     """The newest :data:`WINDOW` items matching ``match`` that pass the filters, with
     their bm25 rank: the index is read newest first and stops at the window, so bm25
     scores only rows that can be shown."""
     return f"""select items_fts.rowid as item_rowid,
         bm25(items_fts, {ITEM_WEIGHTS}) as rank, null as page_id
-      from items_fts
-      where items_fts match {match} {_item_filter(form, where)}
+      from items_fts{kept.join}
+      where items_fts match {match} {kept.condition}
       order by items_fts.rowid desc limit {WINDOW}"""
 
 
@@ -165,12 +190,12 @@ def _attachment_window(match: str, where: str) -> str:
       order by attachment_pages_fts.rowid desc limit {WINDOW}"""
 
 
-def _ranked_pass(match: str, marks: str, form: SearchForm, where: str, columns: str,
+def _ranked_pass(match: str, marks: str, kept: _Filter, where: str, columns: str,
                  attachments: bool) -> tuple[str, str]:
     """(rows SQL, count SQL) of one ranked pass over the items matching ``match``."""
     if attachments:
-        ranked = f"""hits as materialized (
-            select * from ({_item_window(match, form, where)})
+        ranked = f"""{kept.cte}hits as materialized (
+            select * from ({_item_window(match, kept)})
             union all select * from ({_attachment_window(match, where)})),
           ranked as (
             select item_rowid, min(rank) as rank,
@@ -180,10 +205,11 @@ def _ranked_pass(match: str, marks: str, form: SearchForm, where: str, columns: 
         count = f"with {ranked} select count(*) from ranked"
     else:
         # bm25() only works where its MATCH is: the window is materialised first
-        ranked = f"ranked as materialized ({_item_window(match, form, where)})"
+        ranked = f"{kept.cte}ranked as materialized ({_item_window(match, kept)})"
         # the total needs no ranking: every match that passes the filters, unscored
-        count = f"""select count(*) from (select 1 from items_fts
-            where items_fts match {match} {_item_filter(form, where)} limit {COUNT_CAP + 1})"""
+        count = f"""with {kept.cte}counted as (select 1 from items_fts{kept.join}
+            where items_fts match {match} {kept.condition} limit {COUNT_CAP + 1})
+          select count(*) from counted"""
     # the page's rows are chosen first, from the ranked window; their titles,
     # snippets and other columns are read for those rows only. A title with the words
     # comes first (the index keeps base forms apart from the title's own words, so
@@ -212,7 +238,8 @@ def _ranked_pass(match: str, marks: str, form: SearchForm, where: str, columns: 
 
 
 def build_items_sql(form: SearchForm, has_attachment_index: bool,
-                    parsed: ParsedQuery | None = None, facts: bool = False) -> ItemsSql:
+                    parsed: ParsedQuery | None = None, facts: bool = False,
+                    selective: bool = True) -> ItemsSql:
     """The SQL for agenda and minutes items: with query words, one ranked pass for the
     items that match the words themselves and, when a compound word was also split,
     a second one for the items that match only through its parts written apart, listed
@@ -238,10 +265,11 @@ def build_items_sql(form: SearchForm, has_attachment_index: bool,
     matches = [(parsed.whole, parsed.whole_highlight), (parsed.parts_only, parsed.highlight)] \
         if (parsed and parsed.parts_only and not attachments) else \
         [(params["match"], parsed.whole_highlight if parsed else "")]
+    kept = _item_filter(form, where, selective)
     passes = []
     for i, (match, marks) in enumerate(matches):
         params[f"match{i}"], params[f"marks{i}"] = match, marks
-        passes.append(_ranked_pass(f":match{i}", f":marks{i}", form, where, columns,
+        passes.append(_ranked_pass(f":match{i}", f":marks{i}", kept, where, columns,
                                   attachments))
     return ItemsSql(passes, params, count_is_ranked=attachments)
 
@@ -306,7 +334,8 @@ async def run_search(db, form: SearchForm) -> SearchResult:
     else:
         facts = "effective_decision" in {r["name"] for r in (await db.execute(
             "select name from pragma_table_info('items')")).rows}
-        built = build_items_sql(form, "attachment_pages_fts" in tables, parsed, facts)
+        built = build_items_sql(form, "attachment_pages_fts" in tables, parsed, facts,
+                                selective=await _selective(db, form) if form.q else True)
         if form.attachments and "attachment_pages_fts" not in tables:
             result.notes.append("Tässä arkistossa ei ole liitteiden tekstiä.")
     if (not form.kind and form.q and form.body_id is None
@@ -323,6 +352,20 @@ async def run_search(db, form: SearchForm) -> SearchResult:
     rows = await db.execute(rows_sql, params)
     result.rows = [dict(r) for r in rows.rows]
     return result
+
+
+async def _selective(db, form: SearchForm) -> bool:
+    """Whether fewer than 1/:data:`SELECTIVE_SHARE` of the items pass the form's filters
+    (read from an index, stopping at that many)."""
+    params: dict[str, Any] = {}
+    where = _and(_item_filters(form, params))
+    if not where:
+        return True
+    items = (await db.execute("select max(rowid) from items")).first()[0] or 0
+    params["probe"] = max(1000, items // SELECTIVE_SHARE)
+    passing = (await db.execute(f"select count(*) from (select 1 from "
+                                f"({passing_sql(form, where)}) limit :probe)", params)).first()[0]
+    return passing < params["probe"]
 
 
 async def _page_of_passes(db, built: ItemsSql, form: SearchForm, result: SearchResult

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from urllib.parse import urlencode
 
 import pytest
@@ -113,3 +114,25 @@ def test_filters_choose_the_ranked_window_not_the_other_way_round(tmp_path, voik
     assert len(ids) == 3 and "3001-1" not in ids  # the newest three, ranked
     old, html = _search(ds, q="kaavoitus", alku="1.1.2019", loppu="31.12.2019")
     assert old == ["3001-1"] and "1</strong> osuma" in html
+
+
+@pytest.mark.parametrize("params", [
+    {"q": "kaava", "kunta": "demola"}, {"q": "kaava", "tyyppi": "esityslista"},
+    {"q": "kaavamuutos", "alku": "1.1.2024", "loppu": "31.12.2024"},
+    {"q": "kaava OR avustus", "kunta": "malliala", "tyyppi": "poytakirja"},
+    {"q": "tontinmyynti", "kunta": "demola", "alku": "1.9.2024"}])
+def test_filters_checked_from_the_index_or_on_each_row_give_the_same_page(
+        towns_db, monkeypatch, params):
+    # selective filters are checked against a rowid set from an index, broad ones on
+    # each match's row: both must list the same items in the same order
+    ds = datasette_for(towns_db)
+    pages = []
+    for selective in (True, False):
+        async def chosen(db, form, selective=selective):
+            return selective
+        monkeypatch.setattr(search, "_selective", chosen)
+        pages.append(_search(ds, **params))
+    (ids, html), (ids_by_row, html_by_row) = pages
+    assert ids and ids == ids_by_row
+    total = re.search(r'<p class="kk-total"><strong>[^<]*</strong>', html)
+    assert total and total.group() in html_by_row
