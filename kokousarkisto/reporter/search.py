@@ -118,19 +118,20 @@ FILTER_INDEX = "idx_items_body_id_meeting_date"
 SELECTIVE_SHARE = 8
 
 
-def passing_sql(form: SearchForm, where: str) -> str:
-    """The rowids of the items passing the filters ``where``, read from an index alone:
-    :data:`FILTER_INDEX` (a municipality is its bodies: one range of the index per body)
-    when a body, municipality or date is asked, else ``document_type``'s index."""
+def passing_sql(form: SearchForm, where: str, columns: str = "rowid") -> str:
+    """The rowids (or other ``columns`` of :data:`FILTER_INDEX`) of the items passing the
+    filters ``where``, read from an index alone: :data:`FILTER_INDEX` (a municipality is
+    its bodies: one range of the index per body) when a body, municipality or date is
+    asked, else ``document_type``'s index."""
     if form.body_id is not None:
-        return f"select rowid from items indexed by {FILTER_INDEX} where 1 {where}"
+        return f"select {columns} from items indexed by {FILTER_INDEX} where 1 {where}"
     if not (form.source_id or form.start or form.end):
-        return f"select rowid from items where 1 {where}"
+        return f"select {columns} from items where 1 {where}"
     bodies = "select id from bodies" + (" where source_id = :kunta" if form.source_id
                                         else "")
-    return (f"select rowid from items indexed by {FILTER_INDEX} "
+    return (f"select {columns} from items indexed by {FILTER_INDEX} "
             f"where items.body_id in ({bodies}) {where} "
-            f"union all select rowid from items indexed by {FILTER_INDEX} "
+            f"union all select {columns} from items indexed by {FILTER_INDEX} "
             f"where items.body_id is null {where}")
 
 
@@ -248,16 +249,30 @@ def build_items_sql(form: SearchForm, has_attachment_index: bool,
     columns = ITEM_COLUMNS + (FACT_COLUMNS if facts else "")
     where = _and(_item_filters(form, params))
     if not form.q:
-        # no words: the newest items that pass the filters
+        # no words: the newest items that pass the filters (same date: as stored)
         rows = f"""select {columns}, items.title as title, null as snippet,
             null as attachment, null as attachment_page
           from items left join bodies on bodies.id = items.body_id
             left join sources on sources.id = items.source_id
           where 1 {where}
-          order by items.meeting_date desc, items.id
+          order by items.meeting_date desc, items.rowid
           limit :limit offset :offset"""
         count = f"""select count(*) from (select 1 from items where 1 {where}
           limit {COUNT_CAP + 1})"""
+        if form.source_id and form.body_id is None:
+            # a municipality's items: its bodies' ranges of the index, sorted there (the
+            # dates of a municipality's 100,000 items, not their rows); then 20 rows
+            passing = passing_sql(form, where, "rowid as item_rowid, meeting_date")
+            rows = f"""with page as materialized (select * from ({passing})
+                order by meeting_date desc, item_rowid limit :limit offset :offset)
+              select {columns}, items.title as title, null as snippet,
+                null as attachment, null as attachment_page
+              from page join items on items.rowid = page.item_rowid
+                left join bodies on bodies.id = items.body_id
+                left join sources on sources.id = items.source_id
+              order by page.meeting_date desc, page.item_rowid"""
+            count = f"""select count(*) from (select 1 from ({passing})
+              limit {COUNT_CAP + 1})"""
         return ItemsSql([(rows, count)], params, count_is_ranked=True)
     attachments = form.attachments and has_attachment_index
     # (with attachments one pass: an item's own whole-word match and its attachment's

@@ -16,7 +16,7 @@ from db.lemmas import Lemmatiser
 from kokousarkisto.reporter import search
 from kokousarkisto.reporter.params import PAGE_SIZE
 from kokousarkisto.reporter.query import parse
-from tests.reporter.conftest import datasette_for, get
+from tests.reporter.conftest import datasette_for, get, query
 from tests.search import conftest as search_conftest
 from tests.search.helpers import build_db
 
@@ -136,3 +136,16 @@ def test_filters_checked_from_the_index_or_on_each_row_give_the_same_page(
     assert ids and ids == ids_by_row
     total = re.search(r'<p class="kk-total"><strong>[^<]*</strong>', html)
     assert total and total.group() in html_by_row
+
+
+def test_a_municipalitys_newest_items_page_by_page(towns_db):
+    # without words: newest first, the same date in the order stored, pages in sequence
+    ds = datasette_for(towns_db)
+    want = [r[0] for r in query(towns_db, "select id from items where source_id = 'demola' "
+                                          "order by meeting_date desc, rowid")]
+    listed = []
+    for page in range(1, -(-len(want) // PAGE_SIZE) + 1):
+        ids, html = _search(ds, kunta="demola", sivu=str(page))
+        listed += ids
+        assert f"{len(want)}</strong> osuma" in html
+    assert len(want) > PAGE_SIZE and listed == [i.split("/", 1)[1] for i in want]
