@@ -39,8 +39,9 @@ def _sentences(text: str) -> tuple[str, ...]:
     return tuple(_iter_sentences(text))
 
 
-#: where a split can be: after a sentence's end mark, or in a run of spaces with a line break
-_SPLIT_HINT_RE = re.compile(r"[.!?\n]")
+#: where a split can be: after a sentence's end mark before a space, or in a run of spaces
+#: with a line break (a class first: the engine skips to its characters)
+_SPLIT_HINT_RE = re.compile(r"[.!?\n](?:(?<=\n)|(?=\s))")
 #: _SPLIT_RE's lookahead class, less its ranges A-Z and 0-9
 _SPLIT_NEXT = frozenset("\"”'(-–ÅÄÖÜ")
 
