@@ -10,6 +10,10 @@ Every path stores each item's facts too (outcome, votes, money: :mod:`parsers.fa
 read in the lemmatising workers when ``jobs`` > 1); their share is measured by
 extracting them alone and by a bulk load without them.
 
+Each line also gives CPU seconds (this process and its finished worker processes), which
+depend far less than wall-clock time on what else the shared machine runs; the facts'
+share is reported for both.
+
 Items are made from the sentences of the search fixture, the demo site's items and, when
 present, the real documents in ``../shared/corpus`` (read, never copied), shuffled into
 items of about ``W`` words; each also gets a few new compounds (two known words joined)
@@ -23,6 +27,7 @@ from __future__ import annotations
 import argparse
 import random
 import re
+import resource
 import tempfile
 import time
 from pathlib import Path
@@ -96,9 +101,10 @@ def run(items: list[dict], lemmatiser: Lemmatiser | None, batch: int = 1) -> flo
 
 
 def run_bulk(items: list[dict], lemmatiser: Lemmatiser, jobs: int,
-             batch: int = 2000, with_facts: bool = True) -> bulk.LoadStats:
-    """``items`` through :func:`db.bulk.load_items` into a new database; ``with_facts``
-    False: the facts left empty (in this process only, so for ``jobs=1``)."""
+             batch: int = 2000, with_facts: bool = True) -> tuple[bulk.LoadStats, float]:
+    """``items`` through :func:`db.bulk.load_items` into a new database, and the CPU
+    seconds of that load (see :func:`cpu_seconds`); ``with_facts`` False: the facts left
+    empty (in this process only, so for ``jobs=1``)."""
     from db.schema import open_db
 
     original = facts.read_facts
@@ -111,16 +117,24 @@ def run_bulk(items: list[dict], lemmatiser: Lemmatiser, jobs: int,
 
 
 def _run_bulk(items: list[dict], lemmatiser: Lemmatiser, jobs: int, batch: int,
-              open_db) -> bulk.LoadStats:
+              open_db) -> tuple[bulk.LoadStats, float]:
     with tempfile.TemporaryDirectory() as tmp:
         db = open_db(Path(tmp) / "bench.db")
         store.ensure_source(db, store.SourceRow(id=SOURCE, name="B", base_url="http://b"), NOW)
         body_id = store.ensure_body(db, SOURCE, "Kaupunginhallitus")
         try:
             writes = (item_write(entry, body_id, None) for entry in items)
-            return bulk.load_items(db, writes, lemmatiser, now=NOW, batch=batch, jobs=jobs)
+            cpu = cpu_seconds()
+            stats = bulk.load_items(db, writes, lemmatiser, now=NOW, batch=batch, jobs=jobs)
+            return stats, cpu_seconds() - cpu
         finally:
             db.close()
+
+
+def cpu_seconds() -> float:
+    """CPU time of this process and of its children that have finished (bulk workers)."""
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return time.process_time() + children.ru_utime + children.ru_stime
 
 
 def main() -> None:
@@ -137,15 +151,15 @@ def main() -> None:
         return VoikkoAnalyser.load() if args.analyser == "voikko" else SnowballAnalyser()
 
     lemmatiser = Lemmatiser(analyser())
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     for entry in items:
         lemmatiser.lemmas_text(entry.get(f) for f in FIELDS)
-    lemmas_only = time.perf_counter() - start
-    start = time.perf_counter()
+    lemmas_only, lemmas_cpu = time.perf_counter() - start, time.process_time() - cpu
+    start, cpu = time.perf_counter(), time.process_time()
     for entry in items:
         handling_facts(entry.get("proposal"), entry.get("decision"), entry.get("discussion"),
                        entry.get("background"))
-    facts_only = time.perf_counter() - start
+    facts_only, facts_cpu = time.perf_counter() - start, time.process_time() - cpu
     baseline = run(items, None)
     full = run(items, Lemmatiser(analyser()))
     batched_baseline = run(items, None, batch=500)
@@ -154,21 +168,29 @@ def main() -> None:
     print(f"{n} items, {n_words} words ({n_words // n} per item, {distinct} distinct forms), "
           f"analyser {args.analyser}")
     print(f"lemmatisation only (cold cache): {n / lemmas_only:8.0f} items/s "
-          f"{n_words / lemmas_only:10.0f} words/s")
+          f"{n_words / lemmas_only:10.0f} words/s ({lemmas_cpu / n * 1000:.2f} ms CPU per item)")
     print(f"facts only (outcome, votes, money): {n / facts_only:6.0f} items/s "
-          f"({facts_only / n * 1000:.2f} ms per item)")
+          f"({facts_only / n * 1000:.2f} ms per item, {facts_cpu / n * 1000:.2f} ms CPU)")
     print(f"store_item, FTS without lemmas:   {n / baseline:8.0f} items/s")
     print(f"store_item with lemmas + FTS:     {n / full:8.0f} items/s")
     print(f"500 items per transaction, FTS without lemmas: {n / batched_baseline:6.0f} items/s")
     print(f"500 items per transaction, lemmas + FTS:       {n / batched:6.0f} items/s")
-    bare = run_bulk(items, Lemmatiser(analyser()), 1, with_facts=False)
-    print(f"db.bulk.load_items, jobs=1, without facts: {n / bare.seconds:6.0f} items/s")
+    bare, bare_cpu = run_bulk(items, Lemmatiser(analyser()), 1, with_facts=False)
+    print(f"db.bulk.load_items, jobs=1, without facts: {n / bare.seconds:6.0f} items/s "
+          f"(CPU {bare_cpu:.1f} s: {n / bare_cpu:.0f} items per CPU second)")
     for jobs in (1, 2):
-        stats = run_bulk(items, Lemmatiser(analyser()), jobs)
+        stats, used = run_bulk(items, Lemmatiser(analyser()), jobs)
         print(f"db.bulk.load_items, jobs={jobs}: {n / stats.seconds:6.0f} items/s "
               f"(lemmatising {stats.lemmatise_seconds:.1f} s, waiting for lemmas "
               f"{stats.lemmatise_wait_seconds:.1f} s, FTS rebuild {stats.index_seconds:.1f} s, "
-              f"total {stats.seconds:.1f} s)")
+              f"total {stats.seconds:.1f} s; CPU {used:.1f} s: {n / used:.0f} items per CPU "
+              "second)")
+        if jobs == 1:
+            print(f"facts' share of the jobs=1 bulk load: "
+                  f"{100 * (1 - bare.seconds / stats.seconds):.0f} % of its time, "
+                  f"{100 * (1 - bare_cpu / used):.0f} % of its CPU "
+                  f"({(stats.seconds - bare.seconds) / n * 1000:.2f} ms, "
+                  f"{(used - bare_cpu) / n * 1000:.2f} ms CPU per item)")
 
 
 if __name__ == "__main__":
