@@ -105,8 +105,8 @@ def classify(proposal: str | None, decision: str | None, discussion: str | None 
         return None
     voted = bool(votes)
     counter_won = any(v.winner == "counter" for v in votes or [])
-    low = decision.lower()
-    fold = folded(decision)
+    fold = folded(decision)  # read already by the vote extractor: cached
+    low = decision.lower() if fold is None else fold
     for kind, rx, words, holds in _ENDED_BY:
         if not any(w in low for w in words):
             continue
