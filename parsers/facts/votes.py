@@ -272,6 +272,16 @@ _SIDE_RES = {
 _SIDE_WORD_RE = re.compile(r"\b(?P<side>jaa|ei|tyhjä|tyhjää|tyhjiä|poissa)(?:[- ]?ä\w*)?\b", re.I)
 _SIDES = {"jaa": "yes", "ei": "no", "tyhjä": "blank", "tyhjää": "blank", "tyhjiä": "blank",
           "poissa": "absent"}
+#: what re.I reads as "i" and "s" but str.lower keeps apart (``EI`` written ``Eı``)
+_SIDE_KEY_TABLE = str.maketrans({"\u0131": "i", "\u0130": "i", "\u017f": "s"})
+
+
+def _side_key(word: str) -> str:
+    """The _SIDES key of a side word _SIDE_WORD_RE found (``Eı`` → ``ei``, not a
+    KeyError)."""
+    return word.translate(_SIDE_KEY_TABLE).lower()
+
+
 _VOTE_HINT_RE = re.compile(r"äänest|äänin|äänellä|jaa[- ]?ää|\bjaa\b|ei[- ]?ää", re.I)
 
 
@@ -338,7 +348,7 @@ def _side_names(segment: str) -> dict[str, list[PersonRef]]:
         body = paren.group(1) if paren else chunk
         body = re.split(r"\)|\.\s|;|\n", body)[0]
         names = split_names(body) if body.strip() else []
-        side = _SIDES[mark["side"].lower()]
+        side = _SIDES[_side_key(mark["side"])]
         if names and len(names) == len([p for p in re.split(r",\s*|\s+ja\s+", body.strip(" .,"))
                                         if p.strip()]):
             out.setdefault(side, []).extend(names)

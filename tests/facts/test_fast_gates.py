@@ -267,3 +267,11 @@ def test_vote_gates_answer_as_the_patterns(text: str):
 @pytest.mark.parametrize("digits", ["0", "7", "0070", "300", "86400", "9" * 25])
 def test_plain_digits_are_read_as_decimal_reads_them(digits: str):
     assert money.parse_amount(digits, None) == int(Decimal(digits) * 100)
+
+
+@pytest.mark.parametrize("side", ["Eı", "EI", "eİ", "JAA", "POIſſA", "poıssa", "TYHJÄÄ"])
+def test_a_side_word_re_i_reads_is_a_side_not_an_error(side: str):
+    """``_SIDE_WORD_RE`` (re.I) reads ``Eı`` as EI; the listing is counted, never a
+    KeyError that would lose the whole item."""
+    found = votes.votes(f"Äänestyksen tulos:\nJAA: Ahonen, Laine\n{side}: Aalto")
+    assert [(v.yes, v.no) for v in found] and found[0].yes is not None
