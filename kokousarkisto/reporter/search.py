@@ -387,7 +387,12 @@ async def _page_of_passes(db, built: ItemsSql, form: SearchForm, result: SearchR
                           ) -> None:
     """The total of every pass and the page's rows: the first pass's ranked rows, then
     the next pass's, and so on (a later pass is read only when the page reaches it)."""
-    counts = [(await db.execute(count, built.params)).first()[0] for _, count in built.passes]
+    counts = []
+    for _, count in built.passes:
+        # once the total is past the cap, later passes are neither counted nor reached
+        # (the first pass alone then fills every page: WINDOW rows)
+        over = sum(counts) > COUNT_CAP
+        counts.append(0 if over else (await db.execute(count, built.params)).first()[0])
     total = sum(min(c, COUNT_CAP + 1) for c in counts)
     result.total = min(total, COUNT_CAP)
     result.capped = total > COUNT_CAP
