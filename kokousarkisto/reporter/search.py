@@ -191,37 +191,77 @@ def _attachment_window(match: str, where: str) -> str:
       order by attachment_pages_fts.rowid desc limit {WINDOW}"""
 
 
+def _official_window(match: str, where: str) -> str:
+    """The newest :data:`WINDOW` officials' decisions matching ``match`` that pass the
+    filters, with their bm25 rank (listed among the items: ``official`` = 1)."""
+    return f"""select official_decisions.rowid as item_rowid,
+        bm25(official_decisions_fts) as rank, null as page_id, 1 as official
+      from official_decisions_fts cross join official_decisions
+        on official_decisions.rowid = official_decisions_fts.rowid
+      where official_decisions_fts match {match} {where}
+      order by official_decisions_fts.rowid desc limit {WINDOW}"""
+
+
+#: an official's decision as a row of the result list (the items' columns)
+OFFICIAL_ROW = """official_decisions.id, official_decisions.source_id, null as meeting_id,
+  null as body_id, 'official' as document_type,
+  official_decisions.decision_date as meeting_date, official_decisions.section,
+  official_decisions.case_number, official_decisions.case_number_raw,
+  official_decisions.title as plain_title, official_decisions.url,
+  official_decisions.first_seen, official_decisions.decision,
+  trim(coalesce(official_decisions.official_title, '') || ' '
+    || coalesce(official_decisions.official_name, '')) as body,
+  sources.municipality, sources.name as source_name"""
+
+
 def _ranked_pass(match: str, marks: str, kept: _Filter, where: str, columns: str,
-                 attachments: bool) -> tuple[str, str]:
-    """(rows SQL, count SQL) of one ranked pass over the items matching ``match``."""
+                 attachments: bool, officials: str | None = None, facts: bool = False
+                 ) -> tuple[str, str]:
+    """(rows SQL, count SQL) of one ranked pass over the items matching ``match`` and,
+    when ``officials`` (their filters) is given, the officials' decisions among them."""
+    item_window = f"select *, 0 as official from ({_item_window(match, kept)})"
+    official_window = (f" union all select * from ({_official_window(match, officials)})"
+                       if officials is not None else "")
     if attachments:
         ranked = f"""{kept.cte}hits as materialized (
-            select * from ({_item_window(match, kept)})
-            union all select * from ({_attachment_window(match, where)})),
+            {item_window}
+            union all select *, 0 from ({_attachment_window(match, where)})
+            {official_window}),
           ranked as (
-            select item_rowid, min(rank) as rank,
+            select item_rowid, official, min(rank) as rank,
               -- the best attachment page when the item itself did not match
               case when count(page_id) = count(*) then max(page_id) end as page_id
-            from hits group by item_rowid)"""
+            from hits group by item_rowid, official)"""
         count = f"with {ranked} select count(*) from ranked"
     else:
         # bm25() only works where its MATCH is: the window is materialised first
-        ranked = f"{kept.cte}ranked as materialized ({_item_window(match, kept)})"
+        ranked = f"{kept.cte}ranked as materialized ({item_window}{official_window})"
         # the total needs no ranking: every match that passes the filters, unscored
         count = f"""with {kept.cte}counted as (select 1 from items_fts{kept.join}
             where items_fts match {match} {kept.condition} limit {COUNT_CAP + 1})
-          select count(*) from counted"""
+          select (select count(*) from counted)"""
+        if officials is not None:
+            count += f""" + (select count(*) from (select 1 from official_decisions_fts
+                cross join official_decisions
+                  on official_decisions.rowid = official_decisions_fts.rowid
+                where official_decisions_fts match {match} {officials}
+                limit {COUNT_CAP + 1}))"""
     # the page's rows are chosen first, from the ranked window; their titles,
     # snippets and other columns are read for those rows only. A title with the words
     # comes first (the index keeps base forms apart from the title's own words, so
     # bm25's title weight alone misses "Liikuntapalvelujen" for "liikuntapalvelu")
+    page_keys = "page.in_title, page.rank, page.item_id as page_key"
     rows = f"""with {ranked},
       page as materialized (
-        select ranked.item_rowid, ranked.page_id, ranked.rank,
-          fi_matches(items.title, {marks}) as in_title, items.meeting_date,
-          items.id as item_id
-        from ranked join items on items.rowid = ranked.item_rowid
-        order by in_title desc, ranked.rank, items.meeting_date desc, items.id
+        select ranked.item_rowid, ranked.official, ranked.page_id, ranked.rank,
+          fi_matches(coalesce(items.title, official_decisions.title), {marks}) as in_title,
+          coalesce(items.meeting_date, official_decisions.decision_date) as meeting_date,
+          coalesce(items.id, official_decisions.id) as item_id
+        from ranked
+          left join items on items.rowid = ranked.item_rowid and ranked.official = 0
+          left join official_decisions
+            on official_decisions.rowid = ranked.item_rowid and ranked.official = 1
+        order by in_title desc, ranked.rank, meeting_date desc, item_id
         limit :limit offset :offset)
       select {columns}, fi_highlight(items.title, :hq) as title,
         case when page.page_id is null then fi_snippet({SNIPPET_TEXT}, :hq)
@@ -230,17 +270,29 @@ def _ranked_pass(match: str, marks: str, kept: _Filter, where: str, columns: str
         (select attachments.title from attachment_pages
           join attachments on attachments.id = attachment_pages.attachment_id
           where attachment_pages.id = page.page_id) as attachment,
-        (select page from attachment_pages where id = page.page_id) as attachment_page
-      from page join items on items.rowid = page.item_rowid
+        (select page from attachment_pages where id = page.page_id) as attachment_page,
+        page.meeting_date as page_date, {page_keys}
+      from page join items on items.rowid = page.item_rowid and page.official = 0
         left join bodies on bodies.id = items.body_id
-        left join sources on sources.id = items.source_id
-      order by page.in_title desc, page.rank, page.meeting_date desc, page.item_id"""
+        left join sources on sources.id = items.source_id"""
+    if officials is not None:
+        rows += f"""
+      union all
+      select {OFFICIAL_ROW}{", null, null" if facts else ""},
+        fi_highlight(official_decisions.title, :hq) as title,
+        fi_snippet(coalesce(official_decisions.decision, ''), :hq) as snippet,
+        null, null, page.meeting_date, {page_keys}
+      from page join official_decisions
+          on official_decisions.rowid = page.item_rowid and page.official = 1
+        left join sources on sources.id = official_decisions.source_id"""
+    rows += """
+      order by in_title desc, rank, page_date desc, page_key"""
     return rows, count
 
 
 def build_items_sql(form: SearchForm, has_attachment_index: bool,
                     parsed: ParsedQuery | None = None, facts: bool = False,
-                    selective: bool = True) -> ItemsSql:
+                    selective: bool = True, officials: bool = False) -> ItemsSql:
     """The SQL for agenda and minutes items: with query words, one ranked pass for the
     items that match the words themselves and, when a compound word was also split,
     a second one for the items that match only through its parts written apart, listed
@@ -281,11 +333,14 @@ def build_items_sql(form: SearchForm, has_attachment_index: bool,
         if (parsed and parsed.parts_only and not attachments) else \
         [(params["match"], parsed.whole_highlight if parsed else "")]
     kept = _item_filter(form, where, selective)
+    # officials' decisions among the items when every type is asked (they have no body)
+    mixed = (_and(_official_filters(form, params))
+             if officials and not form.kind and form.body_id is None else None)
     passes = []
     for i, (match, marks) in enumerate(matches):
         params[f"match{i}"], params[f"marks{i}"] = match, marks
         passes.append(_ranked_pass(f":match{i}", f":marks{i}", kept, where, columns,
-                                  attachments))
+                                  attachments, mixed, facts))
     return ItemsSql(passes, params, count_is_ranked=attachments)
 
 
@@ -350,13 +405,10 @@ async def run_search(db, form: SearchForm) -> SearchResult:
         facts = "effective_decision" in {r["name"] for r in (await db.execute(
             "select name from pragma_table_info('items')")).rows}
         built = build_items_sql(form, "attachment_pages_fts" in tables, parsed, facts,
-                                selective=await _selective(db, form) if form.q else True)
+                                selective=await _selective(db, form) if form.q else True,
+                                officials="official_decisions_fts" in tables)
         if form.attachments and "attachment_pages_fts" not in tables:
             result.notes.append("Tässä arkistossa ei ole liitteiden tekstiä.")
-    if (not form.kind and form.q and form.body_id is None
-            and "official_decisions_fts" in tables):
-        _, official_count, official_params = build_official_sql(form, True, parsed)
-        result.officials = (await db.execute(official_count, official_params)).first()[0]
     if isinstance(built, ItemsSql):
         await _page_of_passes(db, built, form, result)
         return result
