@@ -216,7 +216,6 @@ async def _search(datasette, request, args, fmt):
         "csv_href": urls.search(args, ".csv"),
         "excel_href": urls.search({**args, "excel": "1"}, ".csv"),
         "json_href": urls.search(args, ".json"),
-        "officials_href": urls.search({**args, "tyyppi": "viranhaltijapaatos"}),
         "prev_href": urls.search(form.query_args(sivu=form.page - 1 if form.page > 2 else None))
         if form.page > 1 else None,
         "next_href": urls.search(form.query_args(sivu=form.page + 1))

@@ -47,7 +47,6 @@ class SearchResult:
     rows: list[dict[str, Any]] = field(default_factory=list)
     total: int = 0
     capped: bool = False  # the total is "more than COUNT_CAP"
-    officials: int = 0  # officials' decisions that match too (listed under their type)
     notes: list[str] = field(default_factory=list)
 
     @property
