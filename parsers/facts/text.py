@@ -178,8 +178,13 @@ def _sentence_start(text: str, start: int) -> int:
     low = max(0, start - 600)
     pos = start
     while pos > low:
-        cut = max(text.rfind("\n", low, pos), text.rfind(". ", low, pos),
-                  text.rfind("! ", low, pos), text.rfind("? ", low, pos))
+        # the last of "\n", ". ", "! ", "? ": each after the first read only after the
+        # last one found so far (not the whole window again)
+        cut = text.rfind(". ", low, pos)
+        for mark in ("\n", "! ", "? "):
+            found = text.rfind(mark, max(low, cut + 1), pos)
+            if found > cut:
+                cut = found
         if cut < 0:
             return low
         if text[cut] == "\n":

@@ -275,3 +275,30 @@ def test_a_side_word_re_i_reads_is_a_side_not_an_error(side: str):
     KeyError that would lose the whole item."""
     found = votes.votes(f"Äänestyksen tulos:\nJAA: Ahonen, Laine\n{side}: Aalto")
     assert [(v.yes, v.no) for v in found] and found[0].yes is not None
+
+
+def _sentence_start_reading_every_mark(text: str, start: int) -> int:
+    """_sentence_start as first written: each mark looked up over the whole window."""
+    low = max(0, start - 600)
+    pos = start
+    while pos > low:
+        cut = max(text.rfind("\n", low, pos), text.rfind(". ", low, pos),
+                  text.rfind("! ", low, pos), text.rfind("? ", low, pos))
+        if cut < 0:
+            return low
+        if text[cut] == "\n":
+            return cut + 1
+        after = text[cut + 1:cut + 3].lstrip()
+        if text[cut] != "." or (not sentences_module._abbreviation_at(text, cut) and after[:1]
+                                and (after[:1].isupper() or after[:1].isdigit()
+                                     or after[:1] in "\"”'(-–")):
+            return cut + 2
+        pos = cut
+    return low
+
+
+@pytest.mark.parametrize("text", CASES + generated_from(SENTENCE_TOKENS, 1000, 40, 43))
+def test_sentence_start_reads_as_before(text: str):
+    for start in range(len(text) + 1):
+        assert sentences_module._sentence_start(text, start) == \
+            _sentence_start_reading_every_mark(text, start)
