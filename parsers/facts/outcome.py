@@ -75,26 +75,42 @@ def _find(rx: re.Pattern[str], text: str | None, start: int = 0) -> str | None:
 
 
 #: kind, pattern, the words (lower case) one of which the decision must hold for the
-#: pattern to be tried, and a test over the folded decision that every match passes: the
-#: words each of the pattern's alternatives needs together (e.g. ``palaut`` and
-#: ``valmisteltava``, not just the ``valmistel`` of every "Valmistelija")
+#: pattern to be tried, a test over the folded decision that every match passes (the
+#: words each of the pattern's alternatives needs together: ``palaut`` and
+#: ``valmisteltava``, not just the ``valmistel`` of every "Valmistelija"), and the words one
+#: of which every match starts with (the search starts at the first of them)
 _ENDED_BY = (
     ("removed", _REMOVED_RE, ("listalta", "käsittelystä", "ströks", "avfördes"),
      lambda f: ("poist" in f and ("listalta" in f or "käsittelystä" in f))
-     or ("ströks" in f and "listan" in f) or "avfördes" in f),
+     or ("ströks" in f and "listan" in f) or "avfördes" in f,
+     ("poist", "ströks", "avfördes")),
     ("tabled", _TABLED_RE, ("pöydälle", "bordlades", "bordet"),
      lambda f: ("pöydälle" in f and ("jät" in f or "pan" in f or "pöydällepano" in f))
-     or "bordlades" in f or ("lämnades" in f and "bordet" in f)),
+     or "bordlades" in f or ("lämnades" in f and "bordet" in f),
+     ("jät", "pan", "pöydällepano", "bordlades", "lämnades")),
     ("returned", _RETURNED_RE, ("valmistel", "remitter"),
      lambda f: ("palaut" in f and ("valmisteltava" in f or "palautusehdotus" in f))
-     or "remitterades" in f),
+     or "remitterades" in f,
+     ("palaut", "återremitterades", "remitterades")),
 )
+#: the words one of which every match of _NOTED_RE starts with
+_NOTED_STARTS = ("merki", "saatettiin", "anteckna")
 
 
 def _noted_words(fold: str) -> bool:
     """Every match of _NOTED_RE holds these words together (in the folded text)."""
     return (("tiedoksi" in fold and ("merki" in fold or "saatettiin" in fold))
             or ("kännedom" in fold and "anteckna" in fold))
+
+
+def _first_start(fold: str | None, words: tuple[str, ...]) -> int:
+    """Where the first of ``words`` is in the folded text (0 without one): no match of a
+    pattern whose every match starts with one of them starts before it (the folded text
+    keeps the original's indices)."""
+    if fold is None:
+        return 0
+    found = [at for at in map(fold.find, words) if at >= 0]
+    return min(found) if found else 0
 
 
 def classify(proposal: str | None, decision: str | None, discussion: str | None = None,
@@ -107,12 +123,12 @@ def classify(proposal: str | None, decision: str | None, discussion: str | None 
     counter_won = any(v.winner == "counter" for v in votes or [])
     fold = folded(decision)  # read already by the vote extractor: cached
     low = decision.lower() if fold is None else fold
-    for kind, rx, words, holds in _ENDED_BY:
+    for kind, rx, words, holds, starts in _ENDED_BY:
         if not any(w in low for w in words):
             continue
         if fold is not None and not holds(fold):
             continue  # no alternative of the pattern has all its words: it cannot match
-        sentence = _find(rx, decision)
+        sentence = _find(rx, decision, _first_start(fold, starts))
         if sentence and not _proposes(proposal, rx):
             return Outcome(kind, sentence, "decision", voted)
     stripped = strip_label(decision)
@@ -140,7 +156,7 @@ def classify(proposal: str | None, decision: str | None, discussion: str | None 
         if voted or _AFTER_VOTE_RE.search(sentence):
             return Outcome("after_vote", sentence, "decision", True)
         return Outcome("as_proposed", sentence, "decision", voted)
-    noted = (_find(_NOTED_RE, decision)
+    noted = (_find(_NOTED_RE, decision, _first_start(fold, _NOTED_STARTS))
              if ("tiedoksi" in low or "kännedom" in low)
              and (fold is None or _noted_words(fold)) else None)
     if noted and (proposal is None or _noted(proposal) or same_text(proposal, decision)):

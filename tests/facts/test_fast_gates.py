@@ -168,8 +168,14 @@ def test_outcome_gates_answer_as_the_patterns(text: str):
     """Each outcome pattern is tried only when the words of one of its alternatives are
     all in the folded decision: a match without them would be dropped."""
     fold = folded(text)
-    for _kind, rx, _words, holds in outcome._ENDED_BY:
+    for _kind, rx, _words, holds, starts in outcome._ENDED_BY:
         assert fold is None or holds(fold) or not rx.search(text)
+        anywhere = rx.search(text)
+        late = rx.search(text, outcome._first_start(fold, starts))
+        assert (late and late.span()) == (anywhere and anywhere.span())
+    anywhere = outcome._NOTED_RE.search(text)
+    late = outcome._NOTED_RE.search(text, outcome._first_start(fold, outcome._NOTED_STARTS))
+    assert (late and late.span()) == (anywhere and anywhere.span())
     assert fold is None or outcome._noted_words(fold) or not outcome._NOTED_RE.search(text)
     assert outcome._noted(text) == bool(outcome._NOTED_RE.search(text))
     assert outcome._refers(text) == bool(outcome._REFERS_RE.search(text))
