@@ -109,6 +109,8 @@ _ACT_HINT_RE = re.compile(r"eriäv|mielipi|esteelli|jäävi|jääväsi|jäävä�
 # trying every alternative at every position of a long text.
 _MOTION_WORDS = ("ehdotti", "kannattama", "ehdotuksen:", "ehdotukset")  # ⊃ "ehdottivat"
 _ACT_WORDS_ANY = ("eriäv", "mielipi", "esteelli", "jäävi", "jääväsi", "jäävää", "poistui")
+#: ``any(w in low for w in _ACT_WORDS_ANY)`` in one scan
+_ACT_WORDS_RE = re.compile("|".join(_ACT_WORDS_ANY))
 #: _ANY_VOTE_RE's alternatives, each behind a literal its match must hold. Every pattern
 #: starts with a literal (a ``\b`` before it is a lookbehind after it): the engine then
 #: scans for the literal instead of trying the pattern at every position.
@@ -128,6 +130,12 @@ _NEWLINE_SIDE_RE = re.compile(r"\n\s*\(?(?:jaa\b|ei\b|tyhj)")
 #: a side word after a space, for ``\d+\s+(?:jaa|ei)\b`` and ``\d\s+(?:jaa|ei)-`` (a
 #: hyphen is a word boundary too): the digit before the spaces is checked by hand
 _SPACED_SIDE_RES = (("jaa", re.compile(r"jaa\b(?<=\sjaa)")), ("ei", re.compile(r"ei\b(?<=\sei)")))
+#: the same after a digit and one space (most of them: answered without a Python loop),
+#: and after two or more spaces (then the digit before the run is checked by hand)
+_ONE_SPACE_SIDE_RES = (("jaa", re.compile(r"jaa\b(?<=\d\sjaa)")),
+                       ("ei", re.compile(r"ei\b(?<=\d\sei)")))
+_LONG_SPACE_SIDE_RES = (("jaa", re.compile(r"jaa\b(?<=\s\sjaa)")),
+                        ("ei", re.compile(r"ei\b(?<=\s\sei)")))
 
 
 def _any_vote(text: str) -> bool:
@@ -140,7 +148,17 @@ def _any_vote(text: str) -> bool:
             return True
     if _LINE_SIDE_RE.match(low) or _NEWLINE_SIDE_RE.search(low):
         return True
-    for word, rx in _SPACED_SIDE_RES:
+    return _spaced_side(low)
+
+
+def _spaced_side(low: str) -> bool:
+    r"""A digit, a run of spaces and a side word (``5 jaa``, ``3\n ei``) in a folded text
+    (_ANY_VOTE_RE's ``\d+\s+(?:jaa|ei)\b`` and ``\d\s+(?:jaa|ei)-``): one space by a
+    pattern, a longer run read back by hand."""
+    for word, rx in _ONE_SPACE_SIDE_RES:
+        if word in low and rx.search(low):
+            return True
+    for word, rx in _LONG_SPACE_SIDE_RES:
         if word not in low:
             continue
         for m in rx.finditer(low):
@@ -216,7 +234,8 @@ def motions(text: str | None) -> list[Motion]:
         out.append(Motion(proposer=proposer, seconders=seconders, kind=_kind(sentence),
                           text=that["text"].strip() if that else None, lapsed=lapsed,
                           sentence=sentence))
-    _mark_lapsed(out, sents)
+    if out and "kannattamatto" in text:  # in every match of _LAPSED_RE (case-sensitive)
+        _mark_lapsed(out, sents)
     return out
 
 
@@ -521,8 +540,7 @@ def acts(text: str | None) -> list[PersonAct]:
     exact = folded(text) is not None
     for sentence in sentences(text):
         low = sentence.lower()
-        if not (any(w in low for w in _ACT_WORDS_ANY) if exact
-                else _ACT_HINT_RE.search(sentence)):
+        if not (_ACT_WORDS_RE.search(low) if exact else _ACT_HINT_RE.search(sentence)):
             continue
         taken: set[tuple[str, str]] = set()
         recused = False

@@ -267,7 +267,7 @@ def test_vote_gates_answer_as_the_patterns(text: str):
     if fold(text) is not None:
         assert votes._vote_hint(text, exact=True) == hint
         assert any(w in text.lower() for w in votes._ACT_WORDS_ANY) == bool(
-            votes._ACT_HINT_RE.search(text))
+            votes._ACT_HINT_RE.search(text)) == bool(votes._ACT_WORDS_RE.search(text.lower()))
 
 
 @pytest.mark.parametrize("digits", ["0", "7", "0070", "300", "86400", "9" * 25])
@@ -308,3 +308,15 @@ def test_sentence_start_reads_as_before(text: str):
     for start in range(len(text) + 1):
         assert sentences_module._sentence_start(text, start) == \
             _sentence_start_reading_every_mark(text, start)
+
+
+@pytest.mark.parametrize("text", [
+    "Tulos 5 ei", "tulos 5  ei", "3 \n jaa", "12\t\tei.", "5  eikä", "x  ei 5", "5ei", "5 jaa-",
+    "5   jaa", "ääni 5\n\nei", "a 5 \u00a0ei", "5 \u2028ei", "٣  ei", "5  ǅei", "5  jaakko",
+])
+def test_a_count_before_a_side_word_after_any_spaces(text: str):
+    """``5 jaa`` after one space or a longer run of spaces: the vote hint as the pattern."""
+    folded.cache_clear()
+    assert votes._any_vote(text) == bool(votes._ANY_VOTE_RE.search(text))
+    assert votes._spaced_side(text.lower()) == bool(
+        re.search(r"\d+\s+(?:jaa|ei)\b|\d\s+(?:jaa|ei)-", text.lower()))
