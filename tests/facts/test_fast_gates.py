@@ -21,6 +21,24 @@ from parsers.facts import diff, money, outcome, votes
 from parsers.facts import text as sentences_module
 from parsers.facts.text import fold, folded, number
 
+
+def for_each(cases: list):
+    """One test over many generated cases: one test id per gate (not thousands), and a
+    failure names the case that broke it."""
+
+    def wrap(check):
+        def test() -> None:
+            for case in cases:
+                try:
+                    check(case)
+                except AssertionError as exc:
+                    raise AssertionError(f"case {case!r}: {exc}") from exc
+
+        test.__name__, test.__doc__ = check.__name__, check.__doc__
+        return test
+
+    return wrap
+
 TOKENS = [
     "jaa", "JAA", "Jaa", "ei", "EI", "Ei", "eikä", "keijaa", "tyhjä", "TYHJÄÄ", "äänin",
     "Äänin", "äänellä", "ÄÄNELLÄ", "ääntä", "sai", "SAI", "annettiin", "-", "ää", "ääni", "(",
@@ -66,7 +84,7 @@ def generated(count: int = 2000) -> list[str]:
     return out
 
 
-@pytest.mark.parametrize("text", CASES + generated())
+@for_each(CASES + generated())
 def test_gates_answer_as_the_patterns(text: str):
     folded.cache_clear()
     assert votes._any_vote(text) == bool(votes._ANY_VOTE_RE.search(text))
@@ -111,14 +129,14 @@ def generated_from(tokens: list[str], count: int, size: int, seed: int) -> list[
             for _ in range(count)]
 
 
-@pytest.mark.parametrize("text", CASES + generated_from(AMOUNT_TOKENS, 3000, 12, 13))
+@for_each(CASES + generated_from(AMOUNT_TOKENS, 3000, 12, 13))
 def test_amounts_are_matched_only_where_one_can_start(text: str):
     """Trying AMOUNT_RE only at a digit, ``€`` or ``E`` finds every match finditer finds."""
     assert [(m.span(), m.groupdict()) for m in money._amount_matches(text)] == [
         (m.span(), m.groupdict()) for m in money.AMOUNT_RE.finditer(text)]
 
 
-@pytest.mark.parametrize("token", ORG_PARTS + generated_from(ORG_PARTS, 3000, 4, 17))
+@for_each(ORG_PARTS + generated_from(ORG_PARTS, 3000, 4, 17))
 def test_organisation_token_gate_answers_as_the_patterns(token: str):
     """A token without any organisation word is no organisation's name (the gate), and a
     token with one is read by the patterns exactly as before."""
@@ -135,7 +153,7 @@ SENTENCE_TOKENS = [
 _NEXT_END_ALTERNATION = re.compile(r"[.!?](?=\s+[\"”'(\-–A-ZÅÄÖÜ0-9])|\n")
 
 
-@pytest.mark.parametrize("text", CASES + generated_from(SENTENCE_TOKENS, 2000, 16, 19))
+@for_each(CASES + generated_from(SENTENCE_TOKENS, 2000, 16, 19))
 def test_sentence_ends_are_read_as_the_patterns_read_them(text: str):
     for dot in (i for i, c in enumerate(text) if c == "."):
         last = sentences_module._LAST_WORD_RE.search(text, max(0, dot - 40), dot + 1)
@@ -162,7 +180,7 @@ OUTCOME_TOKENS = [
 ]
 
 
-@pytest.mark.parametrize("text", CASES + generated_from(
+@for_each(CASES + generated_from(
     [t + " " for t in OUTCOME_TOKENS] + OUTCOME_TOKENS, 3000, 12, 23))
 def test_outcome_gates_answer_as_the_patterns(text: str):
     """Each outcome pattern is tried only when the words of one of its alternatives are
@@ -185,7 +203,7 @@ def test_outcome_gates_answer_as_the_patterns(text: str):
         assert (from_first and from_first.span()) == (anywhere and anywhere.span())
 
 
-@pytest.mark.parametrize("pair", [(a, b) for a, b in zip(
+@for_each([(a, b) for a, b in zip(
     generated_from(["a", "b", "a.", " ", "\n", "Lautakunta:\n", "X"], 1500, 6, 29),
     generated_from(["a", "b", "a.", " ", "\n", "Lautakunta:\n", "X"], 1500, 6, 31),
     strict=True)])
@@ -220,7 +238,7 @@ def _period_by_pattern(sentence: str, end: int, start: int) -> str | None:
     return money._PER_BEFORE[before["word"].lower()] if before else None
 
 
-@pytest.mark.parametrize("text", CASES + generated_from(
+@for_each(CASES + generated_from(
     [t + " " for t in MONEY_TOKENS] + MONEY_TOKENS, 3000, 14, 37))
 def test_money_gates_answer_as_the_patterns(text: str):
     """Years, periods and the organisation hint are read by their patterns only when
@@ -241,7 +259,7 @@ VOTE_TOKENS = [
 ]
 
 
-@pytest.mark.parametrize("text", CASES + generated_from(
+@for_each(CASES + generated_from(
     [t + " " for t in VOTE_TOKENS] + VOTE_TOKENS, 3000, 12, 41))
 def test_vote_gates_answer_as_the_patterns(text: str):
     """Each count pattern is tried only when its words are there; the same counts."""
@@ -303,7 +321,7 @@ def _sentence_start_reading_every_mark(text: str, start: int) -> int:
     return low
 
 
-@pytest.mark.parametrize("text", CASES + generated_from(SENTENCE_TOKENS, 1000, 40, 43))
+@for_each(CASES + generated_from(SENTENCE_TOKENS, 1000, 40, 43))
 def test_sentence_start_reads_as_before(text: str):
     for start in range(len(text) + 1):
         assert sentences_module._sentence_start(text, start) == \
