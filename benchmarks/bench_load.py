@@ -39,7 +39,7 @@ from parsers import handling_facts
 from parsers.records import HandlingFacts
 from tests.search.helpers import CORPUS, NOW, SOURCE, item_write
 
-SHARED = Path(__file__).resolve().parents[3] / "shared" / "corpus"
+SHARED = Path(__file__).resolve().parents[1] / ".." / "shared" / "corpus"
 FIELDS = ("title", "background", "proposal", "decision", "discussion")
 
 
