@@ -429,11 +429,7 @@ def _split(text: str, query: Query, lemmatiser: Lemmatiser,
         if m.start() > pos:
             out.append((text[pos:m.start()], False))
         word = m.group()
-        hit = marks.get(word)
-        if hit is None:
-            hit = _marks(word, query, lemmatiser)
-            if len(marks) < _MARKS_MAX:
-                marks[word] = hit
+        hit = _verdict(word, query, lemmatiser, marks)
         word_at.append(len(out))
         out.append((word, hit))
         pos = m.end()
@@ -444,6 +440,17 @@ def _split(text: str, query: Query, lemmatiser: Lemmatiser,
 
 #: words whose verdict is remembered per query
 _MARKS_MAX = 100_000
+
+
+def _verdict(word: str, query: Query, lemmatiser: Lemmatiser, marks: dict[str, bool]) -> bool:
+    """Whether ``word`` matches ``query``, remembered in ``marks`` (up to
+    :data:`_MARKS_MAX` words) for the query's other rows."""
+    hit = marks.get(word)
+    if hit is None:
+        hit = _marks(word, query, lemmatiser)
+        if len(marks) < _MARKS_MAX:
+            marks[word] = hit
+    return hit
 
 
 @functools.lru_cache(maxsize=128)
@@ -463,16 +470,7 @@ def matches(text: str | None, q: str | None, lemmatiser: Lemmatiser) -> bool:
     if not text:
         return False
     query, marks = _prepared(q, lemmatiser)
-    for m in WORD_RE.finditer(text):
-        word = m.group()
-        hit = marks.get(word)
-        if hit is None:
-            hit = _marks(word, query, lemmatiser)
-            if len(marks) < _MARKS_MAX:
-                marks[word] = hit
-        if hit:
-            return True
-    return False
+    return any(_verdict(m.group(), query, lemmatiser, marks) for m in WORD_RE.finditer(text))
 
 
 def highlight(text: str | None, q: str | None, lemmatiser: Lemmatiser) -> str | None:
