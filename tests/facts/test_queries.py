@@ -8,6 +8,8 @@ from typing import Any
 
 from datasette.app import Datasette
 
+from db import store
+from db.schema import open_db
 from kokousarkisto.publish import load_metadata
 from tests.facts import archive
 
@@ -70,3 +72,25 @@ def test_a_case_timeline_from_any_printed_case_number(tmp_path):
         ("2025-03-03", "tabled", 0), ("2025-03-17", "amended", 1)]
     both = run(path, "case_timeline", case_number="3700/2024", kunta="")
     assert {r["municipality"] for r in both} == {"Testikaupunki", "Toinenkunta"}
+
+
+def test_a_vote_known_only_from_later_histories_is_counted_once(tmp_path):
+    """The minutes of 3.3.2025 are not in the archive; two later items list that
+    handling (with its vote 7–4) among their earlier handlings. The vote is counted once,
+    at its own meeting's year and body; the later item's own vote is counted too."""
+    path = tmp_path / "histories.db"
+    db = open_db(path)
+    store.ensure_source(db, store.SourceRow(id="testi", name="Testikaupunki",
+                                            municipality="Testikaupunki",
+                                            base_url="https://testi.example"), archive.NOW)
+    body = store.ensure_body(db, "testi", "Kaupunginhallitus")
+    meeting = store.upsert_meeting(db, source_id="testi", body_id=body, date="2025-03-17",
+                                   document_type="minutes", doc_id="200", url=None)
+    archive.write(db, "testi", "200-30", archive.DECIDED, meeting, body)
+    archive.write(db, "testi", "200-31", archive.DECIDED, meeting, body)
+    db.close()
+    rows = run(path, "votes_by_body_year", kunta="")
+    # own votes of 200-30 and 200-31, and the earlier handling's vote once
+    assert rows == [{"municipality": "Testikaupunki", "body": "Kaupunginhallitus",
+                     "year": 2025, "votes": 3, "items": 3, "proposal_lost": 3,
+                     "proposal_won": 0}]
