@@ -20,8 +20,9 @@
    canned query, a body + date range filter on ``items``, facet pages of ``items``
    and item row pages; then the reporters' pages: ``haku`` (the Finnish search with
    municipality and date filters, ``/haku.json``), ``kohta`` (item hub), ``kokous``
-   (meeting page) and ``diaari`` (case page). Prints p50/p95/max per kind and the ratio
-   of each p50 to a ``select 1`` baseline measured in the same run.
+   (meeting page) and ``diaari`` (case page); ``latest`` (the newest decisions). Prints
+   p50/p95/max per kind and the ratio of each p50 to a ``select 1`` baseline measured
+   in the same run.
 
 Timings are reported, never asserted (targets, issue 6: search and filters p95 under
 300 ms; loading at least 2,000 items/s including lemmatisation; issue 12: ``haku`` p95
@@ -390,8 +391,13 @@ def request_sets(path: Path, archive: Archive, count: int) -> dict[str, list[str
     kohta = [f"/kohta/{urllib.parse.quote(i, safe='/')}" for i in ids]
     kokous = [f"/kokous/{r[2]}" for r in sampled]
     diaari = [f"/diaari/{r[1]}/{r[3]}" for r in sampled]
+    # the newest decisions, of everybody and of one municipality (the canned query
+    # behind "Uusimmat päätökset")
+    latest = [f"/{name}/latest_decisions.json?" + qs({"kunta": "" if i % 2 else r[1]})
+              for i, r in enumerate(sampled)]
     return {"search": search, "filter": filters, "facet": facets, "row": rows,
-            "haku": haku, "kohta": kohta, "kokous": kokous, "diaari": diaari}
+            "haku": haku, "kohta": kohta, "kokous": kokous, "diaari": diaari,
+            "latest": latest}
 
 
 def percentile(values: list[float], p: float) -> float:
