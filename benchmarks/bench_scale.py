@@ -20,9 +20,9 @@
    canned query, a body + date range filter on ``items``, facet pages of ``items``
    and item row pages; then the reporters' pages: ``haku`` (the Finnish search with
    municipality and date filters, ``/haku.json``), ``kohta`` (item hub), ``kokous``
-   (meeting page) and ``diaari`` (case page); ``latest`` (the newest decisions). Prints
-   p50/p95/max per kind and the ratio of each p50 to a ``select 1`` baseline measured
-   in the same run.
+   (meeting page) and ``diaari`` (case page); ``latest`` (the newest decisions) and
+   ``feed`` (the canned search feed). Prints p50/p95/max per kind and the ratio of each
+   p50 to a ``select 1`` baseline measured in the same run.
 
 Timings are reported, never asserted (targets, issue 6: search and filters p95 under
 300 ms; loading at least 2,000 items/s including lemmatisation; issue 12: ``haku`` p95
@@ -395,9 +395,11 @@ def request_sets(path: Path, archive: Archive, count: int) -> dict[str, list[str
     # behind "Uusimmat päätökset")
     latest = [f"/{name}/latest_decisions.json?" + qs({"kunta": "" if i % 2 else r[1]})
               for i, r in enumerate(sampled)]
+    # the canned search feed (Atom; its JSON here): the 50 newest matches of a query
+    feed = [f"/{name}/feed_search.json?{qs({'q': q})}" for q in archive.search_queries(count)]
     return {"search": search, "filter": filters, "facet": facets, "row": rows,
             "haku": haku, "kohta": kohta, "kokous": kokous, "diaari": diaari,
-            "latest": latest}
+            "latest": latest, "feed": feed}
 
 
 def percentile(values: list[float], p: float) -> float:

@@ -137,3 +137,33 @@ def test_body_calendar_lists_meetings_with_their_time_and_place(ds, towns_db):
     # by default only meetings from a month ago on: the demo's are all older
     (upcoming,) = get(ds, f"/toimielin/{body_id}.ics")
     assert "BEGIN:VEVENT" not in upcoming.text and upcoming.status_code == 200
+
+
+def test_the_canned_search_feed_lists_the_50_newest_matches(tmp_path):
+    """More than 50 items match: the feed holds the 50 first seen last (then by meeting
+    date), each with a snippet; only those 50 get one made."""
+    from db import store
+    from db.schema import open_db
+    from tests.search.helpers import SOURCE, item_write
+
+    path = tmp_path / "kokousarkisto.db"
+    db = open_db(path)
+    store.ensure_source(db, store.SourceRow(id=SOURCE, name="T", base_url="http://t"),
+                        "2025-01-01T00:00:00+00:00")
+    body = store.ensure_body(db, SOURCE, "Kaupunginhallitus")
+    for n in range(80):  # 60 of them match
+        entry = {"id": f"{100 + n}-1", "title": f"Asia {n}", "body": "Kaupunginhallitus",
+                 "date": f"2025-{1 + n % 12:02d}-{1 + n % 27:02d}", "section": str(n),
+                 "decision": "Avustusta myönnetään." if n % 4 else "Muuta."}
+        seen = f"2025-{1 + (n * 7) % 12:02d}-15T12:00:00+00:00"
+        store.store_item(db, item_write(entry, body, None), seen)
+    db.close()
+    conn = sqlite3.connect(path)
+    want = [r[0] for r in conn.execute(
+        "select id from items where decision like 'Avustusta%' "
+        "order by first_seen desc, meeting_date desc, rowid desc limit 50")]
+    conn.close()
+    (page,) = get(datasette_for(path), "/kokousarkisto/feed_search.json?q=avustus&_shape=array")
+    rows = page.json()
+    assert len(want) == 50 and [r["atom_id"] for r in rows] == want
+    assert all("<strong>Avustusta</strong>" in r["atom_content_html"] for r in rows)
