@@ -423,30 +423,48 @@ def m010_facts(db: sqlite_utils.Database) -> None:
 
 
 #: every handling of every case, one row per meeting and body (agenda and minutes of the
-#: same meeting are one handling: the minutes win, then an earlier handling's own text)
+#: same meeting are one handling: the minutes win, then an earlier handling's own text,
+#: then the agenda). Three parts, one per kind of row, each grouped on its own: a filter
+#: on ``case_key`` reaches into each part and its index (an aggregate over a union of
+#: everything read every item, 2.2 s per case at 1M items; this way 0.5 ms).
 CASE_TIMELINE_VIEW = """
 CREATE VIEW case_timeline AS
-WITH handlings AS (
-  SELECT s.label AS municipality, i.source_id, i.case_key,
-    i.meeting_date AS date, b.name AS body, i.section, i.document_type, i.outcome,
-    i.departed_from_proposal, i.voted,
-    (SELECT count(*) FROM item_votes v WHERE v.item_id = i.id AND v.handling = -1) AS votes,
-    i.id AS item_id, -1 AS handling, i.title,
-    CASE i.document_type WHEN 'minutes' THEN 0 ELSE 2 END AS rank
-  FROM items i JOIN sources s ON s.id = i.source_id LEFT JOIN bodies b ON b.id = i.body_id
-  WHERE i.case_key IS NOT NULL
-  UNION ALL
-  SELECT s.label, i.source_id, i.case_key, h.date, h.body,
-    h.section, 'minutes', h.outcome, h.departed_from_proposal, h.voted,
-    (SELECT count(*) FROM item_votes v WHERE v.item_id = i.id AND v.handling = h.position),
-    i.id, h.position, i.title, 1
-  FROM item_handlings h JOIN items i ON i.id = h.item_id JOIN sources s ON s.id = i.source_id
-  WHERE i.case_key IS NOT NULL
-)
-SELECT municipality, source_id, case_key, date, body, section, document_type, outcome,
-  departed_from_proposal, voted, votes, item_id, handling, title, min(rank) AS rank
-FROM handlings
-GROUP BY municipality, case_key, date, body
+SELECT s.label AS municipality, i.source_id, i.case_key,
+  i.meeting_date AS date, b.name AS body, i.section, i.document_type, i.outcome,
+  i.departed_from_proposal, i.voted,
+  (SELECT count(*) FROM item_votes v WHERE v.item_id = i.id AND v.handling = -1) AS votes,
+  i.id AS item_id, -1 AS handling, i.title, 0 AS rank
+FROM items i JOIN sources s ON s.id = i.source_id LEFT JOIN bodies b ON b.id = i.body_id
+WHERE i.case_key IS NOT NULL AND +i.document_type = 'minutes'
+GROUP BY s.label, i.case_key, i.meeting_date, b.name
+UNION ALL
+SELECT s.label, i.source_id, i.case_key, h.date, h.body,
+  h.section, 'minutes', h.outcome, h.departed_from_proposal, h.voted,
+  (SELECT count(*) FROM item_votes v WHERE v.item_id = i.id AND v.handling = h.position),
+  i.id, h.position, i.title, 1
+FROM item_handlings h JOIN items i ON i.id = h.item_id JOIN sources s ON s.id = i.source_id
+WHERE i.case_key IS NOT NULL
+  AND NOT EXISTS (SELECT 1 FROM items m JOIN sources ms ON ms.id = m.source_id
+    LEFT JOIN bodies mb ON mb.id = m.body_id
+    WHERE m.case_key = i.case_key AND m.document_type = 'minutes'
+      AND m.meeting_date IS h.date AND mb.name IS h.body AND ms.label = s.label)
+GROUP BY s.label, i.case_key, h.date, h.body
+UNION ALL
+SELECT s.label, i.source_id, i.case_key, i.meeting_date, b.name, i.section,
+  i.document_type, i.outcome, i.departed_from_proposal, i.voted,
+  (SELECT count(*) FROM item_votes v WHERE v.item_id = i.id AND v.handling = -1),
+  i.id, -1, i.title, 2
+FROM items i JOIN sources s ON s.id = i.source_id LEFT JOIN bodies b ON b.id = i.body_id
+WHERE i.case_key IS NOT NULL AND i.document_type IS NOT 'minutes'
+  AND NOT EXISTS (SELECT 1 FROM items m JOIN sources ms ON ms.id = m.source_id
+    LEFT JOIN bodies mb ON mb.id = m.body_id
+    WHERE m.case_key = i.case_key AND m.document_type = 'minutes'
+      AND m.meeting_date IS i.meeting_date AND mb.name IS b.name AND ms.label = s.label)
+  AND NOT EXISTS (SELECT 1 FROM item_handlings e JOIN items ei ON ei.id = e.item_id
+    JOIN sources es ON es.id = ei.source_id
+    WHERE ei.case_key = i.case_key AND e.date IS i.meeting_date AND e.body IS b.name
+      AND es.label = s.label)
+GROUP BY s.label, i.case_key, i.meeting_date, b.name
 ORDER BY municipality, case_key, date, body
 """
 
@@ -515,6 +533,14 @@ def m013_pdf_parses(db: sqlite_utils.Database) -> None:
          "attempts": int},
         pk="sha256",
     )
+
+
+@migrations()
+def m014_case_timeline_by_case(db: sqlite_utils.Database) -> None:
+    """``case_timeline`` as :data:`CASE_TIMELINE_VIEW` now reads it: the same rows, and
+    a case's timeline found through the case index instead of by reading every item."""
+    db.execute("DROP VIEW IF EXISTS case_timeline")
+    db.execute(CASE_TIMELINE_VIEW)
 
 
 def open_db(path: str | Path) -> sqlite_utils.Database:
