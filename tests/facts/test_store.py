@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import json
 
-from db import facts
+from db import facts, store
+from db.schema import open_db
 from tests.facts import archive
 
 
@@ -120,20 +121,20 @@ def test_the_case_timeline_joins_meetings_and_keeps_municipalities_apart(tmp_pat
 def _timeline_archive(path, *items: str):
     """The facts archive's town with only ``items`` of it (``first``: the 3.3. agenda,
     ``decided``: the 17.3. minutes whose history holds the 3.3. handling)."""
-    db = archive.open_db(path)
-    archive.store.ensure_source(db, archive.store.SourceRow(
+    db = open_db(path)
+    store.ensure_source(db, store.SourceRow(
         id="testi", name="Testikaupunki", municipality="Testikaupunki",
         base_url="https://testi.example"), archive.NOW)
-    body = archive.store.ensure_body(db, "testi", "Kaupunginhallitus")
+    body = store.ensure_body(db, "testi", "Kaupunginhallitus")
     if "first" in items:
-        first = archive.store.upsert_meeting(db, source_id="testi", body_id=body,
-                                             date="2025-03-03", document_type="agenda",
-                                             doc_id="100", url=None)
+        first = store.upsert_meeting(db, source_id="testi", body_id=body,
+                                     date="2025-03-03", document_type="agenda",
+                                     doc_id="100", url=None)
         archive.write(db, "testi", "100-4", archive.FIRST, first, body)
     if "decided" in items:
-        second = archive.store.upsert_meeting(db, source_id="testi", body_id=body,
-                                              date="2025-03-17", document_type="minutes",
-                                              doc_id="200", url=None)
+        second = store.upsert_meeting(db, source_id="testi", body_id=body,
+                                      date="2025-03-17", document_type="minutes",
+                                      doc_id="200", url=None)
         archive.write(db, "testi", "200-30", archive.DECIDED, second, body)
     return db
 
