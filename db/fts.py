@@ -28,7 +28,7 @@ import logging
 import re
 import sqlite3
 import weakref
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -234,37 +234,39 @@ def reindex(db: sqlite_utils.Database, lemmatiser: Lemmatiser, chunk: int = 1000
     return changed
 
 
-def _reindex_pages(db: sqlite_utils.Database, lemmatiser: Lemmatiser, chunk: int) -> int:
-    """Recompute ``attachment_pages.lemmas`` (inside :func:`reindex`'s transaction)."""
+def _reindex_table(db: sqlite_utils.Database, table: str, columns: Sequence[str],
+                   lemmas_of: Callable[[dict[str, Any]], str | None], chunk: int) -> int:
+    """Recompute ``table.lemmas`` with ``lemmas_of`` (given a row's ``columns``), ``chunk``
+    rows at a time in rowid order; only changed rows are written (inside
+    :func:`reindex`'s transaction, or a migration's). Rows changed."""
     changed = 0
     last = -(2 ** 63)
+    wanted = ", ".join(f"[{c}]" for c in columns)
     while True:
-        rows = db.execute(f"select id, text, lemmas from [{PAGES_TABLE}] where id > ? "
-                          "order by id limit ?", [last, chunk]).fetchall()
+        rows = list(db.query(f"select rowid as _rowid, lemmas, {wanted} from [{table}] "
+                             "where rowid > ? order by rowid limit ?", [last, chunk]))
         if not rows:
             return changed
-        last = rows[-1][0]
-        changes = [(value, pk) for pk, text, old in rows
-                   if (value := page_lemmas(text, lemmatiser)) != old]
-        db.conn.executemany(f"update [{PAGES_TABLE}] set lemmas = ? where id = ?", changes)
+        last = rows[-1]["_rowid"]
+        changes = [(value, row["_rowid"]) for row in rows
+                   if (value := lemmas_of(row)) != row["lemmas"]]
+        db.conn.executemany(f"update [{table}] set lemmas = ? where rowid = ?", changes)
         changed += len(changes)
+
+
+def _reindex_pages(db: sqlite_utils.Database, lemmatiser: Lemmatiser, chunk: int) -> int:
+    return _reindex_table(db, PAGES_TABLE, ["text"],
+                          lambda row: page_lemmas(row["text"], lemmatiser), chunk)
 
 
 def _reindex_handlings(db: sqlite_utils.Database, lemmatiser: Lemmatiser, chunk: int) -> int:
-    """Recompute ``item_handlings.lemmas`` (inside :func:`reindex`'s transaction)."""
-    changed = 0
-    last = -(2 ** 63)
-    columns = ", ".join(f"[{c}]" for c in HANDLING_TEXT_COLUMNS)
-    while True:
-        rows = list(db.query(f"select id, lemmas, {columns} from [{HANDLINGS_TABLE}] "
-                             "where id > ? order by id limit ?", [last, chunk]))
-        if not rows:
-            return changed
-        last = rows[-1]["id"]
-        changes = [(value, row["id"]) for row in rows
-                   if (value := handling_lemmas(row, lemmatiser)) != row["lemmas"]]
-        db.conn.executemany(f"update [{HANDLINGS_TABLE}] set lemmas = ? where id = ?", changes)
-        changed += len(changes)
+    return _reindex_table(db, HANDLINGS_TABLE, HANDLING_TEXT_COLUMNS,
+                          lambda row: handling_lemmas(row, lemmatiser), chunk)
+
+
+def _reindex_officials(db: sqlite_utils.Database, lemmatiser: Lemmatiser, chunk: int) -> int:
+    return _reindex_table(db, OFFICIALS_TABLE, OFFICIAL_TEXT_COLUMNS,
+                          lambda row: official_lemmas(row, lemmatiser), chunk)
 
 
 def _write_meta(db: sqlite_utils.Database, lemmatiser: Lemmatiser) -> None:
@@ -513,22 +515,3 @@ def snippet(text: str | None, q: str | None, lemmatiser: Lemmatiser, size: int =
     before = "… " if best > 0 else ""
     after = " …" if best + size < len(word_at) else ""
     return before + body + after
-
-
-def _reindex_officials(db: sqlite_utils.Database, lemmatiser: Lemmatiser, chunk: int) -> int:
-    """Recompute ``official_decisions.lemmas`` (inside :func:`reindex`'s transaction)."""
-    changed = 0
-    last = -(2 ** 63)
-    columns = ", ".join(f"[{c}]" for c in OFFICIAL_TEXT_COLUMNS)
-    while True:
-        rows = list(db.query(f"select rowid as _rowid, id, lemmas, {columns} "
-                             f"from [{OFFICIALS_TABLE}] where rowid > ? order by rowid "
-                             "limit ?", [last, chunk]))
-        if not rows:
-            return changed
-        last = rows[-1]["_rowid"]
-        changes = [(value, row["id"]) for row in rows
-                   if (value := official_lemmas(row, lemmatiser)) != row["lemmas"]]
-        db.conn.executemany(f"update [{OFFICIALS_TABLE}] set lemmas = ? where id = ?",
-                            changes)
-        changed += len(changes)
