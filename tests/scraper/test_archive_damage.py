@@ -19,6 +19,7 @@ from tests.scraper.test_faults import (  # noqa: F401 - fixtures used by name
     ITEMS,
     MEETING,
     PAGE,
+    RECENT,
     demo_server,
     harvest,
     item_row,
@@ -27,8 +28,6 @@ from tests.scraper.test_faults import (  # noqa: F401 - fixtures used by name
     source_of,
 )
 
-#: the demo items' meeting is 2024-09-11: with these, every run re-checks them
-RECENT = {"today": __import__("datetime").date(2024, 9, 20), "recheck_days": 14}
 ITEM_5 = f"{MEETING}-5"
 FIELDS = ("title", "proposal", "decision", "background", "section", "case_number")
 

@@ -54,6 +54,8 @@ STALLING = dataclasses.replace(POLICY, read_timeout=0.1)
 # Items of the demo site's first meeting: -4 has an attachment, -5 smart quotes and dashes.
 MEETING = "2024091101"
 ITEMS = [f"{MEETING}-{n}" for n in (1, 4, 5)]
+#: harvest(…, **RECENT): the demo items' meeting is 2024-09-11, so every run re-checks them
+RECENT = {"today": dt.date(2024, 9, 20), "recheck_days": 14}
 TITLE_5 = ("Myllyharjun yleiskaavan muutos – osallistumis- ja arviointisuunnitelma "
            "“Myllyharju 2040”")
 ITEMS_FEED = f"{CGI}rss/meetingitems&show=100"
@@ -498,8 +500,7 @@ def test_one_item_that_crashes_the_parser_fails_alone(site, tmp_path, monkeypatc
 
 def test_nothing_stored_is_lost_when_a_later_run_fails(site, tmp_path):
     src = source_of(site)
-    recent = {"today": dt.date(2024, 9, 20), "recheck_days": 14}  # the items are re-checked
-    first = harvest(tmp_path, src, **recent)
+    first = harvest(tmp_path, src, **RECENT)
     assert (first.new_items, first.exit_code) == (3, 0)
     db = open_db(tmp_path / "k.db")
     items_before = list(db.query("select * from items order by id"))
@@ -509,16 +510,16 @@ def test_nothing_stored_is_lost_when_a_later_run_fails(site, tmp_path):
     # the site breaks: every item page resets, the feeds answer 500 …
     for item in ITEMS:
         site.script(page_path(item), reset())
-    broken = harvest(tmp_path, src, **recent)
+    broken = harvest(tmp_path, src, **RECENT)
     assert broken.exit_code == 1 and broken.new_items == broken.updated_items == 0
     assert_never_shrinks(stored, after := counts(tmp_path))
     site.script(ITEMS_FEED, status(500))
     site.script(MEETINGS_FEED, status(500))
-    assert harvest(tmp_path, src, **recent).exit_code == 1
+    assert harvest(tmp_path, src, **RECENT).exit_code == 1
     # … and then the host is gone altogether
     with FaultServer() as gone:
         closed = gone.url
-    down = harvest(tmp_path, Source(id="demo", base_url=closed), **recent)
+    down = harvest(tmp_path, Source(id="demo", base_url=closed), **RECENT)
     assert down.exit_code == 1 and "ConnectionError" in down.failures[-1]
     assert_never_shrinks(after, counts(tmp_path))
     db = open_db(tmp_path / "k.db")
@@ -531,16 +532,15 @@ def test_nothing_stored_is_lost_when_a_later_run_fails(site, tmp_path):
                                        b"</body></html>"], ids=["empty 200", "error page 200"])
 def test_a_broken_200_page_does_not_overwrite_a_stored_item(site, tmp_path, body):
     src = source_of(site)
-    recent = {"today": dt.date(2024, 9, 20), "recheck_days": 14}
-    assert harvest(tmp_path, src, **recent).exit_code == 0
+    assert harvest(tmp_path, src, **RECENT).exit_code == 0
     before = item_row(tmp_path, f"{MEETING}-5")
     site.script(PAGE, ok(body))
-    broken = harvest(tmp_path, src, **recent)
+    broken = harvest(tmp_path, src, **RECENT)
     assert (broken.updated_items, broken.failed, broken.exit_code) == (0, 1, 1), broken.failures
     assert broken.failures[0].startswith(f"demo: {site.url}{URL_5}: ")
     assert item_row(tmp_path, f"{MEETING}-5") == before
     del site.routes[PAGE]
-    healed = harvest(tmp_path, src, **recent)  # the good page again: nothing to change
+    healed = harvest(tmp_path, src, **RECENT)  # the good page again: nothing to change
     assert (healed.updated_items, healed.failed) == (0, 0)
 
 

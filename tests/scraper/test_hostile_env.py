@@ -34,8 +34,6 @@ from tests.scraper.test_faults import (  # noqa: F401 - fixtures used by name
     source_of,
 )
 
-RECENT = {"today": __import__("datetime").date(2024, 9, 20), "recheck_days": 14}
-
 
 @pytest.fixture
 def srv(request):
