@@ -9,6 +9,7 @@ is older from the stored texts alone, without re-parsing a page.
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Iterable
 from typing import Any
@@ -56,15 +57,57 @@ def item_columns(record: ItemRecord) -> dict[str, Any]:
 
 
 def current_facts(record: ItemRecord) -> HandlingFacts:
-    return handling_facts(record.proposal, record.decision, record.discussion,
-                                  record.background)
+    return remembered_facts(record.proposal, record.decision, record.discussion,
+                            record.background)
 
 
 def earlier_facts(record: ItemRecord) -> list[HandlingFacts]:
     """Facts of each earlier handling, in the record's order (positions match
     ``item_handlings.position``)."""
-    return [handling_facts(h.proposal, h.decision, h.discussion)
+    return [remembered_facts(h.proposal, h.decision, h.discussion)
             for h in record.previous_handlings]
+
+
+#: how many handlings :func:`remembered_facts` keeps (by their texts, a few kB each)
+MEMO_SIZE = 2048
+
+
+def remembered_facts(proposal: str | None, decision: str | None,
+                     discussion: str | None = None, background: str | None = None
+                     ) -> HandlingFacts:
+    """:func:`parsers.handling_facts`, read once for texts met again lately.
+
+    Why: an archive repeats a handling's texts verbatim (each earlier handling of a case
+    is printed again in every later item of the case; a reparse or a refresh stores the
+    same item twice), and the facts are the bulk load's largest cost after the lemmas.
+    Each call returns its own copy, so a caller that changes the facts it got (or a
+    later extractor step) cannot change what another caller gets."""
+    return _fresh(_memo((proposal, decision, discussion, background)))
+
+
+@functools.lru_cache(maxsize=MEMO_SIZE)
+def _memo(texts: tuple[str | None, str | None, str | None, str | None]) -> HandlingFacts:
+    return handling_facts(*texts)
+
+
+#: values :func:`_fresh` shares between copies: immutable
+_ATOMS = frozenset({str, int, float, bool, type(None)})
+
+
+def _fresh(value: Any) -> Any:
+    """A deep copy of facts (dataclasses, lists, dicts of immutable values), about five
+    times cheaper than :func:`copy.deepcopy`, which also tracks shared and cyclic
+    objects: the facts have neither."""
+    kind = type(value)
+    if kind in _ATOMS:
+        return value
+    if kind is list:
+        return [_fresh(v) for v in value]
+    if kind is dict:
+        return {k: _fresh(v) for k, v in value.items()}
+    copy = object.__new__(kind)
+    copy.__dict__ = {k: _fresh(v) for k, v in value.__dict__.items()}
+    return copy
 
 
 def facts_input(record: ItemRecord) -> tuple:
@@ -75,8 +118,8 @@ def facts_input(record: ItemRecord) -> tuple:
 
 def read_facts(current: tuple, earlier: tuple) -> list[tuple[int, HandlingFacts]]:
     """``(handling, facts)`` of the current handling (-1) and each earlier one."""
-    return [(CURRENT, handling_facts(*current)),
-            *enumerate(handling_facts(*texts) for texts in earlier)]
+    return [(CURRENT, remembered_facts(*current)),
+            *enumerate(remembered_facts(*texts) for texts in earlier)]
 
 
 def fact_rows(item_id: str, handlings: Iterable[tuple[int, HandlingFacts]],
