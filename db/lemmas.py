@@ -273,6 +273,12 @@ class Lemmatiser:
         #: word -> its index tokens: the texts' hot path looks words up here directly,
         #: which costs a third of going through :attr:`word` and ``.index_tokens``
         self._index: dict[str, frozenset[str]] = {}
+        #: a whitespace-separated chunk of text (``kaupunginhallitukselle,``) -> the index
+        #: tokens of its words, and the words themselves lower-cased. No word spans
+        #: whitespace, so a text's words are its chunks' words; chunks repeat from item
+        #: to item, so most of a text is looked up here without running the word pattern.
+        self._chunk_tokens: dict[str, frozenset[str]] = {}
+        self._chunk_written: dict[str, frozenset[str]] = {}
         self._cache_size = cache_size
 
     @property
@@ -332,14 +338,6 @@ class Lemmatiser:
         return WordTokens(frozenset(lemmas), frozenset(parts - lemmas - {""}),
                           whole.known or all(t.known for t in piece_tokens))
 
-    @staticmethod
-    def distinct_words(texts: Iterable[str | None]) -> set[str]:
-        # one regex pass over the texts joined by a newline, which no word spans
-        joined = "\n".join([t for t in texts if t])
-        if not joined:
-            return set()
-        return set(_PLAIN_WORD_RE.findall(joined.replace(SOFT_HYPHEN, "")))
-
     def _remember(self, word: str) -> frozenset[str]:
         tokens = self.word(word).index_tokens
         if len(self._index) >= self._cache_size:
@@ -357,9 +355,29 @@ class Lemmatiser:
             return set().union(*[t if (t := get(w)) is not None else self._remember(w)
                                  for w in words])
 
+    def _chunks(self, texts: Iterable[str | None]) -> set[str]:
+        """The distinct chunks of ``texts``, each known to the chunk caches."""
+        chunks: set[str] = set()
+        for text in texts:
+            if text:
+                chunks.update(text.split())
+        tokens = self._chunk_tokens
+        missing = [c for c in chunks if c not in tokens]
+        if missing:
+            if len(tokens) + len(missing) > self._cache_size:
+                tokens.clear()  # bounded like the word caches
+                self._chunk_written.clear()
+                missing = list(chunks)
+            for chunk in missing:
+                found = set(_PLAIN_WORD_RE.findall(chunk.replace(SOFT_HYPHEN, "")))
+                tokens[chunk] = frozenset(self._union(found)) if found else frozenset()
+                self._chunk_written[chunk] = frozenset(w.lower() for w in found)
+        return chunks
+
     def text_tokens(self, texts: Iterable[str | None]) -> set[str]:
         """Every index token of the words of ``texts``; each distinct word analysed once."""
-        return self._union(self.distinct_words(texts))
+        chunks = self._chunks(texts)
+        return set().union(*map(self._chunk_tokens.__getitem__, chunks))
 
     def lemmas_text(self, texts: Iterable[str | None], extra: Iterable[str | None] = ()) -> str:
         """The ``lemmas`` column: sorted distinct tokens separated by spaces.
@@ -368,9 +386,9 @@ class Lemmatiser:
         (*kaava* in "kaava ja kaavan") are left out; ``extra`` (names the index has
         nowhere else) contributes all its tokens.
         """
-        written = self.distinct_words(texts)
-        tokens = self._union(written)
-        tokens.difference_update([w.lower() for w in written])
+        chunks = self._chunks(texts)
+        tokens = set().union(*map(self._chunk_tokens.__getitem__, chunks))
+        tokens.difference_update(*map(self._chunk_written.__getitem__, chunks))
         tokens.update(self.text_tokens(extra))
         return " ".join(sorted(tokens))
 

@@ -136,3 +136,49 @@ def test_without_voikko_a_clear_warning_once_and_snowball(monkeypatch):
         warnings.simplefilter("error")
         assert isinstance(load_analyser(missing), SnowballAnalyser)  # no second warning
     assert Lemmatiser(analyser).name == "snowball"
+
+
+def _word_by_word(lemmatiser: Lemmatiser, texts: list[str | None],
+                  extra: list[str | None]) -> str:
+    """``lemmas_text`` as its docstring defines it, word by word (what the chunk caches
+    must give; soft hyphens are removed before the words are read)."""
+    written = {w for t in texts if t for w in words(t.replace("\u00ad", ""))}
+    tokens = set().union(*(lemmatiser.word(w).index_tokens for w in written))
+    tokens -= {w.lower() for w in written}
+    for text in extra:
+        for w in words((text or "").replace("\u00ad", "")):
+            tokens |= lemmatiser.word(w).index_tokens
+    return " ".join(sorted(tokens))
+
+
+#: pieces of text whose joins the word pattern treats specially: hyphens, digits joined
+#: by . , : / and dashes, ``:n`` endings, soft hyphens, and every kind of whitespace
+_PIECES = ["kaava", "kaavan", "Asemakaava", "muutoksen", "ELY", "keskuksen", "EU", "n",
+           "Oy", "stä", "2018", "2020", "12", "3", "2025", "sosiaali", "ja", "terveys",
+           "kaupunginhallitukselle", "Smedsbyn", "ÄÄNI", "İ", "ı", "ſ", "K", "x"]
+_JOINS = ["", "-", "–", "—", ".", ",", ":", "/", "\u00ad", "(", ")", "_", "'", "€", "§"]
+_SPACES = [" ", "  ", "\n", "\t", "\xa0", "\u2028", "\u2009", "\x1c", "\r\n", "\u3000"]
+
+
+def test_lemmas_text_reads_chunks_as_the_words_they_hold(voikko, snowball):
+    import random
+
+    rng = random.Random(13)
+
+    def text() -> str | None:
+        if rng.random() < 0.1:
+            return None
+        out = []
+        for _ in range(rng.randint(0, 30)):
+            out.append(rng.choice(_PIECES))
+            out.append(rng.choice(_JOINS) if rng.random() < 0.5 else rng.choice(_SPACES))
+        return "".join(out)
+
+    for lemmatiser in (voikko, snowball):
+        fresh = Lemmatiser(lemmatiser.analyser, cache_size=50)  # the caches get cleared too
+        for case in range(1500):
+            texts = [text() for _ in range(rng.randint(0, 4))]
+            extra = [text() for _ in range(rng.randint(0, 2))]
+            expected = _word_by_word(lemmatiser, texts, extra)
+            assert fresh.lemmas_text(texts, extra) == expected, (case, texts, extra)
+            assert lemmatiser.lemmas_text(texts, extra) == expected, (case, texts, extra)
