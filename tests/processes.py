@@ -25,15 +25,26 @@ def descendants(pid: int) -> set[int]:
 
 
 def spawned_workers(pid: int, count: int, seconds: float = 60) -> set[int]:
-    """``pid``'s ``multiprocessing`` workers (not its resource tracker), once there are
-    ``count`` of them (or ``seconds`` have passed): as soon as they exist, before they
-    have finished starting."""
+    """``pid``'s ``spawn``-ed ``multiprocessing`` workers (not its resource tracker), once
+    there are ``count`` of them (or ``seconds`` have passed): as soon as they exist,
+    before they have finished starting."""
+    return _workers(pid, count, seconds, lambda cmdline: b"spawn_main" in cmdline)
+
+
+def pool_workers(pid: int, count: int, seconds: float = 60) -> set[int]:
+    """``pid``'s worker processes, forked or spawned (every descendant but a
+    ``multiprocessing`` resource tracker or forkserver), once there are ``count``."""
+    return _workers(pid, count, seconds, lambda cmdline: not any(
+        helper in cmdline for helper in (b"resource_tracker", b"forkserver")))
+
+
+def _workers(pid: int, count: int, seconds: float, wanted) -> set[int]:
     deadline = time.monotonic() + seconds
     while True:
         found = set()
         for child in descendants(pid):
             try:
-                if b"spawn_main" in Path(f"/proc/{child}/cmdline").read_bytes():
+                if wanted(Path(f"/proc/{child}/cmdline").read_bytes()):
                     found.add(child)
             except OSError:
                 continue

@@ -222,3 +222,55 @@ def test_other_analysers_lemmatise_in_process(tmp_path):
     stats = bulk.load_items(db, _writes(db)[:4], lemmatiser, now=NOW, jobs=2)
     assert stats.new == 4 and stats.lemmatise_wait_seconds == 0.0
     assert stats.lemmatise_seconds > 0
+
+
+def test_workers_are_forked_only_in_a_process_without_other_threads(lemmatiser):
+    """Forking copies the loader's modules and warm word cache (no start-up cost); with
+    another thread running, whose locks a fork could copy held, they are spawned."""
+    import threading
+
+    def method() -> str:
+        pool = bulk._pool(lemmatiser, 2)
+        try:
+            return pool._mp_context.get_start_method()
+        finally:
+            pool.shutdown()
+
+    if threading.active_count() == 1:
+        assert method() == "fork"
+    stop = threading.Event()
+    thread = threading.Thread(target=stop.wait)
+    thread.start()
+    try:
+        assert method() == "spawn"
+    finally:
+        stop.set()
+        thread.join()
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_an_item_repeated_after_a_known_one_is_updated(tmp_path, lemmatiser, monkeypatch,
+                                                       jobs):
+    """new A, known B, A again, in one batch read in tasks of two items: A is inserted
+    once and then updated (the rows written before B are in the database by then)."""
+    monkeypatch.setattr(bulk, "TASK", 2)
+    one = _prepare(tmp_path / "one.db", lemmatiser)
+    two = _prepare(tmp_path / "two.db", lemmatiser)
+    later = "2025-07-01T00:00:00+00:00"
+    for db in (one, two):
+        store.store_item(db, _writes(db)[0], NOW)
+
+    def load(db):
+        writes = _writes(db)
+        again = dataclasses.replace(writes[5], html_sha256="b" * 64)
+        again.record.title = "Toinen otsikko: kirjaston aukioloajat"
+        return [writes[5], writes[6], writes[0], writes[7], again, writes[8]]
+
+    for write in load(one):
+        store.store_item(one, write, later)
+    stats = bulk.load_items(two, load(two), lemmatiser, now=later, batch=10, jobs=jobs)
+    assert (stats.new, stats.updated, stats.unchanged) == (4, 1, 1)
+    for table in TABLES:
+        assert _table(one, table) == _table(two, table), table
+    assert _searches(one, lemmatiser) == _searches(two, lemmatiser)
+    _integrity(two)

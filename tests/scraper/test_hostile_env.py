@@ -21,7 +21,12 @@ from kokousarkisto.publish import PublishRefused
 from scraper.lock import HarvestLocked, harvest_lock
 from scraper.sources import Source
 from tests.faultserver import FaultServer
-from tests.processes import assert_kill_9_leaves_none, descendants, spawned_workers
+from tests.processes import (
+    assert_kill_9_leaves_none,
+    descendants,
+    pool_workers,
+    spawned_workers,
+)
 from tests.scraper.test_faults import (  # noqa: F401 - fixtures used by name
     DECISIONS_FEED,
     ITEMS,
@@ -160,7 +165,7 @@ with JobRunner(2) as runner:
 
 
 BULK_RUNNER = """
-import sys, time
+import sys, threading, time
 from db import bulk, store
 from db.lemmas import Lemmatiser, SnowballAnalyser
 from db.schema import open_db
@@ -178,6 +183,8 @@ def writes(body_id):
         time.sleep(0.01)
 
 if __name__ == "__main__":
+    if sys.argv[2] == "spawn":  # another thread: the workers are spawned, not forked
+        threading.Thread(target=time.sleep, args=(600,), daemon=True).start()
     db = open_db(sys.argv[1])
     store.ensure_source(db, store.SourceRow(id=SOURCE, name="B", base_url="http://b"), NOW)
     body = store.ensure_body(db, SOURCE, "Kaupunginhallitus")
@@ -186,23 +193,40 @@ if __name__ == "__main__":
 """
 
 
-def test_bulk_load_workers_die_with_their_parent(tmp_path):
+@pytest.mark.parametrize("start", ["fork", "spawn"])
+def test_bulk_load_workers_die_with_their_parent(tmp_path, start):
     """A ``kill -9`` of a bulk load (a backfill, bench_load) leaves no lemmatising worker
-    behind: they are ``spawn``-ed and asked to die with the loading process."""
+    behind, forked or spawned: they are asked to die with the loading process. The
+    batches it committed are in the search index (each batch indexes its own rows)."""
     script = tmp_path / "load.py"
     script.write_text(BULK_RUNNER)
     root = Path(__file__).resolve().parents[2]
-    proc = subprocess.Popen([sys.executable, str(script), str(tmp_path / "b.db")],
+    db_path = tmp_path / "b.db"
+    proc = subprocess.Popen([sys.executable, str(script), str(db_path), start],
                             stdout=subprocess.PIPE, text=True, cwd=root,
                             env={**os.environ, "PYTHONPATH": str(root)})
     try:
         assert proc.stdout.readline().strip() == "started"
-        workers = spawned_workers(proc.pid, 2)
+        find = pool_workers if start == "fork" else spawned_workers
+        workers = find(proc.pid, 2)
         assert len(workers) == 2, workers
+        conn = sqlite3.connect(db_path)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and conn.execute(
+                "select count(*) from items").fetchone()[0] < 10:
+            time.sleep(0.1)  # two batches committed
+        conn.close()
         assert_kill_9_leaves_none(proc, workers)
     finally:
         if proc.poll() is None:
             proc.kill()
+    conn = sqlite3.connect(db_path)  # not open_db: nothing may repair the file first
+    stored = conn.execute("select count(*) from items").fetchone()[0]
+    assert stored >= 10
+    assert conn.execute("select count(*) from items_fts_docsize").fetchone()[0] == stored
+    conn.execute("insert into items_fts(items_fts) values ('integrity-check')")
+    assert not api.bulk_load_pending(db_path)
+    conn.close()
 
 
 def test_reparse_workers_die_with_their_parent():
