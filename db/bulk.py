@@ -264,13 +264,13 @@ class _Rows:
             "attachments": [], fts.PAGES_TABLE: [], **{t: [] for t in facts.TABLES}}
 
     def add(self, write: store.ItemWrite, row: dict[str, Any], lemmas: str, now: str,
-            lemmatiser: Lemmatiser) -> None:
+            lemmatiser: Lemmatiser, attendees: list[facts.Attendee]) -> None:
         self.tables["items"].append({**row, "lemmas": lemmas, "first_seen": now,
                                      "updated_at": now})
         self.tables["item_versions"].append({
             "item_id": write.item_id, "seen_at": now, "html_sha256": write.html_sha256,
             "pdf_sha256": write.pdf_sha256, "parser_version": write.parser_version})
-        children = store._child_rows(write, lemmatiser)
+        children = store._child_rows(write, lemmatiser, attendees)
         for table in ("item_preparers", "item_handlings", "attachments", *facts.TABLES):
             self.tables[table] += children[table]
         pages = store._page_rows(write, lemmatiser)
@@ -370,6 +370,7 @@ def _write_batch(db: sqlite_utils.Database, pieces: Iterable[Piece],
     with db.atomic():
         index = _Index(db, triggers, stats, clock)
         seen: set[str] = set()
+        attendees: dict[int | None, list[facts.Attendee]] = {}
         for chunk, lemmas in pieces:
             known = _known(db, "items", [w.item_id for w, _ in chunk])
             attachment_ids = [a["id"] for w, _ in chunk for a in w.attachments]
@@ -384,7 +385,9 @@ def _write_batch(db: sqlite_utils.Database, pieces: Iterable[Piece],
                     counts[store.store_item(db, write, now)] += 1
                     continue
                 index.suspend()
-                rows.add(write, row, value, now, lemmatiser)
+                if write.meeting_id not in attendees:  # the people the facts name link to them
+                    attendees[write.meeting_id] = facts.meeting_attendees(db, write.meeting_id)
+                rows.add(write, row, value, now, lemmatiser, attendees[write.meeting_id])
                 seen.add(write.item_id)
                 counts["new"] += 1
             rows.flush(db)

@@ -274,3 +274,27 @@ def test_an_item_repeated_after_a_known_one_is_updated(tmp_path, lemmatiser, mon
         assert _table(one, table) == _table(two, table), table
     assert _searches(one, lemmatiser) == _searches(two, lemmatiser)
     _integrity(two)
+
+
+def test_people_named_in_the_facts_link_to_the_meetings_attendees(tmp_path, lemmatiser):
+    """As store_item does: a proposer and a seconder named in the discussion are linked
+    to the attendees of the item's meeting."""
+    dbs = [_prepare(tmp_path / f"{name}.db", lemmatiser) for name in ("one", "two")]
+    loads = []
+    for db in dbs:
+        writes = _writes(db)[:6]
+        for write in writes[:3]:
+            write.record.discussion = ("Noora Ahonen ehdotti Pekka Virtasen kannattamana, "
+                                       "että asia jätetään pöydälle.")
+        for meeting_id in {w.meeting_id for w in writes}:
+            db["meeting_attendees"].insert_all(
+                [{"meeting_id": meeting_id, "position": i, "name": name,
+                  "role": "jäsen", "present": 1}
+                 for i, name in enumerate(("Noora Ahonen", "Pekka Virtanen"))])
+        loads.append(writes)
+    for write in loads[0]:
+        store.store_item(dbs[0], write, NOW)
+    bulk.load_items(dbs[1], loads[1], lemmatiser, now=NOW, batch=4)
+    linked = dbs[1].execute("select count(*) from item_people where attendee_id is not null")
+    assert linked.fetchone()[0] == 6
+    assert _table(dbs[0], "item_people") == _table(dbs[1], "item_people")
