@@ -42,7 +42,7 @@ from typing import Any
 import sqlite_utils
 from sqlite_utils.db import jsonify_if_needed
 
-from db import facts, fts, store
+from db import facts, fts, ingest, store
 from db.lemmas import Lemmatiser, SnowballAnalyser, VoikkoAnalyser
 
 #: ``search_meta`` key present while loaded rows may be missing from the FTS indexes
@@ -95,7 +95,7 @@ def load_items(db: sqlite_utils.Database, writes: Iterable[store.ItemWrite],
     db.execute("PRAGMA synchronous = NORMAL")
     pool = _pool(lemmatiser, jobs)
     try:
-        batches = _chunks(writes, max(1, batch))
+        batches = _chunks(map(_cleaned, writes), max(1, batch))
         for pieces in _lemmatised(batches, lemmatiser, pool, stats, clock):
             _write_batch(db, pieces, triggers, now, stats, clock)
     finally:
@@ -131,6 +131,13 @@ def _finish(db: sqlite_utils.Database) -> None:
         db.execute(f"delete from [{fts.META_TABLE}] where key = ?", [PENDING_KEY])
 
 
+def _cleaned(write: store.ItemWrite) -> store.ItemWrite:
+    """``write`` with its record's texts as ``store_item`` stores them (no control
+    characters, long fields capped), before anything reads them."""
+    ingest.clean_record(write.record)
+    return write
+
+
 def _chunks(writes: Iterable[store.ItemWrite], size: int) -> Iterator[list[store.ItemWrite]]:
     it = iter(writes)
     while chunk := list(islice(it, size)):
@@ -159,16 +166,17 @@ def _worker_init(analyser: str, cache_size: int, loader: int,
     _worker_lemmatiser = Lemmatiser(made, cache_size=cache_size)
 
 
-def _lemmatise(payload: list[tuple[list[str | None], list[str | None], tuple]]
-               ) -> tuple[list[str], list[Any], float]:
-    """Worker side of a batch: each item's lemmas, and the facts of its handlings (read
-    here too, so the writing process does not spend its time on them)."""
+def _lemmatise(payload: list[LemmaInput]) -> tuple[list[str], list[Any], list[list[str]], float]:
+    """Worker side of a task: each item's lemmas, the facts of its handlings and the
+    lemmas of its earlier handlings' and attachment pages' texts (read here too, so the
+    writing process does not spend its time on them)."""
     lemmatiser = _worker_lemmatiser
     assert lemmatiser is not None, "worker not initialised"
     start = time.perf_counter()
-    out = [lemmatiser.lemmas_text(texts, names) for texts, names, _ in payload]
-    found = [facts.read_facts(*handlings) for _, _, handlings in payload]
-    return out, found, time.perf_counter() - start
+    out = [lemmatiser.lemmas_text(texts, names) for texts, names, _, _ in payload]
+    found = [facts.read_facts(*handlings) for _, _, handlings, _ in payload]
+    more = [[lemmatiser.lemmas_text(texts) for texts in others] for *_, others in payload]
+    return out, found, more, time.perf_counter() - start
 
 
 def _pool(lemmatiser: Lemmatiser, jobs: int) -> ProcessPoolExecutor | None:
@@ -185,19 +193,48 @@ def _pool(lemmatiser: Lemmatiser, jobs: int) -> ProcessPoolExecutor | None:
                   lemmatiser if fork else None))
 
 
-def _lemma_input(write: store.ItemWrite
-                 ) -> tuple[list[str | None], list[str | None], tuple]:
+#: what a worker reads of an item (see :func:`_lemma_input`)
+LemmaInput = tuple[list[str | None], list[str | None], tuple, list[tuple[str | None, ...]]]
+
+
+def _lemma_input(write: store.ItemWrite) -> LemmaInput:
     """What a worker reads of an item: the text columns ``fts.item_lemmas`` reads (the
     record's fields of those names, as ``store._item_row`` copies them), the
-    preparers' names and the texts of each handling for its facts."""
+    preparers' names, the texts of each handling for its facts, and the texts whose
+    lemmas ``store._child_rows`` and ``store._page_rows`` ask for (each earlier
+    handling's, each attachment page's)."""
     rec = write.record
     texts = [rec.proposer.name if c == "proposer_name" and rec.proposer else
              None if c == "proposer_name" else getattr(rec, c) for c in fts.TEXT_COLUMNS]
-    return texts, [p.name for p in rec.preparers], facts.facts_input(rec)
+    others: list[tuple[str | None, ...]] = [
+        tuple(getattr(h, c) for c in fts.HANDLING_TEXT_COLUMNS)
+        for h in rec.previous_handlings]
+    others += [(text,) for _, pages in write.attachment_pages.values()
+               for text in ingest.clean_pages(pages) if text and text.strip()]
+    return texts, [p.name for p in rec.preparers], facts.facts_input(rec), others
+
+
+class _Computed:
+    """Lemmas the workers computed, by the texts they were computed from; any other
+    texts go to ``lemmatiser``. Handed to ``store._child_rows`` and ``store._page_rows``
+    in the lemmatiser's place, which ask for the lemmas of exactly these texts."""
+
+    def __init__(self, lemmatiser: Lemmatiser) -> None:
+        self.lemmatiser = lemmatiser
+        self.known: dict[tuple[str | None, ...], str] = {}
+
+    def lemmas_text(self, texts: Iterable[str | None],
+                    extra: Iterable[str | None] = ()) -> str:
+        key = tuple(texts)
+        extra = tuple(extra)
+        if not extra and key in self.known:
+            return self.known[key]
+        return self.lemmatiser.lemmas_text(key, extra)
 
 
 Batch = list[tuple[store.ItemWrite, dict[str, Any]]]  # each write with its items row
-Piece = tuple[Batch, list[str]]  # items of a batch with their lemmas
+#: items of a batch with their lemmas, and the lemmas of their other texts
+Piece = tuple[Batch, list[str], _Computed]
 
 
 def _lemmatised(batches: Iterator[list[store.ItemWrite]], lemmatiser: Lemmatiser,
@@ -216,22 +253,28 @@ def _lemmatised(batches: Iterator[list[store.ItemWrite]], lemmatiser: Lemmatiser
         return
     tasks: deque[tuple[list[store.ItemWrite], Future]] = deque()
 
+    inputs: deque[list[LemmaInput]] = deque()
+
     def submit(writes: list[store.ItemWrite]) -> int:
         for i in range(0, len(writes), TASK):
             part = writes[i:i + TASK]
-            tasks.append((part, pool.submit(_lemmatise, [_lemma_input(w) for w in part])))
+            inputs.append([_lemma_input(w) for w in part])
+            tasks.append((part, pool.submit(_lemmatise, inputs[-1])))
         return -(-len(writes) // TASK)
 
     def collect(count: int) -> Iterator[Piece]:
         for _ in range(count):
             part, future = tasks.popleft()
             wait_start = clock()
-            lemmas, found, seconds = future.result()
+            lemmas, found, more, seconds = future.result()
             stats.lemmatise_wait_seconds += clock() - wait_start
             stats.lemmatise_seconds += seconds
             for write, handlings in zip(part, found, strict=True):
                 write.__dict__["facts"] = handlings  # read in the worker: the cached property
-            yield [(w, store._item_row(w)) for w in part], lemmas
+            computed = _Computed(lemmatiser)
+            for payload, values in zip(inputs.popleft(), more, strict=True):
+                computed.known.update(zip(payload[3], values, strict=True))
+            yield [(w, store._item_row(w)) for w in part], lemmas, computed
 
     counts: deque[int] = deque()
     for writes in batches:
@@ -248,7 +291,7 @@ def _in_process(writes: list[store.ItemWrite], lemmatiser: Lemmatiser, stats: Lo
     start = clock()
     lemmas = [lemmatiser.lemmas_text(*_lemma_input(w)[:2]) for w, _ in chunk]
     stats.lemmatise_seconds += clock() - start
-    return chunk, lemmas
+    return chunk, lemmas, _Computed(lemmatiser)
 
 
 # --- writing ----------------------------------------------------------------------------
@@ -264,7 +307,7 @@ class _Rows:
             "attachments": [], fts.PAGES_TABLE: [], **{t: [] for t in facts.TABLES}}
 
     def add(self, write: store.ItemWrite, row: dict[str, Any], lemmas: str, now: str,
-            lemmatiser: Lemmatiser, attendees: list[facts.Attendee]) -> None:
+            lemmatiser: _Computed, attendees: list[facts.Attendee]) -> None:
         self.tables["items"].append({**row, "lemmas": lemmas, "first_seen": now,
                                      "updated_at": now})
         self.tables["item_versions"].append({
@@ -365,13 +408,12 @@ def _write_batch(db: sqlite_utils.Database, pieces: Iterable[Piece],
                  clock: Callable[[], float]) -> None:
     """One transaction for the pieces of one batch: new items inserted in bulk (triggers
     suspended, then indexed), known ones through ``store_item`` (triggers in place)."""
-    lemmatiser = fts.lemmatiser_for(db)
     counts = {"new": 0, "updated": 0, "unchanged": 0}
     with db.atomic():
         index = _Index(db, triggers, stats, clock)
         seen: set[str] = set()
         attendees: dict[int | None, list[facts.Attendee]] = {}
-        for chunk, lemmas in pieces:
+        for chunk, lemmas, computed in pieces:
             known = _known(db, "items", [w.item_id for w, _ in chunk])
             attachment_ids = [a["id"] for w, _ in chunk for a in w.attachments]
             known_attachments = (_known(db, "attachments", attachment_ids)
@@ -387,7 +429,7 @@ def _write_batch(db: sqlite_utils.Database, pieces: Iterable[Piece],
                 index.suspend()
                 if write.meeting_id not in attendees:  # the people the facts name link to them
                     attendees[write.meeting_id] = facts.meeting_attendees(db, write.meeting_id)
-                rows.add(write, row, value, now, lemmatiser, attendees[write.meeting_id])
+                rows.add(write, row, value, now, computed, attendees[write.meeting_id])
                 seen.add(write.item_id)
                 counts["new"] += 1
             rows.flush(db)

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import dataclasses
+import os
 from pathlib import Path
 
 import pytest
 
-from db import bulk, fts, store
+from db import bulk, fts, ingest, store
 from db.lemmas import Lemmatiser, SnowballAnalyser, load_analyser
 from db.schema import open_db
 from parsers.records import Handling, Proposer
@@ -298,3 +299,48 @@ def test_people_named_in_the_facts_link_to_the_meetings_attendees(tmp_path, lemm
     linked = dbs[1].execute("select count(*) from item_people where attendee_id is not null")
     assert linked.fetchone()[0] == 6
     assert _table(dbs[0], "item_people") == _table(dbs[1], "item_people")
+
+
+def test_texts_are_cleaned_as_store_item_cleans_them(tmp_path, lemmatiser, monkeypatch):
+    """Control characters removed and a long field capped (with its warning), in the
+    rows and in the lemmas, as store_item stores them."""
+    monkeypatch.setattr(ingest, "MAX_FIELD_CHARS", 300)
+    dbs = [_prepare(tmp_path / f"{name}.db", lemmatiser) for name in ("one", "two")]
+    loads = []
+    for db in dbs:
+        writes = _writes(db)[:4]
+        writes[1].record.decision = "Avustus\x00 myönnetään\x1b. " + "uimahalli " * 60
+        writes[2].record.title = "Kaavoitus\x07katsaus"
+        loads.append(writes)
+    for write in loads[0]:
+        store.store_item(dbs[0], write, NOW)
+    bulk.load_items(dbs[1], loads[1], lemmatiser, now=NOW, batch=10)
+    for table in TABLES:
+        assert _table(dbs[0], table) == _table(dbs[1], table), table
+    decision, warnings = dbs[1].execute(
+        "select decision, warnings from items where id = ?", [loads[1][1].item_id]).fetchone()
+    assert "\x00" not in decision and len(decision) < 310
+    assert "text capped: decision" in warnings
+
+
+def test_worker_processes_lemmatise_handlings_and_pages_too(tmp_path, lemmatiser):
+    """With workers, this process lemmatises nothing: the earlier handlings' and the
+    attachment pages' lemmas come from the workers with the items' own."""
+    calls = []
+
+    class Counting(Lemmatiser):
+        def lemmas_text(self, texts, extra=()):
+            calls.append(os.getpid())
+            return super().lemmas_text(texts, extra)
+
+    counting = Counting(SnowballAnalyser())
+    one = _prepare(tmp_path / "one.db", counting)
+    calls.clear()
+    bulk.load_items(one, _writes(one), counting, now=NOW, batch=5, jobs=2)
+    assert calls == []
+    assert one.execute("select count(*) from attachment_pages where lemmas != ''").fetchone()[0]
+    two = _prepare(tmp_path / "two.db", counting)
+    bulk.load_items(two, _writes(two), counting, now=NOW, batch=5, jobs=1)
+    assert calls  # in-process: here
+    for table in TABLES:
+        assert _table(one, table) == _table(two, table), table
