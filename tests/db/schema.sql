@@ -453,6 +453,7 @@ CREATE INDEX "idx_items_outcome"
     ON "items" ("outcome");
 CREATE INDEX "idx_items_pdf_sha256"
     ON "items" ("pdf_sha256");
+CREATE INDEX idx_items_proposer_name ON items (proposer_name);
 CREATE INDEX "idx_items_source_id"
     ON "items" ("source_id");
 CREATE INDEX "idx_items_year"
