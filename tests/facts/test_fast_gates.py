@@ -99,7 +99,30 @@ def test_gates_answer_as_the_patterns(text: str):
     low = folded(text)
     for rx, word in zip(outcome._AS_PROPOSED_RES, outcome._AS_PROPOSED_WORDS, strict=True):
         assert low is None or word in low or not rx.search(text)
-    assert list(sentences_module._pieces(text)) == sentences_module._SPLIT_RE.split(text)
+    assert list(sentences_module._iter_sentences(text)) == _sentences_by_pattern(text)
+
+
+def _sentences_by_pattern(text: str) -> list[str]:
+    """The sentences as first read: the pieces of ``_SPLIT_RE.split(text)`` joined after an
+    abbreviation's full stop, every line break (a captured separator) ending one."""
+    out: list[str] = []
+    carry = ""
+    for piece in sentences_module._SPLIT_RE.split(text):
+        if piece is None:
+            continue
+        if "\n" in piece or not piece.strip():
+            if carry.strip():
+                out.append(carry.strip())
+            carry = ""
+            continue
+        carry = f"{carry} {piece}" if carry else piece
+        if sentences_module._is_abbreviation(carry):
+            continue
+        out.append(carry.strip())
+        carry = ""
+    if carry.strip():
+        out.append(carry.strip())
+    return out
 
 
 def test_a_vote_listed_as_side_lines_is_still_found():
@@ -127,6 +150,23 @@ def generated_from(tokens: list[str], count: int, size: int, seed: int) -> list[
     rng = random.Random(seed)
     return ["".join(rng.choice(tokens) for _ in range(rng.randint(0, size)))
             for _ in range(count)]
+
+
+SPLIT_TOKENS = [
+    "v.", "V.", "A.", "milj.", "mm.", "Foo.", "abc", "x", "K", "Ö", "8", "(", "–", '"', "”",
+    ".", "!", "?", " ", "  ", "\t", "\n", "\r\n", " \n ", "\n\n", "\u2028", "\xa0", "\x0c",
+    "\r", "İ", "ı", "ſ",
+]
+
+
+@for_each(CASES + generated_from(SPLIT_TOKENS, 5000, 30, 47))
+def test_sentences_are_split_as_the_pattern_splits_them(text: str):
+    """Line by line, with a pattern that starts with a literal ``.``: the same sentences
+    as _SPLIT_RE over the whole text (leading tabs, runs of other whitespace, ``!``/``?``,
+    abbreviations at a line's end)."""
+    assert list(sentences_module._iter_sentences(text)) == _sentences_by_pattern(text)
+    assert sentences_module.first_sentences(text, 2, 25) == \
+        _sentences_by_pattern(text[:25])[:2]
 
 
 @for_each(CASES + generated_from(AMOUNT_TOKENS, 3000, 12, 13))
