@@ -10,6 +10,7 @@ is exact. The period (``/vuosi``, ``vuodessa``, ``vuosina 2025–2027``) and the
 
 from __future__ import annotations
 
+import bisect
 import re
 from decimal import Decimal, InvalidOperation
 
@@ -156,7 +157,8 @@ def recipients(sentence: str) -> list[tuple[int, int, str]]:
         return []
     tokens = list(_TOKEN_RE.finditer(sentence))
     out: list[tuple[int, int, str]] = []
-    for i, tok in enumerate(tokens):
+    for i in _org_tokens(sentence, tokens):
+        tok = tokens[i]
         text = tok.group(0)
         following = tokens[i + 1].group(0) if text in _PREFIX_FORMS and i + 1 < len(tokens) \
             else ""
@@ -187,6 +189,29 @@ def recipients(sentence: str) -> list[tuple[int, int, str]]:
     # ``asukasyhdistys ry``: the inner ``…yhdistys`` is part of the longer name after it
     return [(start, end, name) for k, (start, end, name) in enumerate(out)
             if not any(other.startswith(name + " ") for _, _, other in out[k + 1:k + 2])]
+
+
+#: a substring of every token the loop of :func:`recipients` reads: one of _ORG_TOKEN_RE's
+#: (every token :func:`_org_base` answers for) or the prefix forms (``Oy``, ``Ab`` are
+#: among those; ``Osuuskunta`` is not: its capital)
+_ORG_CANDIDATE_RE = re.compile(_ORG_TOKEN_RE.pattern + "|Osuuskunta")
+
+
+def _org_tokens(sentence: str, tokens: list[re.Match[str]]) -> list[int]:
+    """The indices of the tokens that hold a substring of _ORG_CANDIDATE_RE, in order: no
+    other token names an organisation or starts a name (``Oy Pajala``).
+
+    One scan of the sentence instead of a pattern per token. No literal of the pattern
+    holds a token separator (whitespace, ``,;()"”``), so each match lies in one token; a
+    token holding a literal holds a match (one that overlaps it starts in the same
+    token); none ends in the ``.,;:`` that :func:`_org_base` strips."""
+    starts = [tok.start() for tok in tokens]
+    found: list[int] = []
+    for m in _ORG_CANDIDATE_RE.finditer(sentence):
+        i = bisect.bisect_right(starts, m.start()) - 1
+        if i >= 0 and m.end() <= tokens[i].end() and (not found or found[-1] != i):
+            found.append(i)
+    return found
 
 
 def _name_before(tokens: list[re.Match[str]], i: int, allow_lower: bool = True) -> list[str]:

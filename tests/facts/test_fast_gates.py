@@ -183,6 +183,21 @@ def test_organisation_token_gate_answers_as_the_patterns(token: str):
     assert money._org_base(token) == money._org_base_read(token.rstrip(".,;:"))
 
 
+@for_each(CASES + generated_from(
+    ORG_PARTS + [" ", ", ", "(", ")", '"', "”", ";", "\n", "Asunto", "Pajala", "5 000 €"],
+    3000, 14, 53))
+def test_recipients_read_every_token_that_can_name_one(sentence: str):
+    """recipients() reads only the tokens _org_tokens finds: every other token is no
+    organisation's name and no prefix form (the loop would skip it)."""
+    tokens = list(money._TOKEN_RE.finditer(sentence))
+    found = money._org_tokens(sentence, tokens)
+    assert found == sorted(set(found))
+    for i, tok in enumerate(tokens):
+        if i not in found:
+            assert money._org_base(tok.group(0)) is None
+            assert tok.group(0) not in money._PREFIX_FORMS
+
+
 SENTENCE_TOKENS = [
     "milj", "Milj", "MILJ", "v", "V", "esim", "dnro", "noin", "prof", "profs", "A", "ä", "_",
     "x", "sana", "pitkäsana", "2018", "5", "٣", ".", ". ", ".\n", "! ", "? ", " ", "  ", "\n",
