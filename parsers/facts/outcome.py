@@ -13,7 +13,14 @@ from __future__ import annotations
 import re
 
 from parsers.facts.diff import same_text, strip_label
-from parsers.facts.text import first_sentences, folded, folded_head, sentence_at, sentences
+from parsers.facts.text import (
+    first_sentences,
+    folded,
+    folded_head,
+    iter_sentences,
+    sentence_at,
+    sentences,
+)
 from parsers.records import Outcome, Vote
 
 VERSION = 1
@@ -238,10 +245,22 @@ def _noted(text: str | None) -> bool:
 
 
 def _first_change(proposal: str, decision: str) -> str:
-    """The first sentence of the decision that the proposal does not contain."""
-    said = {s.strip().rstrip(".") for s in sentences(strip_label(proposal))}
-    for sentence in sentences(strip_label(decision)):
-        if sentence.strip().rstrip(".") not in said:
+    """The first sentence of the decision that the proposal does not contain.
+
+    The decision's sentences are read only as far as that one, and the proposal is split
+    only when the sentence is in its text: each sentence of a text is a part of it unless
+    a tab or a run of spaces was joined to one space (after ``milj.``), so without those
+    a sentence that is not a substring of the proposal is none of its sentences."""
+    said_in = strip_label(proposal)
+    verbatim = "\t" not in said_in and "  " not in said_in
+    said: set[str] | None = None
+    for sentence in iter_sentences(strip_label(decision)):
+        key = sentence.strip().rstrip(".")
+        if verbatim and key not in said_in:
+            return sentence
+        if said is None:
+            said = {s.strip().rstrip(".") for s in sentences(said_in)}
+        if key not in said:
             return sentence
     return (first_sentences(decision, 1) or [decision])[0]
 

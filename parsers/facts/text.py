@@ -39,6 +39,11 @@ def _sentences(text: str) -> tuple[str, ...]:
     return tuple(_iter_sentences(text))
 
 
+def iter_sentences(text: str | None) -> Iterator[str]:
+    """:func:`sentences`, read lazily (for a reader that may stop at the first)."""
+    return _iter_sentences(text) if text else iter(())
+
+
 #: a sentence's end inside a line, as _SPLIT_RE's first alternative reads it: a run of
 #: spaces and tabs after ``.`` (or ``!``, ``?``) before a character of its lookahead
 #: class. The mark is captured (split keeps it); ``.`` alone as the first item lets the

@@ -272,6 +272,37 @@ def test_same_text_compares_all_words(pair: tuple[str, str]):
         == diff.words(diff.strip_label(a.replace(" ", " \n ")).rstrip(".")))
 
 
+def _first_change_splitting_both(proposal: str, decision: str) -> str:
+    """outcome._first_change as first written: both texts split whole."""
+    said = {s.strip().rstrip(".") for s in sentences_module.sentences(
+        diff.strip_label(proposal))}
+    for sentence in sentences_module.sentences(diff.strip_label(decision)):
+        if sentence.strip().rstrip(".") not in said:
+            return sentence
+    return (sentences_module.first_sentences(decision, 1) or [decision])[0]
+
+
+CHANGE_TOKENS = ["Aa bb.", "Cc dd.", "Ee milj.", "5 ff.", "v.", " ", "  ", "\t", "\n", ". ",
+                 "Lautakunta:\n", "x", "Gg", ".", "İ"]
+
+
+@for_each([(a, b) for a, b in zip(
+    generated_from(CHANGE_TOKENS, 3000, 10, 59), generated_from(CHANGE_TOKENS, 3000, 10, 61),
+    strict=True)] + [("Aa bb.  Cc dd.", "Aa bb. Cc dd. Ee."), ("Ee milj.\tCc.", "Ee milj. Cc.")])
+def test_first_change_reads_as_splitting_both_texts(pair: tuple[str, str]):
+    """The first new sentence of the decision, found without splitting the proposal when
+    the sentence is not in its text (and tabs or space runs make it split after all)."""
+    proposal, decision = pair
+    if proposal and decision:
+        assert outcome._first_change(proposal, decision) == \
+            _first_change_splitting_both(proposal, decision)
+    # a decision that repeats the proposal's sentences and adds one
+    both = f"{proposal} Uusi lause."
+    if proposal.strip():
+        assert outcome._first_change(proposal, both) == \
+            _first_change_splitting_both(proposal, both)
+
+
 MONEY_TOKENS = [
     "vuosina", "VUOSILLE", "vuonna", "Vuoden", "v.", "V.", "kaudelle", "KAUDELLA", "vuosien",
     "2025", "2025–2027", "1999", "20", "19", "1 000", "300", "euroa", "€", "/vuosi", "/ v",
