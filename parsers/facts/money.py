@@ -37,6 +37,9 @@ _PER_RE = re.compile(
     r"päivä|hlö|henkilö|asukas|as|tunti|h)\b|(?P<word>vuodessa|vuosittain|vuosittaisena|kuukaudessa|"
     r"kuukausittain|viikossa|päivässä|per vuosi|per kuukausi|henkeä kohden|"
     r"henkilöä kohden|asukasta kohden))", re.I)
+#: _PER_RE without its ``^``, matched at a position (not on a copy of the rest): its
+#: start reads no character before it
+_PER_AT_RE = re.compile(_PER_RE.pattern[1:], re.I)
 _PER = {"vuosi": "year", "vuodessa": "year", "v": "year", "a": "year", "vuosittain": "year",
         "vuosittaisena": "year", "per vuosi": "year", "kk": "month", "kuukausi": "month",
         "kuukaudessa": "month", "kuukausittain": "month", "per kuukausi": "month",
@@ -64,6 +67,8 @@ _TOKEN_RE = re.compile(r"[^\s,;()\"”]+")
 
 
 _SP_RE = re.compile(_SP)
+#: str.translate table deleting the characters of _SP
+_NO_SPACES = str.maketrans(dict.fromkeys(" \u00a0\u202f\u2009"))
 _DOTTED_RE = re.compile(r"\d{1,3}(?:\.\d{3})+(?:,\d+)?")
 
 
@@ -71,7 +76,9 @@ def parse_amount(num: str, scale: str | None) -> int | None:
     """Cents of a printed number and scale word: ``("1,2", "milj.")`` → 120000000."""
     if scale is None and num.isascii() and num.isdigit():
         return int(num) * 100  # plain digits: what Decimal would read, without it
-    digits = _SP_RE.sub("", num)
+    digits = num.translate(_NO_SPACES)  # = _SP_RE.sub("", num)
+    if scale is None and digits.isascii() and digits.isdigit():
+        return int(digits) * 100  # "14 128 748": the same
     if _DOTTED_RE.fullmatch(digits):
         digits = digits.replace(".", "")
     digits = digits.replace(",", ".")
@@ -251,7 +258,7 @@ _PER_BEFORE = {"vuositasolla": "year", "vuosittain": "year", "vuodessa": "year",
 
 
 def _period(sentence: str, end: int, start: int = 0) -> str | None:
-    m = _PER_RE.match(sentence[end:])
+    m = _PER_AT_RE.match(sentence, end)  # = _PER_RE.match(sentence[end:])
     if not m:
         window = sentence[max(0, start - 60):start]
         low = window.lower()
@@ -306,6 +313,7 @@ def _hints(text: str) -> list[tuple[int, int]]:
 _DIGIT_RE = re.compile(r"\d")
 #: the first character of every match of AMOUNT_RE (its number's digit, ``€`` or ``EUR``'s E)
 _AMOUNT_START_RE = re.compile(r"[\d€E]")
+_NUMBER_RUN_RE = re.compile(r"[\d.,]*")
 
 
 def _amount_matches(sentence: str) -> list[re.Match[str]]:
@@ -315,14 +323,20 @@ def _amount_matches(sentence: str) -> list[re.Match[str]]:
     out: list[re.Match[str]] = []
     start = _AMOUNT_START_RE.search
     match = AMOUNT_RE.match
+    run = _NUMBER_RUN_RE.match
     pos = 0
     while (hit := start(sentence, pos)) is not None:
-        m = match(sentence, hit.start())
-        if m is None:
-            pos = hit.start() + 1
-        else:
+        at = hit.start()
+        m = match(sentence, at)
+        if m is not None:
             out.append(m)
             pos = m.end()
+        elif sentence[at] in "€E":
+            pos = at + 1
+        else:
+            # no number starts after a digit, "." or "," (_NUM's lookbehind): the rest of
+            # this number's run of those is no start either
+            pos = run(sentence, at + 1).end()
     return out
 
 

@@ -379,6 +379,34 @@ def test_plain_digits_are_read_as_decimal_reads_them(digits: str):
     assert money.parse_amount(digits, None) == int(Decimal(digits) * 100)
 
 
+def _cents_by_decimal(num: str, scale: str | None) -> int | None:
+    """parse_amount as first written: every number through Decimal."""
+    digits = money._SP_RE.sub("", num)
+    if money._DOTTED_RE.fullmatch(digits):
+        digits = digits.replace(".", "")
+    value = Decimal(digits.replace(",", "."))
+    if scale:
+        key = scale.rstrip(".").lower()
+        factor = next((f for k, f in money._SCALES.items() if key == k or
+                       (len(k) > 2 and key.startswith(k))), None)
+        if factor is None:
+            return None
+        value *= factor
+    cents = value * 100
+    return int(cents) if cents == cents.to_integral_value() else None
+
+
+@for_each(CASES + generated_from(AMOUNT_TOKENS, 3000, 12, 67))
+def test_amounts_are_read_as_decimal_reads_them(text: str):
+    """The fast paths of parse_amount (plain digits, digits in groups of three with any
+    of the four spaces) give the cents Decimal gives."""
+    for m in money.AMOUNT_RE.finditer(text):
+        for num, scale in ((m["num"], m["scale"]), (m["num2"], m["scale"]),
+                           (m["num3"], None)):
+            if num:
+                assert money.parse_amount(num, scale) == _cents_by_decimal(num, scale)
+
+
 @pytest.mark.parametrize("side", ["Eı", "EI", "eİ", "JAA", "POIſſA", "poıssa", "TYHJÄÄ"])
 def test_a_side_word_re_i_reads_is_a_side_not_an_error(side: str):
     """``_SIDE_WORD_RE`` (re.I) reads ``Eı`` as EI; the listing is counted, never a
