@@ -119,23 +119,18 @@ _ANY_VOTE_PARTS = (
     ("äänellä", re.compile(r"\d\s+äänellä")),
     ("ääntä", re.compile(r"sai(?<!\wsai)\s+\d+\s+ääntä")),
     ("(jaa)", re.compile(r"\(jaa\)")),
-    ("jaa", re.compile(r"jaa(?<!\wjaa)\s*=")),
     ("annettiin", re.compile(r"(?:jaa|ei)[- ]?ää\w*\s+annettiin\s+\d")),
-    # \b(?:jaa|ei)\w*\s*[:=]?\s*\d
-    ("jaa", re.compile(r"jaa(?<!\wjaa)\w*\s*[:=]?\s*\d")),
+    # \bjaa\s*= and \b(?:jaa|ei)\w*\s*[:=]?\s*\d
+    ("jaa", re.compile(r"jaa(?<!\wjaa)(?:\s*=|\w*\s*[:=]?\s*\d)")),
     ("ei", re.compile(r"ei(?<!\wei)\w*\s*[:=]?\s*\d")),
 )
 _LINE_SIDE_RE = re.compile(r"\s*\(?(?:jaa\b|ei\b|tyhj)")
 _NEWLINE_SIDE_RE = re.compile(r"\n\s*\(?(?:jaa\b|ei\b|tyhj)")
-#: a side word after a space, for ``\d+\s+(?:jaa|ei)\b`` and ``\d\s+(?:jaa|ei)-`` (a
-#: hyphen is a word boundary too): the digit before the spaces is checked by hand
-_SPACED_SIDE_RES = (("jaa", re.compile(r"jaa\b(?<=\sjaa)")), ("ei", re.compile(r"ei\b(?<=\sei)")))
-#: the same after a digit and one space (most of them: answered without a Python loop),
-#: and after two or more spaces (then the digit before the run is checked by hand)
-_ONE_SPACE_SIDE_RES = (("jaa", re.compile(r"jaa\b(?<=\d\sjaa)")),
-                       ("ei", re.compile(r"ei\b(?<=\d\sei)")))
-_LONG_SPACE_SIDE_RES = (("jaa", re.compile(r"jaa\b(?<=\s\sjaa)")),
-                        ("ei", re.compile(r"ei\b(?<=\s\sei)")))
+#: ``\d+\s+(?:jaa|ei)\b`` (which holds ``\d\s+(?:jaa|ei)-``: a hyphen ends a word) read
+#: in the reversed text: the side word (reversed, no word character before it) first, so
+#: the engine scans for that literal; then the run of whitespace and the digit
+_REVERSED_SIDE_RES = (("jaa", re.compile(r"aaj(?<!\waaj)\s+\d")),
+                      ("ei", re.compile(r"ie(?<!\wie)\s+\d")))
 
 
 def _any_vote(text: str) -> bool:
@@ -152,20 +147,15 @@ def _any_vote(text: str) -> bool:
 
 
 def _spaced_side(low: str) -> bool:
-    r"""A digit, a run of spaces and a side word (``5 jaa``, ``3\n ei``) in a folded text
-    (_ANY_VOTE_RE's ``\d+\s+(?:jaa|ei)\b`` and ``\d\s+(?:jaa|ei)-``): one space by a
-    pattern, a longer run read back by hand."""
-    for word, rx in _ONE_SPACE_SIDE_RES:
-        if word in low and rx.search(low):
-            return True
-    for word, rx in _LONG_SPACE_SIDE_RES:
-        if word not in low:
-            continue
-        for m in rx.finditer(low):
-            j = m.start()
-            while j > 0 and low[j - 1].isspace():  # \s is str.isspace, \d str.isdecimal
-                j -= 1
-            if j > 0 and low[j - 1].isdecimal():
+    r"""A digit, a run of whitespace and a side word (``5 jaa``, ``3\n ei``) in a folded
+    text (_ANY_VOTE_RE's ``\d+\s+(?:jaa|ei)\b`` and ``\d\s+(?:jaa|ei)-``), searched in the
+    reversed text, where the side word comes first."""
+    reversed_low: str | None = None
+    for word, rx in _REVERSED_SIDE_RES:
+        if word in low:
+            if reversed_low is None:
+                reversed_low = low[::-1]
+            if rx.search(reversed_low):
                 return True
     return False
 
