@@ -346,35 +346,32 @@ def amounts_in(text: str | None, field: str) -> list[Amount]:
     if not text:
         return out
     done = -1
+    digit = _DIGIT_RE.search
     # a currency word or sign first (cheap), then the sentence around it in full
     for hit_start, hit_end in _hints(text):
         if hit_start < done:
             continue  # its sentence was read with an earlier amount
-        if not _DIGIT_RE.search(text, max(0, hit_start - 40), hit_end + 30):
+        if not digit(text, max(0, hit_start - 40), hit_end + 30):
             continue  # no number near the currency word: not an amount
         begin, done = sentence_span(text, hit_start, hit_end)
         sentence = text[begin:done].strip()
-        if not _DIGIT_RE.search(sentence):
+        found = _amount_matches(sentence)  # none without a digit
+        if not found:
             continue
-        found = _amount_matches(sentence)
-        assigned = _assign(sentence, found, recipients(sentence)) if found else {}
-        years = _years(sentence) if found else None  # one sentence, one reading
+        orgs = recipients(sentence)
+        assigned = _assign(sentence, found, orgs) if orgs else None  # else: no recipient
+        years = _years(sentence)  # one sentence, one reading
         for index, m in enumerate(found):
-            if m["unit_first"]:
-                pairs = [(m["num3"], None)]
-            else:
-                pairs = [(m["num"], m["scale"])]
-                if m["num2"]:
-                    pairs.append((m["num2"], m["scale"]))
+            num, num2, scale, num3 = m.group("num", "num2", "scale", "num3")
             per = _period(sentence, m.end(), m.start())
-            recipient = assigned.get(index)
-            for num, scale in pairs:
-                cents = parse_amount(num, scale)
-                if cents is None:
-                    continue
-                out.append(Amount(cents=cents, raw=m.group(0).strip(), field=field,
-                                  sentence=sentence, per=per, years=years,
-                                  recipient=recipient))
+            recipient = assigned.get(index) if assigned else None
+            raw = m.group(0).strip()
+            if num3 is not None:  # "€ 1 000": the unit first, no scale
+                num, num2, scale = num3, None, None
+            for number in (num, num2) if num2 else (num,):
+                cents = parse_amount(number, scale)
+                if cents is not None:
+                    out.append(Amount(cents, raw, field, sentence, per, years, recipient))
     return out
 
 
