@@ -169,27 +169,36 @@ def _abbreviation_at(text: str, dot: int) -> bool:
     return word.lower() in _ABBREVIATIONS or (len(word) == 1 and word.isalpha())
 
 
+#: what may start a sentence after ``. `` besides a capital or a digit
+_OPENERS = frozenset("\"”'(-–")
+
+
 def _sentence_start(text: str, start: int) -> int:
     """Where the sentence holding position ``start`` begins (searching backwards)."""
     low = max(0, start - 600)
     pos = start
+    rfind = text.rfind
     while pos > low:
         # the last of "\n", ". ", "! ", "? ": each after the first read only after the
         # last one found so far (not the whole window again)
-        cut = text.rfind(". ", low, pos)
+        cut = rfind(". ", low, pos)
+        after = cut + 1 if cut >= low else low
         for mark in ("\n", "! ", "? "):
-            found = text.rfind(mark, max(low, cut + 1), pos)
-            if found > cut:
+            found = rfind(mark, after, pos)
+            if found >= 0:  # after the last one so far
                 cut = found
+                after = found + 1
         if cut < 0:
             return low
-        if text[cut] == "\n":
+        mark = text[cut]
+        if mark == "\n":
             return cut + 1
-        if text[cut] != ".":
+        if mark != ".":
             return cut + 2
-        after = text[cut + 1:cut + 3].lstrip()
-        if (not _abbreviation_at(text, cut) and after[:1]
-                and (after[:1].isupper() or after[:1].isdigit() or after[:1] in "\"”'(-–")):
+        # the character after ". " (a space there starts nothing: not upper, digit, opener)
+        first = text[cut + 2:cut + 3]
+        if (first and (first.isupper() or first.isdigit() or first in _OPENERS)
+                and not _abbreviation_at(text, cut)):
             return cut + 2
         pos = cut
     return low
