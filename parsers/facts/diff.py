@@ -7,6 +7,7 @@ read.
 
 from __future__ import annotations
 
+import bisect
 import difflib
 import re
 
@@ -47,16 +48,73 @@ def word_diff(proposal: str, decision: str) -> list[DiffOp]:
     ops: list[DiffOp] = []
     if len(old) * len(new) > MAX_PRODUCT:  # two long, different texts: whole-text ops
         return [DiffOp("delete", " ".join(old)), DiffOp("insert", " ".join(new))]
-    matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
-        if tag == "equal":
-            ops.append(DiffOp("equal", " ".join(new[j1:j2])))
-            continue
-        if i2 > i1:
-            ops.append(DiffOp("delete", " ".join(old[i1:i2])))
-        if j2 > j1:
-            ops.append(DiffOp("insert", " ".join(new[j1:j2])))
+    i = j = 0
+    for ai, bj, size in matching_blocks(old, new):  # what get_opcodes reads
+        if i < ai:
+            ops.append(DiffOp("delete", " ".join(old[i:ai])))
+        if j < bj:
+            ops.append(DiffOp("insert", " ".join(new[j:bj])))
+        i, j = ai + size, bj + size
+        if size:
+            ops.append(DiffOp("equal", " ".join(new[bj:j])))
     return ops
+
+
+def matching_blocks(a: list[str], b: list[str]) -> list[tuple[int, int, int]]:
+    """``difflib.SequenceMatcher(None, a, b, autojunk=False).get_matching_blocks()``, as
+    tuples, found the same way in less time.
+
+    The same recursion (the longest matching block of a range, earliest in ``a`` then in
+    ``b``, then the ranges before and after it), with two shortcuts that change no
+    answer: a word of ``a`` looks up its list of positions in ``b`` once (not in every
+    range), and a range that starts later in ``b`` bisects to its first position there
+    instead of skipping the earlier ones one by one. Without junk, difflib's extension
+    of the block found cannot extend it (a longer block would have been found), so it is
+    left out."""
+    b2j: dict[str, list[int]] = {}
+    for j, word in enumerate(b):
+        b2j.setdefault(word, []).append(j)
+    where = [b2j.get(word) for word in a]
+    queue = [(0, len(a), 0, len(b))]
+    found: list[tuple[int, int, int]] = []
+    while queue:
+        alo, ahi, blo, bhi = queue.pop()
+        besti, bestj, bestsize = alo, blo, 0
+        j2len: dict[int, int] = {}
+        for i in range(alo, ahi):
+            positions = where[i]
+            newj2len: dict[int, int] = {}
+            if positions is not None:
+                get = j2len.get
+                for at in range(bisect.bisect_left(positions, blo) if blo else 0,
+                                len(positions)):
+                    j = positions[at]
+                    if j >= bhi:
+                        break
+                    k = newj2len[j] = get(j - 1, 0) + 1
+                    if k > bestsize:
+                        besti, bestj, bestsize = i - k + 1, j - k + 1, k
+            j2len = newj2len
+        if bestsize:
+            found.append((besti, bestj, bestsize))
+            if alo < besti and blo < bestj:
+                queue.append((alo, besti, blo, bestj))
+            if besti + bestsize < ahi and bestj + bestsize < bhi:
+                queue.append((besti + bestsize, ahi, bestj + bestsize, bhi))
+    found.sort()
+    i1 = j1 = k1 = 0
+    blocks = []
+    for i2, j2, k2 in found:  # adjacent blocks joined, as difflib does
+        if i1 + k1 == i2 and j1 + k1 == j2:
+            k1 += k2
+        else:
+            if k1:
+                blocks.append((i1, j1, k1))
+            i1, j1, k1 = i2, j2, k2
+    if k1:
+        blocks.append((i1, j1, k1))
+    blocks.append((len(a), len(b), 0))
+    return blocks
 
 
 def similarity(proposal: str, decision: str) -> float:

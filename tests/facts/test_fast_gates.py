@@ -303,6 +303,41 @@ def test_first_change_reads_as_splitting_both_texts(pair: tuple[str, str]):
             _first_change_splitting_both(proposal, both)
 
 
+def _word_pairs(count: int, seed: int) -> list[tuple[list[str], list[str]]]:
+    """Word lists from a small vocabulary (many repeats, ties between equal blocks), some
+    pairs sharing a long run, some empty."""
+    rng = random.Random(seed)
+    vocabulary = ["a", "b", "c", "d", "e", "ja", "on", "5", "euroa", "."]
+    out = []
+    for _ in range(count):
+        a = [rng.choice(vocabulary[:rng.randint(1, 10)]) for _ in range(rng.randint(0, 40))]
+        b = [rng.choice(vocabulary[:rng.randint(1, 10)]) for _ in range(rng.randint(0, 40))]
+        if rng.random() < 0.3:
+            b = b[:5] + a + b[5:]
+        out.append((a, b))
+    return out
+
+
+@for_each(_word_pairs(1500, 71))
+def test_matching_blocks_are_difflibs(pair: tuple[list[str], list[str]]):
+    """diff.matching_blocks finds difflib's blocks (and word_diff its opcodes)."""
+    import difflib as difflib_module
+
+    a, b = pair
+    matcher = difflib_module.SequenceMatcher(None, a, b, autojunk=False)
+    assert diff.matching_blocks(a, b) == [tuple(m) for m in matcher.get_matching_blocks()]
+    ops = []
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            ops.append(("equal", " ".join(b[j1:j2])))
+            continue
+        if i2 > i1:
+            ops.append(("delete", " ".join(a[i1:i2])))
+        if j2 > j1:
+            ops.append(("insert", " ".join(b[j1:j2])))
+    assert [(op.op, op.text) for op in diff.word_diff(" ".join(a), " ".join(b))] == ops
+
+
 MONEY_TOKENS = [
     "vuosina", "VUOSILLE", "vuonna", "Vuoden", "v.", "V.", "kaudelle", "KAUDELLA", "vuosien",
     "2025", "2025–2027", "1999", "20", "19", "1 000", "300", "euroa", "€", "/vuosi", "/ v",
