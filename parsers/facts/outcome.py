@@ -95,7 +95,7 @@ _ENDED_BY = (
      lambda f: ("pöydälle" in f and ("jät" in f or "pan" in f or "pöydällepano" in f))
      or "bordlades" in f or ("lämnades" in f and "bordet" in f),
      ("jät", "pan", "pöydällepano", "bordlades", "lämnades")),
-    ("returned", _RETURNED_RE, ("valmistel", "remitter"),
+    ("returned", _RETURNED_RE, ("valmistel", "remitter", "palautusehdotus"),
      lambda f: ("palaut" in f and ("valmisteltava" in f or "palautusehdotus" in f))
      or "remitterades" in f,
      ("palaut", "återremitterades", "remitterades")),
