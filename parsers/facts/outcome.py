@@ -23,7 +23,7 @@ from parsers.facts.text import (
 )
 from parsers.records import Outcome, Vote
 
-VERSION = 1
+VERSION = 2  # 2: "Palautusehdotus hyväksyttiin" is returned
 
 _TABLED_RE = re.compile(r"\b(?:jätettiin|jätti|jättää|jättivät|pantiin|pani)\b[^.]{0,60}?"
                         r"\bpöydälle\b|\bpöydällepano\w*\s+hyväksyttiin|\bbordlades\b|"
