@@ -25,7 +25,7 @@ from parsers.facts.text import (
 )
 from parsers.records import Motion, PersonAct, PersonRef, Vote
 
-VERSION = 1
+VERSION = 2  # 2: recusals written 'olevansa jäävejä' are read
 
 _NAMES = rf"{NAME}(?:\s*,\s*{NAME})*(?:\s+(?:ja|sekä)\s+{NAME})?"
 _GEN_NAMES = rf"(?P<sec>{_NAMES})(?:\s+ym\.?)?"
@@ -103,12 +103,13 @@ _ANY_VOTE_RE = re.compile(r"\bäänin\s+\d|\d\s+äänellä|\d+\s+(?:jaa|ei)\b|\d
                           r"(?:^|\n)\s*\(?(?:jaa|ei|tyhj\w*)\b|\b(?:jaa|ei)\w*\s*[:=]?\s*\d|"
                           r"\bsai\s+\d+\s+ääntä|\(jaa\)|\bjaa\s*=|"
                           r"(?:jaa|ei)[- ]?ää\w*\s+annettiin\s+\d", re.I)
-_ACT_HINT_RE = re.compile(r"eriäv|mielipi|esteelli|jäävi|jääväsi|jäävää|poistui", re.I)
+_ACT_HINT_RE = re.compile(r"eriäv|mielipi|esteelli|jäävi|jääve|jääväsi|jäävää|poistui", re.I)
 
 # The hints above as tests over the folded text (:func:`folded`): the same answers, without
 # trying every alternative at every position of a long text.
 _MOTION_WORDS = ("ehdotti", "kannattama", "ehdotuksen:", "ehdotukset")  # ⊃ "ehdottivat"
-_ACT_WORDS_ANY = ("eriäv", "mielipi", "esteelli", "jäävi", "jääväsi", "jäävää", "poistui")
+_ACT_WORDS_ANY = ("eriäv", "mielipi", "esteelli", "jäävi", "jääve", "jääväsi", "jäävää",
+                  "poistui")
 #: ``any(w in low for w in _ACT_WORDS_ANY)`` in one scan
 _ACT_WORDS_RE = re.compile("|".join(_ACT_WORDS_ANY))
 #: _ANY_VOTE_RE's alternatives, each behind a literal its match must hold. Every pattern
@@ -516,7 +517,7 @@ _ACT_RES = (
 
 
 #: words a sentence must hold for each kind's patterns to be tried
-_ACT_WORDS = {"dissent": ("eriäv",), "recusal": ("esteelli", "jäävi", "jäävä"),
+_ACT_WORDS = {"dissent": ("eriäv",), "recusal": ("esteelli", "jäävi", "jääve", "jäävä"),
               "left": ("poistui",)}
 _AFTER_ITEM_RE = re.compile(r"käsittelyn\s+jälkeen|ennen\s+\w*\s*(?:asian|tämän)", re.I)
 
