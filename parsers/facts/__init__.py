@@ -9,6 +9,7 @@ version is older, without re-parsing any page.
 from __future__ import annotations
 
 from parsers.facts import cases, diff, money, outcome, votes
+from parsers.facts.text import folded
 from parsers.records import HandlingFacts, Vote
 
 VERSIONS: dict[str, int] = {
@@ -47,7 +48,8 @@ def handling_facts(proposal: str | None, decision: str | None,
         facts.departed_from_proposal = None
     else:
         facts.departed_from_proposal = kind in DEPARTED
-    if proposal and decision and kind == "amended" and outcome._written_out(decision):
+    if proposal and decision and kind == "amended" and outcome._written_out(
+            decision, folded(decision)):
         facts.diff = diff.word_diff(proposal, decision)
     return facts
 

@@ -178,7 +178,7 @@ def classify(proposal: str | None, decision: str | None, discussion: str | None 
         if voted:
             return Outcome("after_vote", first, "decision", voted)
         return Outcome("as_proposed", first, "decision", voted)
-    if proposal and not _refers(decision) and _written_out(decision) \
+    if proposal and not _refers(decision) and _written_out(decision, fold) \
             and _written_out(proposal):
         return Outcome("amended", _first_change(proposal, decision), "decision", voted)
     first = (head_sentences[:1] if stripped == decision else first_sentences(decision, 1))
@@ -219,17 +219,24 @@ _DECISION_VERBS = frozenset(_DECISION_VERB_RE.pattern[5:-3].split("|"))
 _WORD_RUN_RE = re.compile(r"\w+")
 
 
-def _written_out(text: str) -> bool:
+def _written_out(text: str, fold: str | None = None) -> bool:
     """A decision written out in full (it decides something itself), not a reference to
-    the proposal such as ``Kaupunginhallitus hyväksyi päätösehdotuksen``.
+    the proposal such as ``Kaupunginhallitus hyväksyi päätösehdotuksen``; ``fold`` is
+    :func:`folded` of ``text`` when the caller has it.
 
     ``\\b(?:verb|…)\\b`` matches exactly where a whole run of word characters is one of
-    the verbs: the folded text's word runs are looked up in a set instead."""
+    the verbs: the folded text's word runs are looked up in a set instead. A verb that is
+    a whole whitespace-separated token is such a run (letters only, with whitespace or
+    an end around it), so the tokens (split in C) are looked up first."""
     if len(text) <= 20:
         return False
-    low = folded_head(text, 600)  # only the first 600 characters are read
+    # only the first 600 characters are read (the fold keeps indices: its head is the
+    # head's fold)
+    low = fold[:600] if fold is not None else folded_head(text, 600)
     if low is None:
         return bool(_DECISION_VERB_RE.search(text, 0, 600))
+    if not _DECISION_VERBS.isdisjoint(low.split()):
+        return True
     return not _DECISION_VERBS.isdisjoint(_WORD_RUN_RE.findall(low))
 
 

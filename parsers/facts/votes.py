@@ -112,6 +112,15 @@ _ACT_WORDS_ANY = ("eriäv", "mielipi", "esteelli", "jäävi", "jääve", "jääv
                   "poistui")
 #: ``any(w in low for w in _ACT_WORDS_ANY)`` in one scan
 _ACT_WORDS_RE = re.compile("|".join(_ACT_WORDS_ANY))
+
+
+def _act_words_in(low: str) -> bool:
+    """``any(w in low for w in _ACT_WORDS_ANY)``, its four ``jääv…`` words behind one test
+    for ``jääv`` (each test is a scan of the whole text)."""
+    if "eriäv" in low or "mielipi" in low or "esteelli" in low or "poistui" in low:
+        return True
+    return "jääv" in low and ("jäävi" in low or "jääve" in low or "jääväsi" in low
+                              or "jäävää" in low)
 #: _ANY_VOTE_RE's alternatives, each behind a literal its match must hold. Every pattern
 #: starts with a literal (a ``\b`` before it is a lookbehind after it): the engine then
 #: scans for the literal instead of trying the pattern at every position.
@@ -525,10 +534,13 @@ _AFTER_ITEM_RE = re.compile(r"käsittelyn\s+jälkeen|ennen\s+\w*\s*(?:asian|täm
 def acts(text: str | None) -> list[PersonAct]:
     """Dissents, recusals (esteellinen, jäävi) and departures (poistui kokouksesta)."""
     out: list[PersonAct] = []
-    if not text or not _has_any(text, _ACT_WORDS_ANY, _ACT_HINT_RE):
+    if not text:
         return out
+    fold = folded(text)
+    if not (_act_words_in(fold) if fold is not None else _ACT_HINT_RE.search(text)):
+        return out  # = _has_any(text, _ACT_WORDS_ANY, _ACT_HINT_RE)
     # without İ/ı/ſ in the text, a sentence's lower case is its folded form (see _has_any)
-    exact = folded(text) is not None
+    exact = fold is not None
     for sentence in sentences(text):
         low = sentence.lower()
         if not (_ACT_WORDS_RE.search(low) if exact else _ACT_HINT_RE.search(sentence)):

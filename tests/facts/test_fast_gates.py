@@ -48,7 +48,8 @@ TOKENS = [
     "5e/", "e /", "\u00a0", "hyväksyi", "Hyväksyy", "PÄÄTTI", "toteaa", "tiedoksi", "TIEDOKSI",
     "merkitsi", "kännedom", "för", "antecknades", "!", "?", "v.", "Å", "ü", '"', "”", "–", "\r",
     "\u2028", ". ", ".\n", "Z", "päätösehdotuksen", "Esitys", "hyväksyttiin", "mukaisesti",
-    "hyväksynyt", "förslaget", "godkändes", "päätti", "ehdotuksen",
+    "hyväksynyt", "förslaget", "godkändes", "päätti", "ehdotuksen", "jäävät", "jäävi", "JÄÄVEJÄ",
+    "jääväsi", "jäävää", "esteellinen", "(päättää)", "Toteaa,",
 ]
 
 CASES = [
@@ -93,8 +94,10 @@ def test_gates_answer_as_the_patterns(text: str):
     assert votes._has_any(text, votes._MOTION_WORDS, votes._MOTION_HINT_RE) == bool(
         votes._MOTION_HINT_RE.search(text))
     assert money._hints(text) == [m.span() for m in money._HINT_RE.finditer(text)]
-    assert outcome._written_out(text) == (
+    assert outcome._written_out(text) == outcome._written_out(text, fold(text)) == (
         len(text) > 20 and bool(outcome._DECISION_VERB_RE.search(text, 0, 600)))
+    assert votes._act_words_in(text.lower()) == any(
+        w in text.lower() for w in votes._ACT_WORDS_ANY)
     assert outcome._noted(text) == bool(outcome._NOTED_RE.search(text))
     low = folded(text)
     for rx, word in zip(outcome._AS_PROPOSED_RES, outcome._AS_PROPOSED_WORDS, strict=True):
