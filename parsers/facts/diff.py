@@ -60,6 +60,10 @@ def word_diff(proposal: str, decision: str) -> list[DiffOp]:
     return ops
 
 
+#: the run lengths of a row without runs (never written)
+_NO_RUNS: dict[int, int] = {}
+
+
 def matching_blocks(a: list[str], b: list[str]) -> list[tuple[int, int, int]]:
     """``difflib.SequenceMatcher(None, a, b, autojunk=False).get_matching_blocks()``, as
     tuples, found the same way in less time.
@@ -77,23 +81,25 @@ def matching_blocks(a: list[str], b: list[str]) -> list[tuple[int, int, int]]:
     where = [b2j.get(word) for word in a]
     queue = [(0, len(a), 0, len(b))]
     found: list[tuple[int, int, int]] = []
+    left = bisect.bisect_left
     while queue:
         alo, ahi, blo, bhi = queue.pop()
         besti, bestj, bestsize = alo, blo, 0
-        j2len: dict[int, int] = {}
+        j2len: dict[int, int] = _NO_RUNS  # only ever read: shared while empty
         for i in range(alo, ahi):
             positions = where[i]
+            if positions is None:
+                j2len = _NO_RUNS  # a word not in b: no run goes on
+                continue
             newj2len: dict[int, int] = {}
-            if positions is not None:
-                get = j2len.get
-                for at in range(bisect.bisect_left(positions, blo) if blo else 0,
-                                len(positions)):
-                    j = positions[at]
-                    if j >= bhi:
-                        break
-                    k = newj2len[j] = get(j - 1, 0) + 1
-                    if k > bestsize:
-                        besti, bestj, bestsize = i - k + 1, j - k + 1, k
+            get = j2len.get
+            for at in range(left(positions, blo) if blo else 0, len(positions)):
+                j = positions[at]
+                if j >= bhi:
+                    break
+                k = newj2len[j] = get(j - 1, 0) + 1
+                if k > bestsize:
+                    besti, bestj, bestsize = i - k + 1, j - k + 1, k
             j2len = newj2len
         if bestsize:
             found.append((besti, bestj, bestsize))
