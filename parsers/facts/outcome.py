@@ -15,6 +15,7 @@ import re
 from parsers.facts.diff import same_text, strip_label
 from parsers.facts.text import (
     first_sentences,
+    fold_lowered,
     folded,
     folded_head,
     iter_sentences,
@@ -148,7 +149,7 @@ def classify(proposal: str | None, decision: str | None, discussion: str | None 
         return Outcome("amended", counter, "decision", voted)
     head_low = head.lower()
     accepting = any(w in head_low for w in ("hyväksy", "mukaisesti", "godkän", "förslaget"))
-    head_fold = folded(head) if accepting else None
+    head_fold = fold_lowered(head, head_low) if accepting else None
     for rx, word in zip(_AS_PROPOSED_RES if accepting else (), _AS_PROPOSED_WORDS, strict=False):
         if head_fold is not None and word not in head_fold:
             continue  # the pattern's own word is missing: it cannot match

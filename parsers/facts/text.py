@@ -124,6 +124,11 @@ def fold(text: str) -> str | None:
     return text.lower()
 
 
+def fold_lowered(text: str, low: str) -> str | None:
+    """:func:`fold` of ``text`` whose lower case ``low`` the caller has already."""
+    return None if any(c in text for c in _FOLD_EXCEPTIONS) else low
+
+
 #: :func:`fold`, cached: the extractors of one handling read the same texts
 folded = functools.lru_cache(maxsize=64)(fold)
 
