@@ -96,6 +96,7 @@ def test_gates_answer_as_the_patterns(text: str):
     assert money._hints(text) == [m.span() for m in money._HINT_RE.finditer(text)]
     assert outcome._written_out(text) == outcome._written_out(text, fold(text)) == (
         len(text) > 20 and bool(outcome._DECISION_VERB_RE.search(text, 0, 600)))
+    assert sentences_module.fold_lowered(text, text.lower()) == fold(text)
     assert votes._act_words_in(text.lower()) == any(
         w in text.lower() for w in votes._ACT_WORDS_ANY)
     assert outcome._noted(text) == bool(outcome._NOTED_RE.search(text))
