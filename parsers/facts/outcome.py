@@ -132,9 +132,8 @@ def classify(proposal: str | None, decision: str | None, discussion: str | None 
     fold = folded(decision)  # read already by the vote extractor: cached
     low = decision.lower() if fold is None else fold
     for kind, rx, words, holds, starts in _ENDED_BY:
-        if not any(w in low for w in words):
-            continue
-        if fold is not None and not holds(fold):
+        # each holds() implies one of its words: over the fold, holds() alone decides
+        if not (holds(fold) if fold is not None else any(w in low for w in words)):
             continue  # no alternative of the pattern has all its words: it cannot match
         sentence = _find(rx, decision, _first_start(fold, starts))
         if sentence and not _proposes(proposal, rx):

@@ -263,6 +263,7 @@ def test_outcome_gates_answer_as_the_patterns(text: str):
     for _kind, rx, words, holds, starts in outcome._ENDED_BY:
         assert fold is None or holds(fold) or not rx.search(text)
         assert any(w in low for w in words) or not rx.search(text)
+        assert fold is None or not holds(fold) or any(w in fold for w in words)
         anywhere = rx.search(text)
         late = rx.search(text, outcome._first_start(fold, starts))
         assert (late and late.span()) == (anywhere and anywhere.span())
