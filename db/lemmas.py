@@ -78,7 +78,10 @@ def is_numeric(word: str) -> bool:
 
 def _token(text: str) -> str:
     """One FTS token: lower-case letters and digits only (``ELY-keskus`` → ``elykeskus``)."""
-    return "".join(_FTS_TOKEN_RE.findall(text.lower()))
+    low = text.lower()
+    if low.isalnum():  # the usual case: nothing to drop (isalnum is [^\W_], char by char)
+        return low
+    return "".join(_FTS_TOKEN_RE.findall(low))
 
 
 @dataclass(frozen=True)

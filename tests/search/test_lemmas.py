@@ -182,3 +182,15 @@ def test_lemmas_text_reads_chunks_as_the_words_they_hold(voikko, snowball):
             expected = _word_by_word(lemmatiser, texts, extra)
             assert fresh.lemmas_text(texts, extra) == expected, (case, texts, extra)
             assert lemmatiser.lemmas_text(texts, extra) == expected, (case, texts, extra)
+
+
+def test_token_fast_path_answers_as_the_pattern_for_every_character():
+    """``_token`` skips the pattern when the lower-cased text is all letters and digits;
+    for every code point, alone and inside a word, it gives what the pattern gives
+    (``İ`` lower-cases to ``i`` + a combining dot, which the pattern drops)."""
+    by_pattern = lemmas._FTS_TOKEN_RE.findall
+    for code in range(0x110000):
+        if 0xD800 <= code < 0xE000:
+            continue
+        for text in (chr(code), f"a{chr(code)}B"):
+            assert lemmas._token(text) == "".join(by_pattern(text.lower())), hex(code)
