@@ -182,7 +182,11 @@ def _lemmatise(payload: list[LemmaInput]) -> tuple[list[str], list[Any], list[li
 def _pool(lemmatiser: Lemmatiser, jobs: int) -> ProcessPoolExecutor | None:
     """Worker processes, forked when this process has no other thread (no start-up cost:
     the modules, the dictionary and the word cache are already here), spawned otherwise
-    (forking a process whose other threads may hold locks is unsafe)."""
+    (forking a process whose other threads may hold locks is unsafe).
+
+    A forked worker holds a copy of the loader's database connection; it never uses it,
+    and it leaves through ``os._exit`` (as every ``multiprocessing`` child does), so no
+    finaliser closes it or touches the file's locks and write-ahead log."""
     if jobs <= 1 or type(lemmatiser.analyser) not in (VoikkoAnalyser, SnowballAnalyser):
         return None
     fork = sys.platform == "linux" and threading.active_count() == 1
