@@ -62,7 +62,8 @@ class LoadStats:
     unchanged: int = 0
     batches: int = 0
     seconds: float = 0.0
-    #: time spent lemmatising items, summed over the worker processes (or in-process)
+    #: time spent lemmatising items (and, in worker processes, reading their facts),
+    #: summed over the workers
     lemmatise_seconds: float = 0.0
     #: time this process waited for the workers' lemmas
     lemmatise_wait_seconds: float = 0.0
