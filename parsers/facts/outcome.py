@@ -62,8 +62,10 @@ _AS_PROPOSED_RES = (
 _AS_PROPOSED_WORDS = ("hyväksyi", "hyväksyn", "hyväksyttiin", "hyväksyttiin", "hyväksyttiin",
                       "mukaisesti", "förslaget")
 #: a member's proposal accepted: the decision departs from the presenter's
+#: (``\bhyväksyi…`` written ``hyväksyi(?<!\whyväksyi)…``: the same matches, and a pattern
+#: that starts with a literal is searched for that literal, not tried at every position)
 _COUNTER_WON_RE = re.compile(
-    r"\bhyväksyi(?:vät)?\s+(?:yksimielisesti\s+|äänestyksen\s+jälkeen\s+)*"
+    r"hyväksyi(?<!\whyväksyi)(?:vät)?\s+(?:yksimielisesti\s+|äänestyksen\s+jälkeen\s+)*"
     r"(?!(?:Kaupungin|Kunnan)\w*\s)[A-ZÅÄÖ][\wåäö-]+n\s+(?:vasta|muutos|lisäys)?ehdotuksen\b")
 _CHANGED_RE = re.compile(r"\bmuutetun\b|\bkorjatun\b|\btäydennetyn\b|\bmuutettuna\b|\bmuutoksin\b|"
                          r"\bmuutoksella\b|\bmuutoksilla\b|"

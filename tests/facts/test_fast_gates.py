@@ -279,6 +279,24 @@ def test_outcome_gates_answer_as_the_patterns(text: str):
         assert (from_first and from_first.span()) == (anywhere and anywhere.span())
 
 
+COUNTER_TOKENS = [
+    "hyväksyi", "hyväksyivät", "xhyväksyi", "5hyväksyi", "_hyväksyi", "-hyväksyi", "(hyväksyi",
+    "yksimielisesti", "äänestyksen jälkeen", "Ahosen", "Laineen", "Kaupunginhallituksen",
+    "Kunnan", "vastaehdotuksen", "muutosehdotuksen", "ehdotuksen", "ehdotuksenx", " ", "  ",
+    "\n", ".",
+]
+
+
+@for_each(generated_from([t + " " for t in COUNTER_TOKENS] + COUNTER_TOKENS, 4000, 8, 79))
+def test_counter_won_pattern_reads_as_written(text: str):
+    """_COUNTER_WON_RE with its literal first (``hyväksyi(?<!\\whyväksyi)``) finds what
+    ``\\bhyväksyi…`` finds."""
+    as_written = re.compile(outcome._COUNTER_WON_RE.pattern.replace(
+        r"hyväksyi(?<!\whyväksyi)", r"\bhyväksyi", 1))
+    assert [m.span() for m in outcome._COUNTER_WON_RE.finditer(text)] == \
+        [m.span() for m in as_written.finditer(text)]
+
+
 @for_each([(a, b) for a, b in zip(
     generated_from(["a", "b", "a.", " ", "\n", "Lautakunta:\n", "X"], 1500, 6, 29),
     generated_from(["a", "b", "a.", " ", "\n", "Lautakunta:\n", "X"], 1500, 6, 31),
