@@ -88,3 +88,11 @@ def test_read_facts_copies_too_and_the_memo_is_bounded():
     for n in range(facts.MEMO_SIZE + 10):
         facts.remembered_facts(f"Ehdotus {n}.", None)
     assert facts._memo.cache_info().currsize == facts.MEMO_SIZE
+
+
+def test_only_classes_of_immutable_fields_are_copied_flat():
+    """A flat copy is a deep copy only for a dataclass whose fields are all immutable."""
+    from parsers.records import Amount, DiffOp, Motion, Outcome, PersonAct, PersonRef, Vote
+
+    assert all(facts._atoms_only(kind) for kind in (Amount, Outcome, DiffOp))
+    assert not any(facts._atoms_only(kind) for kind in (Vote, Motion, PersonRef, PersonAct))
