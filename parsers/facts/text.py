@@ -147,8 +147,15 @@ def _is_abbreviation(piece: str) -> bool:
     """Does ``piece`` end with an abbreviation's or an initial's full stop?"""
     if not piece.endswith("."):
         return False
-    last = piece[piece.rfind(" ") + 1:-1].lstrip("(\"”'")
+    space = piece.rfind(" ")
+    if len(piece) - space - 2 > _MAX_ABBREVIATION and piece[space + 1] not in _QUOTES:
+        return False  # its last word is longer than every abbreviation (and no initial)
+    last = piece[space + 1:-1].lstrip(_QUOTES)
     return last.lower() in _ABBREVIATIONS or (len(last) == 1 and last.isalpha())
+
+
+#: what a sentence's last word may start with before its letters
+_QUOTES = "(\"”'"
 
 
 _NEXT_END_RE = re.compile(r"[.!?\n](?:(?<=\n)|(?=\s+[\"”'(\-–A-ZÅÄÖÜ0-9]))")
