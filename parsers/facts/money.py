@@ -17,7 +17,7 @@ from decimal import Decimal, InvalidOperation
 from parsers.facts.text import sentence_span
 from parsers.records import Amount
 
-VERSION = 1
+VERSION = 2  # 2: the unit e after a space (300 e/v) is read
 
 _SP = "[ \u00a0\u202f\u2009]"
 #: ``14 128 748,83`` / ``12.923`` / ``1,2`` / ``86400``
@@ -285,15 +285,17 @@ def _years(sentence: str) -> str | None:
     return f"{start}–{end}" if end else start
 
 
-_HINT_RE = re.compile(r"€|euro|EUR|\de\s*/")
+#: a currency sign or word; AMOUNT_RE's unit ``e`` (before ``/``) may follow spaces or a
+#: scale word, not only a digit (``300 e/v``, ``1,2 milj. e / v``)
+_HINT_RE = re.compile(r"€|euro|EUR|\d?e\s*/")
 _HINT_WORDS = ("€", "euro", "EUR")
 
 
 def _hints(text: str) -> list[tuple[int, int]]:
     """The spans of ``_HINT_RE.finditer(text)``, found with ``str.find``: the pattern's
-    alternatives never overlap, and its ``\\de\\s*/`` is read back from each ``/`` (the
-    ``e`` before the run of spaces before it, a digit before that); a regex would try
-    its four alternatives at every position of the text."""
+    alternatives never overlap, and its ``\\d?e\\s*/`` is read back from each ``/`` (the
+    ``e`` before the run of spaces before it, a digit before that if there is one); a
+    regex would try its four alternatives at every position of the text."""
     spans: list[tuple[int, int]] = []
     for word in _HINT_WORDS:
         at = text.find(word)
@@ -305,8 +307,8 @@ def _hints(text: str) -> list[tuple[int, int]]:
         j = slash
         while j > 0 and text[j - 1].isspace():  # \\s is str.isspace, \\d str.isdecimal
             j -= 1
-        if j >= 2 and text[j - 1] == "e" and text[j - 2].isdecimal():
-            spans.append((j - 2, slash + 1))
+        if j >= 1 and text[j - 1] == "e":  # from the digit before the "e" when one is
+            spans.append((j - 2 if j >= 2 and text[j - 2].isdecimal() else j - 1, slash + 1))
         slash = text.find("/", slash + 1)
     spans.sort()
     return spans

@@ -143,6 +143,18 @@ def test_a_recusal_of_several_jaaveja_is_read():
     assert [(a.kind, a.person.name) for a in found] == [("recusal", "Aalto"), ("recusal", "Berg")]
 
 
+@pytest.mark.parametrize(("text", "cents", "per"), [
+    ("Avustus on 300 e/v.", 30000, "year"),
+    ("Avustus on 300 e / vuosi.", 30000, "year"),
+    ("Maksu 1,2 milj. e / v.", 120000000, "year"),
+    ("Avustus on 300e/vuosi.", 30000, "year"),
+])
+def test_an_e_unit_after_a_space_is_read(text: str, cents: int, per: str):
+    """``300 e/v``: AMOUNT_RE reads the ``e`` unit after spaces and a scale word, and its
+    hint once asked for a digit right before the ``e``, so the sentence was never read."""
+    assert [(a.cents, a.per) for a in money.amounts_in(text, "proposal")] == [(cents, per)]
+
+
 def test_a_vote_listed_as_side_lines_is_still_found():
     """The gate must not drop a vote written only as ``JAA: …`` / ``EI: …`` lines."""
     found = votes.votes("Äänestyksen tulos:\nJAA: Ahonen, Laine, Korhonen\nEI: Aalto")
