@@ -25,7 +25,7 @@ from parsers.facts.text import (
 )
 from parsers.records import Motion, PersonAct, PersonRef, Vote
 
-VERSION = 2  # 2: recusals written 'olevansa jäävejä' are read
+VERSION = 3  # 2: recusals written 'olevansa jäävejä' are read; 3: '… sai 6 ääntä'
 
 _NAMES = rf"{NAME}(?:\s*,\s*{NAME})*(?:\s+(?:ja|sekä)\s+{NAME})?"
 _GEN_NAMES = rf"(?P<sec>{_NAMES})(?:\s+ym\.?)?"
@@ -301,7 +301,7 @@ def _side_key(word: str) -> str:
     return word.translate(_SIDE_KEY_TABLE).lower()
 
 
-_VOTE_HINT_RE = re.compile(r"äänest|äänin|äänellä|jaa[- ]?ää|\bjaa\b|ei[- ]?ää", re.I)
+_VOTE_HINT_RE = re.compile(r"äänest|äänin|äänellä|ääntä|jaa[- ]?ää|\bjaa\b|ei[- ]?ää", re.I)
 
 
 def _vote_hint(sentence: str, exact: bool) -> bool:

@@ -155,6 +155,13 @@ def test_an_e_unit_after_a_space_is_read(text: str, cents: int, per: str):
     assert [(a.cents, a.per) for a in money.amounts_in(text, "proposal")] == [(cents, per)]
 
 
+def test_a_vote_counted_as_votes_each_proposal_got_is_read():
+    """``Päätösehdotus sai 6 ääntä ja Leppäsen ehdotus 5 ääntä``: a count pattern reads it,
+    but the sentence's vote hint once lacked ``ääntä``, so the sentence was skipped."""
+    found = votes.votes("Päätösehdotus sai 6 ääntä ja Leppäsen ehdotus 5 ääntä.")
+    assert [(v.yes, v.no) for v in found] == [(6, 5)]
+
+
 def test_a_vote_listed_as_side_lines_is_still_found():
     """The gate must not drop a vote written only as ``JAA: …`` / ``EI: …`` lines."""
     found = votes.votes("Äänestyksen tulos:\nJAA: Ahonen, Laine, Korhonen\nEI: Aalto")
@@ -470,6 +477,8 @@ def test_vote_gates_answer_as_the_patterns(text: str):
                 counts[side] = value
     assert votes._counts(text) == counts
     hint = bool(votes._VOTE_HINT_RE.search(text))
+    if "_form" in counts:  # a count the sentence's vote hint must let through
+        assert hint
     assert votes._vote_hint(text, exact=False) == hint
     if fold(text) is not None:
         assert votes._vote_hint(text, exact=True) == hint
