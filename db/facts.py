@@ -72,6 +72,9 @@ def earlier_facts(record: ItemRecord) -> list[HandlingFacts]:
 
 #: how many handlings :func:`remembered_facts` keeps (by their texts, a few kB each)
 MEMO_SIZE = 2048
+#: a handling with longer texts (together) is read, not kept: the memo stays under
+#: MEMO_SIZE × this many characters (texts may be 200,000 characters each)
+MEMO_TEXT_LIMIT = 20_000
 
 
 def remembered_facts(proposal: str | None, decision: str | None,
@@ -84,7 +87,10 @@ def remembered_facts(proposal: str | None, decision: str | None,
     same item twice), and the facts are the bulk load's largest cost after the lemmas.
     Each call returns its own copy, so a caller that changes the facts it got (or a
     later extractor step) cannot change what another caller gets."""
-    return _fresh(_memo((proposal, decision, discussion, background)))
+    texts = (proposal, decision, discussion, background)
+    if sum(len(t) for t in texts if t) > MEMO_TEXT_LIMIT:
+        return handling_facts(*texts)
+    return _fresh(_memo(texts))
 
 
 @functools.lru_cache(maxsize=MEMO_SIZE)

@@ -96,3 +96,13 @@ def test_only_classes_of_immutable_fields_are_copied_flat():
 
     assert all(facts._atoms_only(kind) for kind in (Amount, Outcome, DiffOp))
     assert not any(facts._atoms_only(kind) for kind in (Vote, Motion, PersonRef, PersonAct))
+
+
+def test_long_texts_are_read_not_kept():
+    """A handling longer than MEMO_TEXT_LIMIT is read each time and never kept (the memo
+    stays small however long the stored texts are)."""
+    facts._memo.cache_clear()
+    long = PROPOSAL + " Perustelut." * (facts.MEMO_TEXT_LIMIT // 10)
+    first = facts.remembered_facts(long, DECISION, DISCUSSION)
+    assert first == handling_facts(long, DECISION, DISCUSSION)
+    assert facts._memo.cache_info().currsize == 0
