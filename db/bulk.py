@@ -97,8 +97,10 @@ def load_items(db: sqlite_utils.Database, writes: Iterable[store.ItemWrite],
     pool = _pool(lemmatiser, jobs)
     try:
         batches = _chunks(map(_cleaned, writes), max(1, batch))
+        # each meeting's attendees, read once per load (a load writes items, not meetings)
+        attendees: dict[int | None, list[facts.Attendee]] = {}
         for pieces in _lemmatised(batches, lemmatiser, pool, stats, clock):
-            _write_batch(db, pieces, triggers, now, stats, clock)
+            _write_batch(db, pieces, triggers, now, stats, clock, attendees)
     finally:
         if pool is not None:
             pool.shutdown(cancel_futures=True)
@@ -410,14 +412,14 @@ def _fts_columns(db: sqlite_utils.Database, fts_table: str) -> list[str]:
 
 def _write_batch(db: sqlite_utils.Database, pieces: Iterable[Piece],
                  triggers: dict[str, str], now: str, stats: LoadStats,
-                 clock: Callable[[], float]) -> None:
+                 clock: Callable[[], float],
+                 attendees: dict[int | None, list[facts.Attendee]]) -> None:
     """One transaction for the pieces of one batch: new items inserted in bulk (triggers
     suspended, then indexed), known ones through ``store_item`` (triggers in place)."""
     counts = {"new": 0, "updated": 0, "unchanged": 0}
     with db.atomic():
         index = _Index(db, triggers, stats, clock)
         seen: set[str] = set()
-        attendees: dict[int | None, list[facts.Attendee]] = {}
         for chunk, lemmas, computed in pieces:
             known = _known(db, "items", [w.item_id for w, _ in chunk])
             attachment_ids = [a["id"] for w, _ in chunk for a in w.attachments]

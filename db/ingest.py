@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import enum
+import functools
 import re
 from typing import Any
 
@@ -42,22 +43,30 @@ def clean_record(record: Any) -> None:
     """Remove control characters from every string of ``record`` (a dataclass, with its
     nested dataclasses and lists) and cap its long text fields, in place; a capped field
     is named in ``record.warnings``."""
-    for f in dataclasses.fields(record):
-        if f.name == "warnings":
-            continue
-        value = getattr(record, f.name)
+    for name in _field_names(type(record)):
+        value = getattr(record, name)
         if isinstance(value, enum.Enum):  # a parser's verdict, not text
             continue
         if isinstance(value, str):
+            if len(value) <= MAX_FIELD_CHARS and not CONTROL_RE.search(value):
+                continue  # the usual case: nothing to change
             value = clean_text(value)
             value, was_cut = cap(value, MAX_FIELD_CHARS)
             if was_cut and hasattr(record, "warn"):
-                record.warn(f"text capped: {f.name} kept {MAX_FIELD_CHARS} characters")
-            setattr(record, f.name, value)
+                record.warn(f"text capped: {name} kept {MAX_FIELD_CHARS} characters")
+            setattr(record, name, value)
         elif isinstance(value, list):
-            setattr(record, f.name, [_clean_value(v) for v in value])
+            if value:
+                setattr(record, name, [_clean_value(v) for v in value])
         elif dataclasses.is_dataclass(value):
             clean_record(value)
+
+
+@functools.cache
+def _field_names(kind: type) -> tuple[str, ...]:
+    """The fields :func:`clean_record` reads (``dataclasses.fields`` is slow enough to
+    show in a bulk load: it ran for every record and every nested one)."""
+    return tuple(f.name for f in dataclasses.fields(kind) if f.name != "warnings")
 
 
 def _clean_value(value: Any) -> Any:
