@@ -90,7 +90,7 @@ def load_items(db: sqlite_utils.Database, writes: Iterable[store.ItemWrite],
     start = clock()
     repair(db)
     fts.use_lemmatiser(db, lemmatiser)
-    triggers = fts_triggers(db)
+    index = _Index(db, fts_triggers(db), stats, clock)
     previous_sync = db.execute("PRAGMA synchronous").fetchone()[0]
     # WAL: a power cut may lose the last batches, never corrupt the file
     db.execute("PRAGMA synchronous = NORMAL")
@@ -100,7 +100,7 @@ def load_items(db: sqlite_utils.Database, writes: Iterable[store.ItemWrite],
         # each meeting's attendees, read once per load (a load writes items, not meetings)
         attendees: dict[int | None, list[facts.Attendee]] = {}
         for pieces in _lemmatised(batches, lemmatiser, pool, stats, clock):
-            _write_batch(db, pieces, triggers, now, stats, clock, attendees)
+            _write_batch(db, pieces, index, now, stats, attendees)
     finally:
         if pool is not None:
             pool.shutdown(cancel_futures=True)
@@ -205,20 +205,26 @@ LemmaInput = tuple[list[str | None], list[str | None], tuple, list[tuple[str | N
 
 
 def _lemma_input(write: store.ItemWrite) -> LemmaInput:
-    """What a worker reads of an item: the text columns ``fts.item_lemmas`` reads (the
-    record's fields of those names, as ``store._item_row`` copies them), the
-    preparers' names, the texts of each handling for its facts, and the texts whose
+    """What a worker reads of an item: its own texts (:func:`_item_texts`), the texts
+    of each handling for its facts, and the texts whose
     lemmas ``store._child_rows`` and ``store._page_rows`` ask for (each earlier
     handling's, each attachment page's)."""
     rec = write.record
-    texts = [rec.proposer.name if c == "proposer_name" and rec.proposer else
-             None if c == "proposer_name" else getattr(rec, c) for c in fts.TEXT_COLUMNS]
     others: list[tuple[str | None, ...]] = [
         tuple(getattr(h, c) for c in fts.HANDLING_TEXT_COLUMNS)
         for h in rec.previous_handlings]
     others += [(text,) for _, pages in write.attachment_pages.values()
                for text in ingest.clean_pages(pages) if text and text.strip()]
-    return texts, [p.name for p in rec.preparers], facts.facts_input(rec), others
+    return (*_item_texts(write), facts.facts_input(rec), others)
+
+
+def _item_texts(write: store.ItemWrite) -> tuple[list[str | None], list[str | None]]:
+    """The text columns ``fts.item_lemmas`` reads (the record's fields of those names, as
+    ``store._item_row`` copies them) and the preparers' names: an item's own lemmas."""
+    rec = write.record
+    texts = [rec.proposer.name if c == "proposer_name" and rec.proposer else
+             None if c == "proposer_name" else getattr(rec, c) for c in fts.TEXT_COLUMNS]
+    return texts, [p.name for p in rec.preparers]
 
 
 class _Computed:
@@ -258,20 +264,19 @@ def _lemmatised(batches: Iterator[list[store.ItemWrite]], lemmatiser: Lemmatiser
         for writes in batches:
             yield iter([_in_process(writes, lemmatiser, stats, clock)])
         return
-    tasks: deque[tuple[list[store.ItemWrite], Future]] = deque()
-
-    inputs: deque[list[LemmaInput]] = deque()
+    # each task: its items, what the worker was sent of them, and the worker's answer
+    tasks: deque[tuple[list[store.ItemWrite], list[LemmaInput], Future]] = deque()
 
     def submit(writes: list[store.ItemWrite]) -> int:
         for i in range(0, len(writes), TASK):
             part = writes[i:i + TASK]
-            inputs.append([_lemma_input(w) for w in part])
-            tasks.append((part, pool.submit(_lemmatise, inputs[-1])))
+            payload = [_lemma_input(w) for w in part]
+            tasks.append((part, payload, pool.submit(_lemmatise, payload)))
         return -(-len(writes) // TASK)
 
     def collect(count: int) -> Iterator[Piece]:
         for _ in range(count):
-            part, future = tasks.popleft()
+            part, payload, future = tasks.popleft()
             wait_start = clock()
             lemmas, found, more, seconds = future.result()
             stats.lemmatise_wait_seconds += clock() - wait_start
@@ -279,8 +284,8 @@ def _lemmatised(batches: Iterator[list[store.ItemWrite]], lemmatiser: Lemmatiser
             for write, handlings in zip(part, found, strict=True):
                 write.__dict__["facts"] = handlings  # read in the worker: the cached property
             computed = _Computed(lemmatiser)
-            for payload, values in zip(inputs.popleft(), more, strict=True):
-                computed.known.update(zip(payload[3], values, strict=True))
+            for sent, values in zip(payload, more, strict=True):
+                computed.known.update(zip(sent[3], values, strict=True))
             yield [(w, store._item_row(w)) for w in part], lemmas, computed
 
     counts: deque[int] = deque()
@@ -296,7 +301,7 @@ def _in_process(writes: list[store.ItemWrite], lemmatiser: Lemmatiser, stats: Lo
                 clock: Callable[[], float]) -> Piece:
     chunk = [(w, store._item_row(w)) for w in writes]
     start = clock()
-    lemmas = [lemmatiser.lemmas_text(*_lemma_input(w)[:2]) for w, _ in chunk]
+    lemmas = [lemmatiser.lemmas_text(*_item_texts(w)) for w, _ in chunk]
     stats.lemmatise_seconds += clock() - start
     return chunk, lemmas, _Computed(lemmatiser)
 
@@ -368,13 +373,13 @@ def _known(db: sqlite_utils.Database, table: str, ids: list[str]) -> set[str]:
 
 
 class _Index:
-    """The FTS triggers of one batch and the new rows' indexing.
+    """The FTS triggers and the new rows' indexing, for every batch of one load.
 
-    Triggers start in place (as committed). :meth:`suspend` drops them before new rows
-    are inserted and notes the highest rowid of each content table; :meth:`restore`
-    indexes every row past those marks with one ``INSERT … SELECT`` per FTS table and
-    creates the triggers again (before ``store_item`` writes a known item, and before
-    the batch commits)."""
+    Triggers start each batch in place (as committed). :meth:`suspend` drops them
+    before new rows are inserted and notes the highest rowid of each content table;
+    :meth:`restore` indexes every row past those marks with one ``INSERT … SELECT`` per
+    FTS table and creates the triggers again (before ``store_item`` writes a known item,
+    and before the batch commits)."""
 
     def __init__(self, db: sqlite_utils.Database, triggers: dict[str, str],
                  stats: LoadStats, clock: Callable[[], float]) -> None:
@@ -410,15 +415,13 @@ def _fts_columns(db: sqlite_utils.Database, fts_table: str) -> list[str]:
     return [row[1] for row in db.execute(f"PRAGMA table_info([{fts_table}])")]
 
 
-def _write_batch(db: sqlite_utils.Database, pieces: Iterable[Piece],
-                 triggers: dict[str, str], now: str, stats: LoadStats,
-                 clock: Callable[[], float],
+def _write_batch(db: sqlite_utils.Database, pieces: Iterable[Piece], index: _Index,
+                 now: str, stats: LoadStats,
                  attendees: dict[int | None, list[facts.Attendee]]) -> None:
     """One transaction for the pieces of one batch: new items inserted in bulk (triggers
     suspended, then indexed), known ones through ``store_item`` (triggers in place)."""
     counts = {"new": 0, "updated": 0, "unchanged": 0}
     with db.atomic():
-        index = _Index(db, triggers, stats, clock)
         seen: set[str] = set()
         for chunk, lemmas, computed in pieces:
             known = _known(db, "items", [w.item_id for w, _ in chunk])
