@@ -204,5 +204,6 @@ def best(times: int, load: Callable[[], tuple[bulk.LoadStats, float]]
     else the machine ran, which the fastest was least."""
     return min((load() for _ in range(max(1, times))), key=lambda run: run[0].seconds)
 
+
 if __name__ == "__main__":
     main()
